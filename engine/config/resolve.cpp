@@ -1,0 +1,273 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "engine/config/defaults_registry.h"
+#include "engine/config/run_config.h"
+#include "engine/core/error.h"
+#include "engine/latency/blackbox_model.h"
+#include "engine/latency/roofline_model.h"
+#include "engine/metrics/go_json.h"
+
+namespace blis::config {
+
+namespace {
+
+bool all_zero(const std::vector<double>& v) {
+  return std::all_of(v.begin(), v.end(), [](double x) { return x == 0.0; });
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+template <class T>
+T value_or(const std::optional<T>& v, T fallback) {
+  return v ? *v : fallback;
+}
+
+struct ModelResolution {
+  std::vector<double> alpha, beta;
+  bool roofline = false;
+  std::string gpu;
+  int64_t tp = 0;
+  std::optional<int64_t> kv_blocks_from_defaults;
+};
+
+// §8.2: coefficients from flags, else from defaults.yaml, else roofline from the two files.
+ModelResolution resolve_model(const ScenarioSpec& spec, const std::string& defaults_file,
+                              const DiagnosticSink& log) {
+  ModelResolution m;
+  m.alpha = value_or(spec.alpha, std::vector<double>{0, 0, 0});
+  m.beta = value_or(spec.beta, std::vector<double>{0, 0, 0});
+  m.gpu = value_or(spec.gpu, std::string());
+  m.tp = value_or(spec.tp, int64_t{0});
+  std::string vllm_version = value_or(spec.vllm_version, std::string());
+  const std::string folder = value_or(spec.model_config_folder, std::string());
+  const std::string hardware_file = value_or(spec.hardware_config, std::string());
+  const std::string& model = *spec.model;
+
+  if (all_zero(m.alpha) && all_zero(m.beta) && folder.empty() && hardware_file.empty()) {
+    const DefaultsRegistry registry = DefaultsRegistry::load(defaults_file);
+    const std::string id = lower(model);
+    if (const DefaultDeployment* d = registry.deployment(id)) {
+      if (m.tp == 0 && d->tensor_parallelism > 0) {
+        m.tp = d->tensor_parallelism;
+        log(LogLevel::Warning, fmt::format("using default tp={} for model={}", m.tp, model));
+      }
+      if (m.gpu.empty()) {
+        m.gpu = d->gpu;
+        log(LogLevel::Warning, fmt::format("using default GPU={} for model={}", m.gpu, model));
+      }
+      if (vllm_version.empty()) {
+        vllm_version = d->vllm_version;
+        log(LogLevel::Warning, fmt::format("using default vLLM version={} for model={}", vllm_version, model));
+      }
+    }
+    const CoefficientRow* row = registry.coefficients(id, m.tp, m.gpu, vllm_version);
+    if (row != nullptr) {
+      m.alpha = row->alpha;
+      m.beta = row->beta;
+    } else {
+      log(LogLevel::Warning, fmt::format("no trained coefficients in {} for model={} GPU={} TP={} vLLM={}",
+                                         defaults_file, id, m.gpu, m.tp, vllm_version));
+    }
+    m.kv_blocks_from_defaults = row != nullptr ? row->total_kv_blocks : 0;
+  }
+
+  if (all_zero(m.alpha) && all_zero(m.beta)) {
+    if (!folder.empty() && !hardware_file.empty() && !m.gpu.empty() && m.tp > 0) {
+      m.roofline = true;
+    } else if (folder.empty()) {
+      throw Error(fmt::format("no latency coefficients for model {}: give alpha/beta coefficients, or "
+                              "please provide model config folder (--model-config-folder) and hardware "
+                              "config (--hardware-config) for the roofline model",
+                              model));
+    } else if (hardware_file.empty()) {
+      throw Error(fmt::format("please provide a hardware config file (--hardware-config) for the roofline model of {}",
+                              model));
+    }
+    // NOTE (§8.2 step 3): both files given but no GPU or tp <= 0 silently keeps blackbox mode
+    // with all-zero coefficients: every step takes 0 ticks.
+  }
+  return m;
+}
+
+void check_length_range(const LengthSpec& given, const workload::LengthDistribution& d, const char* what) {
+  (void)given;
+  // NOTE (§8.4 item 2): the stdev is range-checked against min/max as if it were a length.
+  const bool ok = d.mean >= d.min && d.mean <= d.max && d.stdev >= d.min && d.stdev <= d.max;
+  if (!ok) {
+    throw Error(fmt::format("{} mean ({}) and stdev ({}) must both lie within [min, max] = [{}, {}]", what,
+                            d.mean, d.stdev, d.min, d.max));
+  }
+}
+
+workload::LengthDistribution length_from(const LengthSpec& s, int64_t mean, int64_t stdev, int64_t min, int64_t max) {
+  return {value_or(s.mean, mean), value_or(s.stdev, stdev), value_or(s.min, min), value_or(s.max, max)};
+}
+
+}  // namespace
+
+RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
+  RunConfig c;
+  if (!spec.model || spec.model->empty()) throw Error("LLM name not provided. Exiting simulation.");
+  const std::string defaults_file = value_or(spec.defaults_file, std::string("defaults.yaml"));
+
+  const ModelResolution model = resolve_model(spec, defaults_file, log);
+  c.seed = value_or(spec.seed, int64_t{42});
+  c.horizon = value_or(spec.horizon_us, kInfiniteHorizon);
+
+  // ---- workload (§8.3, §8.4 items 1-2)
+  const WorkloadSpec& w = spec.workload;
+  const double rate = value_or(w.rate, 1.0);
+  const int64_t requests = value_or(w.requests, int64_t{100});
+  if (w.kind == "distribution" || w.kind == "preset") {
+    if (!std::isfinite(rate) || rate <= 0) {
+      throw Error(fmt::format("--rate must be a finite value > 0, got {}", metrics::go_format_g(rate)));
+    }
+    c.distribution.rate_per_second = rate;
+    c.distribution.num_requests = requests;
+    c.distribution.horizon = c.horizon;
+  }
+  if (w.kind == "distribution") {
+    c.workload = WorkloadKind::Distribution;
+    c.distribution.prefix_tokens = value_or(w.prefix_tokens, int64_t{0});
+    c.distribution.prompt = length_from(w.prompt_tokens, 512, 256, 2, 7000);
+    c.distribution.output = length_from(w.output_tokens, 512, 256, 2, 7000);
+    check_length_range(w.prompt_tokens, c.distribution.prompt, "prompt tokens");
+    check_length_range(w.output_tokens, c.distribution.output, "output tokens");
+  } else if (w.kind == "preset") {
+    c.workload = WorkloadKind::Distribution;
+    const DefaultsRegistry registry = DefaultsRegistry::load(defaults_file);
+    const PresetWorkload* p = registry.preset(w.preset);
+    if (p == nullptr) {
+      throw Error(fmt::format("Undefined workload \"{}\". Use one among (chatbot, summarization, contentgen, multidoc)",
+                              w.preset));
+    }
+    c.distribution.prefix_tokens = p->prefix_tokens;
+    c.distribution.prompt = {p->prompt_tokens, p->prompt_tokens_stdev, p->prompt_tokens_min, p->prompt_tokens_max};
+    c.distribution.output = {p->output_tokens, p->output_tokens_stdev, p->output_tokens_min, p->output_tokens_max};
+  } else if (w.kind == "csv_trace") {
+    c.workload = WorkloadKind::CsvTrace;
+    if (w.path.empty()) throw Error("--workload traces requires --workload-traces-filepath");
+    c.trace_path = w.path;
+  } else if (w.kind == "spec") {
+    throw Error(fmt::format("workload specs (--workload-spec {}) are not supported by this build yet", w.path));
+  } else {
+    throw Error(fmt::format("unknown workload kind \"{}\"", w.kind));
+  }
+
+  // ---- engine limits (§8.4 item 3)
+  const int64_t instances = value_or(spec.instances, int64_t{1});
+  if (instances < 1) throw Error("num-instances must be >= 1");
+  c.kv_blocks = spec.kv_blocks ? *spec.kv_blocks : value_or(model.kv_blocks_from_defaults, int64_t{1000000});
+  if (c.kv_blocks <= 0) throw Error(fmt::format("--total-kv-blocks must be > 0, got {}", c.kv_blocks));
+  c.block_size = value_or(spec.block_size_tokens, int64_t{16});
+  if (c.block_size <= 0) throw Error(fmt::format("--block-size-in-tokens must be > 0, got {}", c.block_size));
+  c.instance.max_running_requests = value_or(spec.max_running, int64_t{256});
+  if (c.instance.max_running_requests <= 0) {
+    throw Error(fmt::format("--max-num-running-reqs must be > 0, got {}", c.instance.max_running_requests));
+  }
+  c.instance.max_scheduled_tokens = value_or(spec.max_batched_tokens, int64_t{2048});
+  if (c.instance.max_scheduled_tokens <= 0) {
+    throw Error(fmt::format("--max-num-scheduled-tokens must be > 0, got {}", c.instance.max_scheduled_tokens));
+  }
+  c.instance.long_prefill_threshold = value_or(spec.long_prefill_threshold, int64_t{0});
+  if (c.instance.long_prefill_threshold < 0) {
+    throw Error(fmt::format("--long-prefill-token-threshold must be >= 0, got {}", c.instance.long_prefill_threshold));
+  }
+
+  // ---- policies (§8.4 item 5)
+  if (spec.policy_config) {
+    throw Error(fmt::format("policy bundles (--policy-config {}) are not supported by this build yet",
+                            *spec.policy_config));
+  }
+  const std::string admission = value_or(spec.admission_policy, std::string("always-admit"));
+  c.token_bucket_capacity = value_or(spec.token_bucket_capacity, 10000.0);
+  c.token_bucket_refill_per_s = value_or(spec.token_bucket_refill_per_s, 1000.0);
+  if (admission == "token-bucket") {
+    if (!std::isfinite(c.token_bucket_capacity) || c.token_bucket_capacity <= 0) {
+      throw Error(fmt::format("--token-bucket-capacity must be a finite value > 0, got {}",
+                              metrics::go_format_g(c.token_bucket_capacity)));
+    }
+    if (!std::isfinite(c.token_bucket_refill_per_s) || c.token_bucket_refill_per_s <= 0) {
+      throw Error(fmt::format("--token-bucket-refill-rate must be a finite value > 0, got {}",
+                              metrics::go_format_g(c.token_bucket_refill_per_s)));
+    }
+  }
+  if (admission.empty() || admission == "always-admit") c.admission = AdmissionPolicy::AlwaysAdmit;
+  else if (admission == "reject-all") c.admission = AdmissionPolicy::RejectAll;
+  else if (admission == "token-bucket") c.admission = AdmissionPolicy::TokenBucket;
+  else throw Error(fmt::format("Unknown admission policy \"{}\". Valid: always-admit, reject-all, token-bucket", admission));
+  const std::string routing = value_or(spec.routing_policy, std::string("round-robin"));
+  static const char* const kRouting[] = {"", "round-robin", "least-loaded", "weighted", "prefix-affinity", "always-busiest"};
+  if (std::find(std::begin(kRouting), std::end(kRouting), routing) == std::end(kRouting)) {
+    throw Error(fmt::format("Unknown routing policy \"{}\". Valid: always-busiest, least-loaded, prefix-affinity, "
+                            "round-robin, weighted", routing));
+  }
+  c.priority_policy_name = value_or(spec.priority_policy, std::string("constant"));
+  c.instance.priority = batch::parse_priority_policy(c.priority_policy_name);
+  c.instance.scheduler = batch::parse_scheduler(value_or(spec.scheduler, std::string("fcfs")));
+  const std::string trace_level = value_or(spec.trace_level, std::string("none"));
+  if (trace_level == "none" || trace_level.empty()) c.trace_level = TraceLevel::None;
+  else if (trace_level == "decisions") c.trace_level = TraceLevel::Decisions;
+  else throw Error(fmt::format("Unknown trace level \"{}\". Valid: none, decisions", trace_level));
+  c.counterfactual_k = value_or(spec.counterfactual_k, int64_t{0});
+  if (c.counterfactual_k < 0) throw Error(fmt::format("--counterfactual-k must be >= 0, got {}", c.counterfactual_k));
+  c.summarize_trace = value_or(spec.summarize_trace, false);
+  if (trace_level == "none") {
+    if (c.counterfactual_k > 0) log(LogLevel::Warning, "counterfactual-k has no effect without --trace-level decisions");
+    if (c.summarize_trace) log(LogLevel::Warning, "summarize-trace has no effect without --trace-level decisions");
+  }
+
+  // ---- KV tiers (§8.4 item 6)
+  c.tiered.cpu_blocks = value_or(spec.kv_cpu_blocks, int64_t{0});
+  if (c.tiered.cpu_blocks < 0) throw Error(fmt::format("--kv-cpu-blocks must be >= 0, got {}", c.tiered.cpu_blocks));
+  c.tiered.offload_threshold = value_or(spec.kv_offload_threshold, 0.9);
+  if (!std::isfinite(c.tiered.offload_threshold) || c.tiered.offload_threshold < 0 || c.tiered.offload_threshold > 1) {
+    throw Error(fmt::format("--kv-offload-threshold must be a finite value in [0, 1], got {}",
+                            metrics::go_format_g(c.tiered.offload_threshold)));
+  }
+  c.tiered.transfer_bandwidth = value_or(spec.kv_transfer_bandwidth, 100.0);
+  if (c.tiered.cpu_blocks > 0 && (!std::isfinite(c.tiered.transfer_bandwidth) || c.tiered.transfer_bandwidth <= 0)) {
+    throw Error(fmt::format("--kv-transfer-bandwidth must be a finite value > 0, got {}",
+                            metrics::go_format_g(c.tiered.transfer_bandwidth)));
+  }
+  c.tiered.transfer_base_latency = value_or(spec.kv_transfer_base_latency_us, int64_t{0});
+  if (c.tiered.transfer_base_latency < 0) {
+    throw Error(fmt::format("--kv-transfer-base-latency must be >= 0, got {}", c.tiered.transfer_base_latency));
+  }
+  const int64_t snapshot_refresh = value_or(spec.snapshot_refresh_us, int64_t{0});
+  if (snapshot_refresh < 0) {
+    throw Error(fmt::format("--snapshot-refresh-interval must be >= 0, got {}", snapshot_refresh));
+  }
+  if (spec.routing_scorers && !spec.routing_scorers->empty() && routing != "weighted") {
+    log(LogLevel::Warning, fmt::format("--routing-scorers has no effect when routing policy is \"{}\" "
+                                       "(only applies to 'weighted')", routing));
+  }
+  if (instances > 1) {
+    throw Error(fmt::format("clusters of more than one instance ({} requested) are not supported by this build yet",
+                            instances));
+  }
+  c.num_instances = static_cast<int>(instances);
+  c.admission_latency = value_or(spec.admission_latency_us, int64_t{0});
+  c.routing_latency = value_or(spec.routing_latency_us, int64_t{0});
+  c.results_path = value_or(spec.results_path, std::string());
+  if (spec.fitness_weights && !spec.fitness_weights->empty()) c.fitness_weights = spec.fitness_weights;
+
+  // ---- engine construction (§8.4 item 8)
+  if (model.roofline) {
+    const auto arch = latency::load_model_architecture(*spec.model_config_folder);
+    const auto hw = latency::load_hardware_spec(*spec.hardware_config, model.gpu);
+    c.latency = std::make_shared<latency::RooflineModel>(model.alpha, arch, hw, model.tp);
+  } else {
+    c.latency = std::make_shared<latency::BlackboxModel>(model.alpha, model.beta);
+  }
+  return c;
+}
+
+}  // namespace blis::config

@@ -1,0 +1,55 @@
+// A fully resolved run: every default applied, every name checked, the latency model built.
+// Produced by resolve() from a ScenarioSpec; consumed by the cluster simulation.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/instance/instance.h"
+#include "engine/kv/tiered_cache.h"
+#include "engine/latency/latency_model.h"
+#include "engine/workload/distribution_source.h"
+
+namespace blis::config {
+
+enum class WorkloadKind { Distribution, CsvTrace };
+enum class AdmissionPolicy { AlwaysAdmit, RejectAll, TokenBucket };
+enum class TraceLevel { None, Decisions };
+
+struct RunConfig {
+  int64_t seed = 42;
+  Tick horizon = kInfiniteHorizon;
+  int num_instances = 1;
+
+  instance::InstanceConfig instance;
+  std::string priority_policy_name = "constant";  // as given; gates the inversion detector
+  int64_t kv_blocks = 0;
+  int64_t block_size = 16;
+  kv::TieredConfig tiered;  // cpu_blocks == 0: single tier
+  std::shared_ptr<const latency::LatencyModel> latency;
+
+  WorkloadKind workload = WorkloadKind::Distribution;
+  workload::DistributionParams distribution;  // distribution and presets
+  std::string trace_path;                     // csv traces
+
+  AdmissionPolicy admission = AdmissionPolicy::AlwaysAdmit;
+  Tick admission_latency = 0;
+  Tick routing_latency = 0;
+  double token_bucket_capacity = 10000;
+  double token_bucket_refill_per_s = 1000;
+
+  TraceLevel trace_level = TraceLevel::None;
+  int64_t counterfactual_k = 0;
+  bool summarize_trace = false;
+
+  std::string results_path;
+  std::optional<std::string> fitness_weights;
+};
+
+// Applies the reference's resolution and validation order (engine-core §8.2–8.4,
+// cluster-workload-trace §G). Throws blis::Error with the reference's message for the first
+// problem found. Diagnostics (defaults applied, ignored options) go to `log`.
+RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log);
+
+}  // namespace blis::config

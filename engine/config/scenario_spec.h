@@ -1,0 +1,90 @@
+// A scenario as the user wrote it: every field optional, "absent" meaning "not given". Both
+// front ends produce this — `blis scenario.lua` from the returned table and `blis run` from
+// flags (through the same Lua table) — and config::resolve() turns it into a RunConfig,
+// applying the reference's defaults and resolution rules (engine-core §8). Whether a field was
+// given matters: e.g. an explicit kv_blocks beats the defaults.yaml value (§8.2).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace blis::config {
+
+// A token-length distribution: Gaussian with mean/stdev, clamped to [min, max] (§9.3).
+struct LengthSpec {
+  std::optional<int64_t> mean, stdev, min, max;
+};
+
+struct WorkloadSpec {
+  // "distribution" (default), "preset" (name = chatbot|summarization|contentgen|multidoc),
+  // "csv_trace" (path), "spec" (path to a WorkloadSpec YAML; not implemented yet).
+  std::string kind = "distribution";
+  std::optional<double> rate;          // requests per second
+  std::optional<int64_t> requests;     // number of requests
+  std::optional<int64_t> prefix_tokens;
+  LengthSpec prompt_tokens, output_tokens;
+  std::string preset;
+  std::string path;
+};
+
+struct ScenarioSpec {
+  std::string origin;  // where it came from, for messages: "scenarios/x.lua" or "blis run"
+
+  std::optional<int64_t> seed;
+  std::optional<int64_t> horizon_us;
+  std::optional<std::string> log_level;
+  std::optional<std::string> defaults_file;
+  std::optional<std::string> results_path;
+  std::optional<std::string> fitness_weights;
+
+  // model = { name, gpu, tp, vllm_version, alpha, beta, config_folder, hardware_config }
+  std::optional<std::string> model;
+  std::optional<std::string> gpu;
+  std::optional<int64_t> tp;
+  std::optional<std::string> vllm_version;
+  std::optional<std::vector<double>> alpha;
+  std::optional<std::vector<double>> beta;
+  std::optional<std::string> model_config_folder;
+  std::optional<std::string> hardware_config;
+
+  std::optional<int64_t> instances;
+
+  // engine = { ... } (per instance)
+  std::optional<int64_t> kv_blocks;
+  std::optional<int64_t> block_size_tokens;
+  std::optional<int64_t> max_running;
+  std::optional<int64_t> max_batched_tokens;
+  std::optional<int64_t> long_prefill_threshold;
+  std::optional<int64_t> max_model_len;  // accepted and unused, as in the reference
+  std::optional<std::string> scheduler;
+  std::optional<std::string> priority_policy;
+  std::optional<int64_t> kv_cpu_blocks;
+  std::optional<double> kv_offload_threshold;
+  std::optional<double> kv_transfer_bandwidth;
+  std::optional<int64_t> kv_transfer_base_latency_us;
+
+  WorkloadSpec workload;
+
+  // admission = { policy, latency_us, capacity, refill_per_s }
+  std::optional<std::string> admission_policy;
+  std::optional<int64_t> admission_latency_us;
+  std::optional<double> token_bucket_capacity;
+  std::optional<double> token_bucket_refill_per_s;
+
+  // routing = { policy, scorers, latency_us, snapshot_refresh_us }
+  std::optional<std::string> routing_policy;
+  std::optional<std::string> routing_scorers;
+  std::optional<int64_t> routing_latency_us;
+  std::optional<int64_t> snapshot_refresh_us;
+
+  std::optional<std::string> policy_config;
+
+  // trace = { level, counterfactual_k, summarize }
+  std::optional<std::string> trace_level;
+  std::optional<int64_t> counterfactual_k;
+  std::optional<bool> summarize_trace;
+};
+
+}  // namespace blis::config

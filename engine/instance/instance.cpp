@@ -1,0 +1,266 @@
+#include "engine/instance/instance.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace blis::instance {
+
+Instance::Instance(int index, const InstanceConfig& config, std::unique_ptr<kv::KvCache> kv,
+                   const latency::LatencyModel& latency, std::deque<Request>& requests,
+                   const DiagnosticSink& log)
+    : index_(index), config_(config), kv_(std::move(kv)), latency_(latency), requests_(requests),
+      log_(log) {}
+
+void Instance::inject(RequestIndex r, Tick now) {
+  requests_[static_cast<size_t>(r)].instance = index_;
+  heap_.push({now, EventKind::Arrival, r});
+}
+
+kv::KvRequest Instance::kv_view(Request& r) {
+  return kv::KvRequest{r.index, r.progress, r.input, r.output, &r.prefix_digests};
+}
+
+void Instance::execute_next_event() {
+  const InstanceEvent e = heap_.pop();
+  clock_ = e.time;  // every event kind advances the clock, no-op events included (§1.3)
+  if (observer_ != nullptr) observer_->on_event(index_, e, requests_);
+  switch (e.kind) {
+    case EventKind::Arrival: {
+      const Request& r = requests_[static_cast<size_t>(e.request)];
+      heap_.push({wrap_add(e.time, latency_.queueing_time(r.input_len)), EventKind::Queued, e.request});
+      break;
+    }
+    case EventKind::Queued:
+      on_queued(e.request, e.time);
+      break;
+    case EventKind::Step:
+      step(e.time);
+      break;
+    case EventKind::Scheduled:
+    case EventKind::Preemption:
+    case EventKind::RequestLeft:
+      break;  // trace-only events
+  }
+}
+
+// Enqueue with the dropped-unservable guard (§3.9), then the Queued event's Step push (§1.3).
+void Instance::on_queued(RequestIndex index, Tick now) {
+  Request& r = requests_[static_cast<size_t>(index)];
+  const int64_t block_size = kv_->block_size();
+  const int64_t blocks_needed = (r.input_len + block_size - 1) / block_size;
+  if (blocks_needed > kv_->total_capacity()) {
+    log_(LogLevel::Warning,
+         fmt::format("dropping request {}: its {} prompt tokens need {} KV blocks but the cache has {}",
+                     request_id(r.index), r.input_len, blocks_needed, kv_->total_capacity()));
+    ++counters_.dropped_unservable;
+    r.registered = false;  // disappears from the results file
+    r.input.clear();
+    r.input.shrink_to_fit();
+    r.output.clear();
+    r.output.shrink_to_fit();
+  } else {
+    wait_queue_.push_back(index);
+    counters_.total_input_tokens += r.input_len;
+  }
+  // NOTE (duplicate step chains, §1.4): the Step is pushed even after a drop, and the
+  // step-pending flag is not set here, so several Queued events at one idle tick each start a
+  // chain of steps.
+  if (!step_pending_) heap_.push({now, EventKind::Step, -1});
+}
+
+// reserve(r, n) with tail preemption (§3.2).
+bool Instance::reserve(RequestIndex index, int64_t tokens) {
+  Request& r = requests_[static_cast<size_t>(index)];
+  while (true) {
+    if (kv_->allocate(kv_view(r), r.progress, r.progress + tokens, {})) return true;
+    if (running_.empty()) {
+      log_(LogLevel::Warning, fmt::format("KV cache too small to serve request {}", request_id(r.index)));
+      return false;
+    }
+    preempted_this_step_ = true;
+    const RequestIndex victim_index = running_.back();  // always the tail, never by priority
+    running_.pop_back();
+    Request& victim = requests_[static_cast<size_t>(victim_index)];
+    preempted_.push_back(victim_index);
+    victim.state = RequestState::Queued;
+    victim.progress = 0;
+    kv_->release(victim.index);
+    victim.computed = 0;
+    wait_queue_.push_front(victim_index);
+    if (victim_index == index) return false;
+  }
+}
+
+void Instance::step(Tick now) {
+  // ---- Phase 0: bookkeeping and queue order (§3.0)
+  ++step_count_;
+  ++counters_.steps;
+  kv_->set_clock(now);
+  if (config_.priority != batch::PriorityPolicy::Constant) {
+    for (RequestIndex q : wait_queue_) {
+      Request& r = requests_[static_cast<size_t>(q)];
+      r.priority = batch::priority_at(config_.priority, r, now);
+    }
+  }
+  batch::order_wait_queue(config_.scheduler, wait_queue_, requests_);
+
+  // ---- Phase A: continuing requests (§3.1)
+  int64_t budget = config_.max_scheduled_tokens;
+  preempted_this_step_ = false;
+  preempted_.clear();
+  admitted_.clear();
+  // NOTE (visiting evicted requests, §3.1): iterate a snapshot, so a request evicted earlier in
+  // this loop is still visited (and may be given KV blocks while queued).
+  batch_snapshot_.assign(running_.begin(), running_.end());
+  for (RequestIndex index : batch_snapshot_) {
+    if (budget <= 0) {
+      log_(LogLevel::Debug, "token budget exhausted before every running request was visited");
+      break;
+    }
+    Request& r = requests_[static_cast<size_t>(index)];
+    int64_t need = r.input_len - r.progress;
+    if (need > 0) {
+      const int64_t threshold = config_.long_prefill_threshold;
+      if (threshold > 0 && threshold < need) need = threshold;
+      need = std::min(need, budget);
+      if (!reserve(index, need)) break;
+      budget -= need;
+      r.num_new_tokens = need;
+      r.computed += need;
+    }
+    if (r.progress >= r.input_len && r.output_len > 0) {
+      if (!reserve(index, 1)) break;
+      budget -= 1;
+      r.num_new_tokens = 1;
+      r.computed += 1;
+    }
+  }
+
+  // ---- Phase B: admissions (§3.4), skipped entirely after any preemption
+  while (static_cast<int64_t>(running_.size()) < config_.max_running_requests && !wait_queue_.empty() &&
+         budget > 0 && !preempted_this_step_) {
+    const RequestIndex index = wait_queue_.front();
+    Request& r = requests_[static_cast<size_t>(index)];
+    kv_->cached_blocks(kv_view(r), cached_);
+    const int64_t hit = static_cast<int64_t>(cached_.size()) * kv_->block_size();
+    int64_t need = r.input_len - hit;
+    const int64_t threshold = config_.long_prefill_threshold;
+    if (threshold > 0 && threshold < need) need = threshold;
+    need = std::min(need, budget);
+    if (!kv_->allocate(kv_view(r), hit, hit + need, cached_)) break;  // no preemption for newcomers
+    wait_queue_.pop_front();
+    running_.push_back(index);
+    r.scheduled_step = step_count_;
+    admitted_.push_back(index);
+    budget -= need;
+    r.state = RequestState::Running;
+    r.num_new_tokens = need;
+    r.computed = need + hit;
+  }
+
+  // ---- After FormBatch (§3.5)
+  for (RequestIndex index : preempted_) {
+    heap_.push({wrap_add(now, latency_.preemption_processing_time()), EventKind::Preemption, index});
+    ++counters_.preemptions;
+  }
+  for (RequestIndex index : admitted_) {
+    Request& r = requests_[static_cast<size_t>(index)];
+    const Tick at = wrap_add(now, latency_.scheduling_processing_time());
+    heap_.push({at, EventKind::Scheduled, index});
+    r.scheduling_delay = at - r.arrival;
+    r.has_scheduling_delay = true;
+  }
+  counters_.wait_queue_samples_sum += static_cast<int64_t>(wait_queue_.size());
+
+  // ---- Phase 2: execution (§3.6)
+  members_.clear();
+  for (RequestIndex index : running_) {
+    const Request& r = requests_[static_cast<size_t>(index)];
+    members_.push_back({r.progress, r.input_len, r.output_len, r.num_new_tokens});
+  }
+  const Tick step_time = wrap_add(latency_.step_time(members_), kv_->consume_transfer_latency());
+  const Tick output_time = latency_.output_token_processing_time();
+  const Tick token_latency = wrap_add(step_time, output_time);
+  if (observer_ != nullptr) {
+    progress_before_.clear();
+    for (const auto& m : members_) progress_before_.push_back(m.progress);
+    observer_->on_step(index_, now, step_time, kv_->used_blocks(), running_, progress_before_, wait_queue_,
+                       requests_);
+  }
+  for (RequestIndex index : running_) {
+    Request& r = requests_[static_cast<size_t>(index)];
+    if (r.progress < r.input_len) {
+      r.progress = r.computed;
+    } else {
+      // NOTE (decode without reservation, §3.6): every decode member advances, even one that
+      // Phase A never reached because the budget ran out.
+      r.progress += 1;
+      counters_.total_output_tokens += 1;
+      r.itl.append(token_latency);
+    }
+    if (r.progress == r.input_len) {
+      // TTFT; a re-prefill after preemption overwrites it while TTFTSum keeps both.
+      r.first_token_time = wrap_add(wrap_add(now, token_latency), -r.arrival);
+      r.has_ttft = true;
+      counters_.ttft_sum = wrap_add(counters_.ttft_sum, r.first_token_time);
+    }
+  }
+  const int64_t used = kv_->used_blocks();
+  counters_.peak_kv_blocks = std::max(counters_.peak_kv_blocks, used);
+  counters_.kv_blocks_integral += static_cast<double>(used) * static_cast<double>(step_time);
+
+  // ---- Phase 3: completions (§3.7)
+  remaining_.clear();
+  for (RequestIndex index : running_) {
+    Request& r = requests_[static_cast<size_t>(index)];
+    if (r.progress == r.input_len + std::max<int64_t>(r.output_len, 1) - 1) {
+      complete(r, now, step_time, token_latency);
+    } else {
+      remaining_.push_back(index);
+    }
+  }
+
+  // ---- Phase 4: next step (§3.8, work conservation INV-8)
+  if (!remaining_.empty()) {
+    running_.swap(remaining_);
+    heap_.push({wrap_add(now, step_time), EventKind::Step, -1});
+    step_pending_ = true;
+  } else {
+    running_.clear();
+    step_pending_ = false;
+    if (!wait_queue_.empty()) {
+      heap_.push({wrap_add(now, step_time), EventKind::Step, -1});
+      step_pending_ = true;
+    }
+  }
+}
+
+void Instance::complete(Request& r, Tick now, Tick step_time, Tick token_latency) {
+  r.state = RequestState::Completed;
+  // NOTE (duplicated completion ITL, §2.4): the completing step's latency is appended once
+  // more, so E2E = TTFT + sum(ITL) overstates residence time.
+  r.itl.append(token_latency);
+  if (r.output_len > 0 && !kv_->allocate(kv_view(r), r.progress, r.progress + 1, {})) {
+    log_(LogLevel::Error, fmt::format("KV allocation for the final token of {} failed", request_id(r.index)));
+    ++counters_.kv_allocation_failures;
+  }
+  kv_->release(r.index);
+  r.finished_step = step_count_;
+  heap_.push({wrap_add(now, step_time), EventKind::RequestLeft, r.index});
+
+  ++counters_.completed;
+  r.completed = true;
+  r.e2e = wrap_add(r.first_token_time, r.itl.sum());
+  r.tpot = r.output_len == 0 ? 0.0
+                             : static_cast<double>(r.e2e - r.first_token_time) /
+                                   static_cast<double>(std::max<int64_t>(r.output_len - 1, 1));
+  for (const auto& run : r.itl.runs()) counters_.itl.add(run.value, run.count);
+  // The engine no longer needs the tokens or the ITL entries of a finished request.
+  r.itl.release();
+  std::vector<kv::Token>().swap(r.input);
+  std::vector<kv::Token>().swap(r.output);
+  r.prefix_digests = kv::PrefixDigests();
+}
+
+}  // namespace blis::instance

@@ -1,0 +1,300 @@
+#include "engine/kv/block_store.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "engine/core/error.h"
+
+namespace blis::kv {
+
+BlockStore::BlockStore(int64_t total_blocks, int64_t block_size)
+    : total_(total_blocks), block_size_(block_size) {
+  if (total_blocks <= 0 || block_size <= 0 || total_blocks > INT32_MAX) {
+    throw Error(fmt::format("KV cache needs 1..{} blocks of at least one token (got {} blocks of {})",
+                            INT32_MAX, total_blocks, block_size));
+  }
+  const auto n = static_cast<size_t>(total_blocks);
+  ref_count_.assign(n, 0);
+  in_use_.assign(n, 0);
+  tokens_.assign(n, 0);
+  has_hash_.assign(n, 0);
+  hash_.resize(n);
+  prev_.assign(n, -1);
+  next_.assign(n, -1);
+  on_free_list_.assign(n, 0);
+  // All blocks start on the free list in id order: block 0 is reused first (§5.1).
+  for (BlockId b = 0; b < static_cast<BlockId>(total_blocks); ++b) append_free(b);
+}
+
+// ---- free list (head = least recently freed = next reused) ---------------------------
+
+void BlockStore::append_free(BlockId b) {
+  prev_[b] = free_tail_;
+  next_[b] = -1;
+  if (free_tail_ >= 0) next_[free_tail_] = b; else free_head_ = b;
+  free_tail_ = b;
+  on_free_list_[b] = 1;
+}
+
+void BlockStore::prepend_free(BlockId b) {
+  next_[b] = free_head_;
+  prev_[b] = -1;
+  if (free_head_ >= 0) prev_[free_head_] = b; else free_tail_ = b;
+  free_head_ = b;
+  on_free_list_[b] = 1;
+}
+
+void BlockStore::unlink(BlockId b) {
+  if (!on_free_list_[b]) return;
+  if (prev_[b] >= 0) next_[prev_[b]] = next_[b]; else free_head_ = next_[b];
+  if (next_[b] >= 0) prev_[next_[b]] = prev_[b]; else free_tail_ = prev_[b];
+  prev_[b] = next_[b] = -1;
+  on_free_list_[b] = 0;
+}
+
+// popFree (§5.3). Deleting the hash key unconditionally — even when it now maps to a newer
+// block with the same prefix — is the reference's stale-hash deletion (§5.9 NOTE).
+BlockId BlockStore::pop_free() {
+  const BlockId b = free_head_;
+  if (b < 0) return -1;
+  unlink(b);
+  if (has_hash_[b]) {
+    hash_to_block_.erase(hash_[b]);
+    has_hash_[b] = 0;
+  }
+  tokens_[b] = 0;
+  return b;
+}
+
+void BlockStore::set_hash(BlockId b, const Digest& d) {
+  has_hash_[b] = 1;
+  hash_[b] = d;
+  hash_to_block_[d] = b;  // a later registration of the same prefix overwrites (§5.9 NOTE)
+}
+
+// ---- queries ------------------------------------------------------------------------
+
+void BlockStore::cached_blocks(const KvRequest& r, std::vector<BlockId>& out) {
+  out.clear();
+  for (const Digest& d : r.prefix_digests->get(r.input, block_size_)) {
+    auto it = hash_to_block_.find(d);
+    if (it == hash_to_block_.end()) break;
+    out.push_back(it->second);
+  }
+}
+
+double BlockStore::cache_hit_rate() const {
+  const int64_t total = hits_ + misses_;
+  return total == 0 ? 0.0 : static_cast<double>(hits_) / static_cast<double>(total);
+}
+
+Digest BlockStore::prompt_prefix_digest(const KvRequest& r, int64_t length) const {
+  if (length % block_size_ == 0) {
+    const auto& aligned = r.prefix_digests->get(r.input, block_size_);
+    const auto index = static_cast<size_t>(length / block_size_);
+    if (index >= 1 && index <= aligned.size()) return aligned[index - 1];
+  }
+  return digest_of(r.input.first(static_cast<size_t>(length)));
+}
+
+// A request's block list appears with its first block (cached or new), reusing a spare record.
+BlockStore::RequestBlocks* BlockStore::start_record(int64_t request_key) {
+  std::unique_ptr<RequestBlocks> record;
+  if (spare_.empty()) {
+    record = std::make_unique<RequestBlocks>();
+  } else {
+    record = std::move(spare_.back());
+    spare_.pop_back();
+    record->blocks.clear();
+    record->contents.reset();
+  }
+  RequestBlocks* raw = record.get();
+  request_blocks_.emplace(request_key, std::move(record));
+  return raw;
+}
+
+// ---- AllocateKVBlocks (§5.5) ----------------------------------------------------------
+
+bool BlockStore::allocate(const KvRequest& r, int64_t start, int64_t end,
+                          std::span<const BlockId> cached) {
+  const auto prompt_len = static_cast<int64_t>(r.input.size());
+  const bool prefill = r.progress < prompt_len;  // the mode follows PI, not `start`
+  std::span<const Token> fresh;
+  Token decode_token = 0;
+  if (prefill) {
+    if (start < 0 || end < start || end > prompt_len) {
+      throw Error(fmt::format("KV allocation range [{}, {}) lies outside a {}-token prompt "
+                              "(the reference crashes here)", start, end, prompt_len));
+    }
+    fresh = r.input.subspan(static_cast<size_t>(start), static_cast<size_t>(end - start));
+    const int64_t needed = (static_cast<int64_t>(fresh.size()) + block_size_ - 1) / block_size_;
+    // Ignores room left in a partial last block and cached blocks sitting on the free list.
+    if (needed > total_ - used_) return false;
+  } else {
+    const int64_t index = start - prompt_len;
+    if (index < 0 || index >= static_cast<int64_t>(r.output.size())) {
+      throw Error(fmt::format("decode KV allocation for output token {} of a request with {} "
+                              "output tokens (the reference crashes here: index out of range)",
+                              index, r.output.size()));
+    }
+    decode_token = r.output[static_cast<size_t>(index)];
+    fresh = std::span<const Token>(&decode_token, 1);
+  }
+
+  std::vector<std::pair<BlockId, bool>> cached_log;                 // (block, was in use)
+  std::vector<std::pair<BlockId, std::optional<Digest>>> new_log;  // (block, hash before pop)
+  const auto n = static_cast<int64_t>(fresh.size());
+  int64_t p = 0;
+  while (p < n) {
+    auto found = request_blocks_.find(r.key);
+    RequestBlocks* owned = found == request_blocks_.end() ? nullptr : found->second.get();
+    BlockId last = -1;
+    if (owned != nullptr) {
+      last = owned->blocks.back();
+    } else {
+      // First allocation for this request: commit the cached prefix blocks.
+      for (size_t i = 0; i < cached.size(); ++i) {
+        const BlockId b = cached[i];
+        const bool was_in_use = in_use_[b] != 0;
+        ++ref_count_[b];
+        if (!was_in_use) {
+          in_use_[b] = 1;
+          ++used_;
+          unlink(b);
+        }
+        cached_log.emplace_back(b, was_in_use);
+        ++hits_;
+        if (owned == nullptr) owned = start_record(r.key);
+        owned->blocks.push_back(b);
+        // A cached block holds exactly the prompt slice its digest names, or nothing (a hash
+        // restored by rollback sits on a token-less block, §5.6).
+        owned->contents.append(r.input.subspan(i * block_size_, static_cast<size_t>(tokens_[b])));
+      }
+      // `last` stays a placeholder: new blocks are allocated next.
+    }
+
+    if (last >= 0 && tokens_[last] > 0 && tokens_[last] < block_size_) {
+      // 3b: top up the partial last block; not logged for rollback.
+      const int64_t take = std::min<int64_t>(block_size_ - tokens_[last], n - p);
+      owned->contents.append(fresh.subspan(static_cast<size_t>(p), static_cast<size_t>(take)));
+      tokens_[last] += static_cast<int32_t>(take);
+      p += take;
+      if (tokens_[last] == block_size_) set_hash(last, owned->contents.digest());
+      continue;
+    }
+
+    // 3c: allocate ceil(rem / B) fresh blocks.
+    const int64_t remaining = n - p;
+    const int64_t blocks_needed = (remaining + block_size_ - 1) / block_size_;
+    for (int64_t i = 0; i < blocks_needed; ++i) {
+      std::optional<Digest> hash_before;
+      if (free_head_ >= 0 && has_hash_[free_head_]) hash_before = hash_[free_head_];
+      const BlockId b = pop_free();
+      if (b < 0) {
+        rollback(r.key, cached_log, new_log);
+        return false;
+      }
+      const int64_t take = std::min<int64_t>(block_size_, n - p);
+      tokens_[b] = static_cast<int32_t>(take);
+      ref_count_[b] = 1;
+      in_use_[b] = 1;
+      ++used_;
+      ++misses_;
+      if (owned == nullptr) owned = start_record(r.key);
+      owned->contents.append(fresh.subspan(static_cast<size_t>(p), static_cast<size_t>(take)));
+      // Only prefill-mode blocks are hashed here, over the prompt prefix they complete.
+      if (take == block_size_ && prefill) set_hash(b, prompt_prefix_digest(r, start + p + take));
+      new_log.emplace_back(b, hash_before);
+      owned->blocks.push_back(b);
+      p += take;
+    }
+  }
+  return true;
+}
+
+// Rollback (§5.6). Deleting the request's whole block list — also the blocks it owned before
+// this call — is the reference's block leak (§5.6 NOTE): those blocks stay in use forever.
+void BlockStore::rollback(int64_t request_key,
+                          const std::vector<std::pair<BlockId, bool>>& cached_log,
+                          const std::vector<std::pair<BlockId, std::optional<Digest>>>& new_log) {
+  for (auto it = new_log.rbegin(); it != new_log.rend(); ++it) {
+    const BlockId b = it->first;
+    if (has_hash_[b]) hash_to_block_.erase(hash_[b]);
+    if (it->second) {
+      has_hash_[b] = 1;
+      hash_[b] = *it->second;
+      hash_to_block_[*it->second] = b;
+    } else {
+      has_hash_[b] = 0;
+    }
+    in_use_[b] = 0;
+    ref_count_[b] = 0;
+    tokens_[b] = 0;  // the evicted tokens are not restored
+    --used_;
+    --misses_;
+    prepend_free(b);
+  }
+  for (auto it = cached_log.rbegin(); it != cached_log.rend(); ++it) {
+    const BlockId b = it->first;
+    --ref_count_[b];
+    --hits_;
+    if (!it->second && ref_count_[b] == 0) {
+      in_use_[b] = 0;
+      --used_;
+      append_free(b);  // tail, not its old position: LRU order changes
+    }
+  }
+  auto found = request_blocks_.find(request_key);
+  if (found != request_blocks_.end()) {
+    spare_.push_back(std::move(found->second));
+    request_blocks_.erase(found);
+  }
+}
+
+// ReleaseKVBlocks (§5.7): last block first, so longer prefixes sit nearer the head.
+void BlockStore::release(int64_t request_key) {
+  auto found = request_blocks_.find(request_key);
+  if (found == request_blocks_.end()) return;
+  std::unique_ptr<RequestBlocks> record = std::move(found->second);
+  request_blocks_.erase(found);
+  for (auto it = record->blocks.rbegin(); it != record->blocks.rend(); ++it) {
+    const BlockId b = *it;
+    if (--ref_count_[b] == 0) {
+      in_use_[b] = 0;
+      --used_;
+      append_free(b);
+    }
+  }
+  spare_.push_back(std::move(record));
+}
+
+// ---- tiered-cache support (§5.10) ---------------------------------------------------------
+
+BlockId BlockStore::first_hashed_free_block() const {
+  for (BlockId b = free_head_; b >= 0; b = next_[b]) {
+    if (has_hash_[b]) return b;
+  }
+  return -1;
+}
+
+void BlockStore::evict_to_tail(BlockId b) {
+  unlink(b);
+  if (has_hash_[b]) {
+    hash_to_block_.erase(hash_[b]);
+    has_hash_[b] = 0;
+  }
+  tokens_[b] = 0;
+  append_free(b);
+}
+
+void BlockStore::install_reloaded(int32_t token_count, const Digest& d) {
+  const BlockId b = pop_free();
+  tokens_[b] = token_count;
+  ref_count_[b] = 0;
+  in_use_[b] = 0;
+  set_hash(b, d);
+  append_free(b);
+}
+
+}  // namespace blis::kv

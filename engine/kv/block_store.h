@@ -1,0 +1,87 @@
+// The single-tier (GPU) KV block store with prefix caching and an LRU free list
+// (engine-core §5.1–5.9), including the reference's rollback leak and stale-hash deletion.
+//
+// Blocks keep only their token *count*: a cached block's tokens always equal the matching slice
+// of the prompt that found it by digest (or it is token-less after a rollback restored its
+// hash), so the digest of "all tokens in a request's block list" can be kept incrementally per
+// request instead of re-reading block contents (§5.5 step 3b).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/kv/kv_cache.h"
+
+namespace blis::kv {
+
+class BlockStore final : public KvCache {
+ public:
+  BlockStore(int64_t total_blocks, int64_t block_size);
+
+  void cached_blocks(const KvRequest& r, std::vector<BlockId>& out) override;
+  bool allocate(const KvRequest& r, int64_t start, int64_t end,
+                std::span<const BlockId> cached) override;
+  void release(int64_t request_key) override;
+
+  int64_t used_blocks() const override { return used_; }
+  int64_t total_capacity() const override { return total_; }
+  int64_t block_size() const override { return block_size_; }
+  double cache_hit_rate() const override;
+
+  int64_t hits() const { return hits_; }
+  int64_t misses() const { return misses_; }
+
+  // --- used by the tiered cache (§5.10) ---
+  struct BlockView {
+    int32_t token_count;
+    std::optional<Digest> hash;
+  };
+  // First free-list block (from the head) that has a hash, or -1.
+  BlockId first_hashed_free_block() const;
+  BlockView view(BlockId b) const { return {tokens_[b], has_hash_[b] ? std::optional(hash_[b]) : std::nullopt}; }
+  // Offload: unlink, forget the hash, clear the tokens, append at the tail.
+  void evict_to_tail(BlockId b);
+  bool has_free_block() const { return free_head_ >= 0; }
+  bool contains_hash(const Digest& d) const { return hash_to_block_.count(d) != 0; }
+  // Reload: pop the free-list head, give it the reloaded contents, append it at the tail.
+  void install_reloaded(int32_t token_count, const Digest& d);
+
+ private:
+  struct RequestBlocks {
+    std::vector<BlockId> blocks;
+    StreamingDigest contents;  // digest state over the tokens of `blocks`, in order
+  };
+
+  RequestBlocks* start_record(int64_t request_key);
+  BlockId pop_free();
+  void append_free(BlockId b);
+  void prepend_free(BlockId b);
+  void unlink(BlockId b);
+  void set_hash(BlockId b, const Digest& d);
+  void rollback(int64_t request_key, const std::vector<std::pair<BlockId, bool>>& cached_log,
+                const std::vector<std::pair<BlockId, std::optional<Digest>>>& new_log);
+  Digest prompt_prefix_digest(const KvRequest& r, int64_t length) const;
+
+  int64_t total_;
+  int64_t block_size_;
+  int64_t used_ = 0;
+  int64_t hits_ = 0;
+  int64_t misses_ = 0;
+
+  std::vector<int32_t> ref_count_;
+  std::vector<uint8_t> in_use_;
+  std::vector<int32_t> tokens_;    // tokens held (full iff == block_size_)
+  std::vector<uint8_t> has_hash_;
+  std::vector<Digest> hash_;
+  std::vector<BlockId> prev_, next_;
+  std::vector<uint8_t> on_free_list_;
+  BlockId free_head_ = -1, free_tail_ = -1;
+
+  std::unordered_map<Digest, BlockId, DigestHasher> hash_to_block_;
+  std::unordered_map<int64_t, std::unique_ptr<RequestBlocks>> request_blocks_;
+  std::vector<std::unique_ptr<RequestBlocks>> spare_;  // recycled per-request records
+};
+
+}  // namespace blis::kv

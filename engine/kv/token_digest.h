@@ -1,0 +1,76 @@
+// Prefix digests for the prefix cache. The reference hashes the '|'-joined decimal token ids of a
+// whole prefix with SHA-256; only digest *equality* is observable (engine-core §5.2), so blis
+// uses 128-bit XXH3 over the tokens' bytes, computed incrementally.
+#pragma once
+
+#include <xxhash.h>
+
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace blis::kv {
+
+using Token = int64_t;
+
+struct Digest {
+  uint64_t lo = 0, hi = 0;
+  bool operator==(const Digest&) const = default;
+};
+
+struct DigestHasher {
+  size_t operator()(const Digest& d) const { return static_cast<size_t>(d.lo ^ (d.hi * 0x9E3779B97F4A7C15ULL)); }
+};
+
+inline Digest digest_of(std::span<const Token> tokens) {
+  XXH128_hash_t h = XXH3_128bits(tokens.data(), tokens.size_bytes());
+  return Digest{h.low64, h.high64};
+}
+
+// A running digest over a token sequence that grows at the end; digest() does not consume it.
+class StreamingDigest {
+ public:
+  StreamingDigest() : state_(XXH3_createState()) { reset(); }
+  StreamingDigest(const StreamingDigest&) = delete;
+  StreamingDigest& operator=(const StreamingDigest&) = delete;
+  void reset() { XXH3_128bits_reset(state_.get()); }
+  void append(std::span<const Token> tokens) {
+    if (!tokens.empty()) XXH3_128bits_update(state_.get(), tokens.data(), tokens.size_bytes());
+  }
+  Digest digest() const {
+    XXH128_hash_t h = XXH3_128bits_digest(state_.get());
+    return Digest{h.low64, h.high64};
+  }
+
+ private:
+  struct Free { void operator()(XXH3_state_t* s) const { XXH3_freeState(s); } };
+  std::unique_ptr<XXH3_state_t, Free> state_;
+};
+
+// Digests of a prompt's block-aligned prefixes tokens[0 : (i+1)*B], computed once on first use:
+// GetCachedBlocks probes them for the queue head every step (engine-core §5.4).
+class PrefixDigests {
+ public:
+  const std::vector<Digest>& get(std::span<const Token> tokens, int64_t block_size) {
+    if (!computed_) {
+      StreamingDigest running;
+      const size_t full_blocks = tokens.size() / static_cast<size_t>(block_size);
+      digests_.reserve(full_blocks);
+      for (size_t i = 0; i < full_blocks; ++i) {
+        running.append(tokens.subspan(i * block_size, block_size));
+        digests_.push_back(running.digest());
+      }
+      computed_ = true;
+    }
+    return digests_;
+  }
+
+ private:
+  bool computed_ = false;
+  std::vector<Digest> digests_;
+};
+
+}  // namespace blis::kv

@@ -1,0 +1,349 @@
+#include "engine/metrics/run_report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "engine/core/error.h"
+#include "engine/metrics/fitness.h"
+#include "engine/metrics/go_json.h"
+#include "engine/metrics/go_sort.h"
+#include "engine/metrics/statistics.h"
+
+namespace blis::metrics {
+
+namespace {
+
+// The reference's MetricsOutput (engine-core §7.3 table) for the merged "cluster" block.
+struct MetricsBlock {
+  std::string instance_id = "cluster";
+  int64_t completed = 0, still_queued = 0, still_running = 0, injected = 0;
+  int64_t total_input_tokens = 0, total_output_tokens = 0;
+  double duration_s = 0, responses_per_sec = 0, tokens_per_sec = 0;
+  double e2e_mean = 0, e2e_p90 = 0, e2e_p95 = 0, e2e_p99 = 0;
+  double ttft_mean = 0, ttft_p90 = 0, ttft_p95 = 0, ttft_p99 = 0;
+  double itl_mean = 0, itl_p90 = 0, itl_p95 = 0, itl_p99 = 0;
+  double scheduling_delay_p99 = 0;
+  int64_t kv_allocation_failures = 0, preemptions = 0, dropped_unservable = 0;
+
+  // The first non-finite float in key order, as encoding/json reports it.
+  std::optional<double> first_non_finite() const {
+    for (double v : {duration_s, responses_per_sec, tokens_per_sec, e2e_mean, e2e_p90, e2e_p95, e2e_p99, ttft_mean,
+                     ttft_p90, ttft_p95, ttft_p99, itl_mean, itl_p90, itl_p95, itl_p99, scheduling_delay_p99}) {
+      if (!std::isfinite(v)) return v;
+    }
+    return std::nullopt;
+  }
+
+  void write(JsonWriter& w) const {
+    w.key("instance_id"); w.value_string(instance_id);
+    w.key("completed_requests"); w.value_int(completed);
+    w.key("still_queued"); w.value_int(still_queued);
+    w.key("still_running"); w.value_int(still_running);
+    w.key("injected_requests"); w.value_int(injected);
+    w.key("total_input_tokens"); w.value_int(total_input_tokens);
+    w.key("total_output_tokens"); w.value_int(total_output_tokens);
+    w.key("vllm_estimated_duration_s"); w.value_float(duration_s);
+    w.key("responses_per_sec"); w.value_float(responses_per_sec);
+    w.key("tokens_per_sec"); w.value_float(tokens_per_sec);
+    w.key("e2e_mean_ms"); w.value_float(e2e_mean);
+    w.key("e2e_p90_ms"); w.value_float(e2e_p90);
+    w.key("e2e_p95_ms"); w.value_float(e2e_p95);
+    w.key("e2e_p99_ms"); w.value_float(e2e_p99);
+    w.key("ttft_mean_ms"); w.value_float(ttft_mean);
+    w.key("ttft_p90_ms"); w.value_float(ttft_p90);
+    w.key("ttft_p95_ms"); w.value_float(ttft_p95);
+    w.key("ttft_p99_ms"); w.value_float(ttft_p99);
+    w.key("itl_mean_ms"); w.value_float(itl_mean);
+    w.key("itl_p90_ms"); w.value_float(itl_p90);
+    w.key("itl_p95_ms"); w.value_float(itl_p95);
+    w.key("itl_p99_ms"); w.value_float(itl_p99);
+    w.key("scheduling_delay_p99_ms"); w.value_float(scheduling_delay_p99);
+    if (kv_allocation_failures != 0) {
+      w.key("kv_allocation_failures"); w.value_int(kv_allocation_failures);
+    }
+    w.key("preemption_count"); w.value_int(preemptions);
+    w.key("dropped_unservable"); w.value_int(dropped_unservable);
+  }
+};
+
+struct Collected {
+  std::vector<double> ttft, e2e, scheduling_delay;  // ticks, ascending
+  TickHistogram itl;
+  Tick sim_ended = 0;
+  int64_t preemptions = 0;
+};
+
+void write_file_atomically(const std::string& path, const std::string& text) {
+  const std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error(fmt::format("cannot write results file {}", path));
+    out << text;
+    if (!out.flush()) throw Error(fmt::format("cannot write results file {}", path));
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  if (ec) throw Error(fmt::format("cannot write results file {}: {}", path, ec.message()));
+  std::filesystem::permissions(path, std::filesystem::perms(0644), ec);
+}
+
+// Registered requests in the reference's order: ids byte-sorted, then Go's unstable
+// sort.Slice by arrival (engine-core §7.6.1).
+std::vector<const Request*> results_order(const std::deque<Request>& requests) {
+  std::vector<std::pair<std::string, const Request*>> by_id;
+  for (const Request& r : requests) {
+    if (r.registered) by_id.emplace_back(request_id(r.index), &r);
+  }
+  std::sort(by_id.begin(), by_id.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<const Request*> order;
+  order.reserve(by_id.size());
+  for (const auto& [id, r] : by_id) order.push_back(r);
+  go_sort_slice(
+      order.size(),
+      [&](size_t i, size_t j) {
+        return static_cast<double>(order[i]->arrival) / 1e6 < static_cast<double>(order[j]->arrival) / 1e6;
+      },
+      [&](size_t i, size_t j) { std::swap(order[i], order[j]); });
+  return order;
+}
+
+void write_request_record(JsonWriter& w, const Request& r, const std::string& handled_by) {
+  w.begin_object();
+  w.key("arrived_at"); w.value_float(static_cast<double>(r.arrival) / 1e6);
+  w.key("requestID"); w.value_string(request_id(r.index));
+  w.key("num_prefill_tokens"); w.value_int(r.input_len);
+  w.key("num_decode_tokens"); w.value_int(r.output_len);
+  w.key("ttft_ms"); w.value_float(r.has_ttft ? static_cast<double>(r.first_token_time) / 1e3 : 0.0);
+  w.key("itl_ms"); w.value_float(r.completed ? r.tpot / 1e3 : 0.0);
+  w.key("e2e_ms"); w.value_float(r.completed ? static_cast<double>(r.e2e) / 1e3 : 0.0);
+  w.key("scheduling_delay_ms");
+  w.value_float(r.has_scheduling_delay ? static_cast<double>(r.scheduling_delay) / 1e3 : 0.0);
+  if (!r.slo_class.empty()) { w.key("slo_class"); w.value_string(r.slo_class); }
+  if (!r.tenant_id.empty()) { w.key("tenant_id"); w.value_string(r.tenant_id); }
+  if (!handled_by.empty()) { w.key("handled_by"); w.value_string(handled_by); }
+  w.end_object();
+}
+
+// Priority inversions (cluster §E.3): per instance and SLO class, pairs (earlier i, later j)
+// with e2e_i > 2 e2e_j. Ties in arrival are broken by request id (the reference's order there
+// is not deterministic).
+int64_t priority_inversions(const cluster::ClusterSimulation& sim, const std::string& policy) {
+  if (policy.empty() || policy == "constant") return 0;
+  int64_t total = 0;
+  for (size_t i = 0; i < sim.instances().size(); ++i) {
+    std::map<std::string, std::vector<const Request*>> groups;
+    int64_t registered = 0;
+    for (const Request& r : sim.requests()) {
+      if (!r.registered || r.instance != static_cast<int>(i)) continue;
+      ++registered;
+      if (r.completed) groups[r.slo_class.empty() ? "default" : r.slo_class].push_back(&r);
+    }
+    if (registered < 2) continue;
+    for (auto& [cls, members] : groups) {
+      std::sort(members.begin(), members.end(), [](const Request* a, const Request* b) {
+        if (a->arrival != b->arrival) return a->arrival < b->arrival;
+        return request_id(a->index) < request_id(b->index);
+      });
+      for (size_t a = 0; a < members.size(); ++a) {
+        const double ea = static_cast<double>(members[a]->e2e) / 1e3;
+        for (size_t b = a + 1; b < members.size(); ++b) {
+          if (ea > 2.0 * (static_cast<double>(members[b]->e2e) / 1e3)) ++total;
+        }
+      }
+    }
+  }
+  return total;
+}
+
+}  // namespace
+
+SimulationOutput build_report(const cluster::ClusterSimulation& sim, const config::RunConfig& config,
+                              const DiagnosticSink& log) {
+  SimulationOutput out;
+  MetricsBlock m;
+  Collected c;
+  double hit_rate_sum = 0, thrashing_sum = 0;
+  for (size_t i = 0; i < sim.instances().size(); ++i) {
+    const auto& inst = *sim.instances()[i];
+    const auto& k = inst.counters();
+    m.completed += k.completed;
+    m.still_queued += static_cast<int64_t>(inst.wait_queue_size());
+    m.still_running += static_cast<int64_t>(inst.running_size());
+    m.total_input_tokens += k.total_input_tokens;
+    m.total_output_tokens += k.total_output_tokens;
+    m.kv_allocation_failures += k.kv_allocation_failures;
+    m.preemptions += k.preemptions;
+    m.dropped_unservable += k.dropped_unservable;
+    c.itl.merge(k.itl);
+    // The merge starts from 0 and keeps the maximum: a negative end time becomes 0 (§1.7).
+    c.sim_ended = std::max(c.sim_ended, sim.instance_end_time(i));
+    hit_rate_sum += inst.kv().cache_hit_rate();
+    thrashing_sum += inst.kv().thrashing_rate();
+  }
+  const auto n_instances = static_cast<double>(sim.instances().size());
+  const double cache_hit_rate = hit_rate_sum / n_instances;
+  const double thrashing_rate = thrashing_sum / n_instances;
+  m.injected = m.completed + m.still_queued + m.still_running + m.dropped_unservable;
+  for (const Request& r : sim.requests()) {
+    if (r.has_ttft) c.ttft.push_back(static_cast<double>(r.first_token_time));
+    if (r.completed) c.e2e.push_back(static_cast<double>(r.e2e));
+    if (r.has_scheduling_delay) c.scheduling_delay.push_back(static_cast<double>(r.scheduling_delay));
+  }
+  std::sort(c.ttft.begin(), c.ttft.end());
+  std::sort(c.e2e.begin(), c.e2e.end());
+  std::sort(c.scheduling_delay.begin(), c.scheduling_delay.end());
+
+  m.duration_s = static_cast<double>(c.sim_ended) / 1e6;
+  if (m.completed > 0) {
+    m.responses_per_sec = static_cast<double>(m.completed) / m.duration_s;
+    m.tokens_per_sec = static_cast<double>(m.total_output_tokens) / m.duration_s;
+    m.e2e_mean = mean_ms(c.e2e);
+    m.e2e_p90 = percentile_ms(c.e2e, 90);
+    m.e2e_p95 = percentile_ms(c.e2e, 95);
+    m.e2e_p99 = percentile_ms(c.e2e, 99);
+    m.ttft_mean = mean_ms(c.ttft);
+    m.ttft_p90 = percentile_ms(c.ttft, 90);
+    m.ttft_p95 = percentile_ms(c.ttft, 95);
+    m.ttft_p99 = percentile_ms(c.ttft, 99);
+    m.itl_mean = mean_ms(c.itl);
+    m.itl_p90 = percentile_ms(c.itl, 90);
+    m.itl_p95 = percentile_ms(c.itl, 95);
+    m.itl_p99 = percentile_ms(c.itl, 99);
+    m.scheduling_delay_p99 = percentile_ms(c.scheduling_delay, 99);
+  } else {
+    log(LogLevel::Warning, "no requests completed");
+  }
+
+  // ---- the metrics block and the results file
+  bool marshal_failed = false;
+  if (m.completed > 0) out.stdout_text += "=== Simulation Metrics ===\n";
+  if (const auto bad = m.first_non_finite()) {
+    marshal_failed = true;
+    log(LogLevel::Error, "Error marshalling metrics: json: unsupported value: " + go_format_g(*bad));
+  } else {
+    if (m.completed > 0) {
+      JsonWriter w;
+      w.begin_object();
+      m.write(w);
+      w.end_object();
+      out.stdout_text += w.text();
+      out.stdout_text += "\n";
+    }
+    if (!config.results_path.empty()) {
+      JsonWriter w;
+      w.begin_object();
+      m.write(w);
+      const auto order = results_order(sim.requests());
+      if (!order.empty()) {
+        w.key("requests");
+        w.begin_array();
+        for (const Request* r : order) {
+          write_request_record(w, *r, r->instance >= 0 ? "instance_" + std::to_string(r->instance) : "");
+        }
+        w.end_array();
+      }
+      w.end_object();
+      write_file_atomically(config.results_path, w.text());
+    }
+  }
+
+  // ---- fitness (parsed only now, after the results: cluster §E.6)
+  if (config.fitness_weights) {
+    std::map<std::string, double> weights;
+    try {
+      weights = parse_fitness_weights(*config.fitness_weights);
+    } catch (const Error& e) {
+      out.late_error = std::string("Invalid fitness weights: ") + e.what();
+      return out;
+    }
+    FitnessInputs in;
+    if (c.sim_ended > 0 && m.completed > 0) {
+      in.responses_per_sec = static_cast<double>(m.completed) / (static_cast<double>(c.sim_ended) / 1e6);
+      in.tokens_per_sec = static_cast<double>(m.total_output_tokens) / (static_cast<double>(c.sim_ended) / 1e6);
+    }
+    in.ttft = distribution_of(c.ttft);
+    in.e2e = distribution_of(c.e2e);
+    FitnessResult fitness;
+    try {
+      fitness = compute_fitness(weights, in);
+    } catch (const Error& e) {
+      out.late_error = std::string("Fitness evaluation failed: ") + e.what();
+      return out;
+    }
+    out.stdout_text += "=== Fitness Evaluation ===\n";
+    out.stdout_text += "Score: " + go_format_fixed(fitness.score, 6) + "\n";
+    for (const auto& [key, value] : fitness.components) {
+      out.stdout_text += "  " + key + ": " + go_format_fixed(value, 6) + "\n";
+    }
+  }
+
+  // ---- anomaly counters
+  const int64_t inversions = priority_inversions(sim, config.priority_policy_name);
+  const int64_t hol_blocking = 0;  // needs >= 2 instances
+  if (inversions > 0 || hol_blocking > 0 || sim.rejected_requests() > 0 || m.dropped_unservable > 0) {
+    out.stdout_text += "=== Anomaly Counters ===\n";
+    out.stdout_text += fmt::format("Priority Inversions: {}\n", inversions);
+    out.stdout_text += fmt::format("HOL Blocking Events: {}\n", hol_blocking);
+    out.stdout_text += fmt::format("Rejected Requests: {}\n", sim.rejected_requests());
+    out.stdout_text += fmt::format("Dropped Unservable: {}\n", m.dropped_unservable);
+  }
+
+  // ---- KV cache metrics
+  const double preemption_rate =
+      m.completed > 0 ? static_cast<double>(m.preemptions) / static_cast<double>(m.completed) : 0.0;
+  if (preemption_rate != 0 || cache_hit_rate != 0 || thrashing_rate != 0) {
+    out.stdout_text += "=== KV Cache Metrics ===\n";
+    out.stdout_text += "Preemption Rate: " + go_format_fixed(preemption_rate, 4) + "\n";
+    out.stdout_text += "Cache Hit Rate: " + go_format_fixed(cache_hit_rate, 4) + "\n";
+    out.stdout_text += "KV Thrashing Rate: " + go_format_fixed(thrashing_rate, 4) + "\n";
+  }
+
+  // ---- per-SLO metrics (only with two or more classes)
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> per_class;
+  for (const Request& r : sim.requests()) {
+    if (!r.registered) continue;
+    const std::string cls = r.slo_class.empty() ? "default" : r.slo_class;
+    if (r.has_ttft) per_class[cls].first.push_back(static_cast<double>(r.first_token_time));
+    if (r.completed) per_class[cls].second.push_back(static_cast<double>(r.e2e));
+  }
+  if (per_class.size() >= 2) {
+    out.stdout_text += "=== Per-SLO Metrics ===\n";
+    for (auto& [cls, values] : per_class) {
+      const Distribution ttft = distribution_of(values.first);
+      const Distribution e2e = distribution_of(values.second);
+      out.stdout_text += "  " + cls + ":\n";
+      out.stdout_text += fmt::format("    TTFT: mean={} p99={} (n={})\n", go_format_fixed(ttft.mean, 2),
+                                     go_format_fixed(ttft.p99, 2), ttft.count);
+      out.stdout_text += fmt::format("    E2E:  mean={} p99={} (n={})\n", go_format_fixed(e2e.mean, 2),
+                                     go_format_fixed(e2e.p99, 2), e2e.count);
+    }
+  }
+
+  // ---- decision-trace summary
+  if (config.trace_level == config::TraceLevel::Decisions && config.summarize_trace) {
+    const auto& t = sim.trace();
+    out.stdout_text += "=== Trace Summary ===\n";
+    out.stdout_text += fmt::format("Total Decisions: {}\n", t.admissions);
+    out.stdout_text += fmt::format("  Admitted: {}\n", t.admitted);
+    out.stdout_text += fmt::format("  Rejected: {}\n", t.rejected);
+    out.stdout_text += fmt::format("Unique Targets: {}\n", t.target_distribution.size());
+    if (t.routings > 0) {
+      out.stdout_text += "Target Distribution:\n";
+      for (const auto& [id, count] : t.target_distribution) out.stdout_text += fmt::format("  {}: {}\n", id, count);
+    }
+    const double mean_regret = t.routings > 0 ? t.regret_sum / static_cast<double>(t.routings) : 0.0;
+    out.stdout_text += "Mean Regret: " + go_format_fixed(mean_regret, 6) + "\n";
+    out.stdout_text += "Max Regret: " + go_format_fixed(t.regret_max, 6) + "\n";
+  }
+  (void)marshal_failed;
+  return out;
+}
+
+}  // namespace blis::metrics

@@ -1,0 +1,94 @@
+#include "engine/workload/csv_trace_source.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "engine/core/error.h"
+#include "engine/core/go_parse.h"
+#include "engine/core/json_value.h"
+#include "engine/workload/csv_records.h"
+
+namespace blis::workload {
+
+namespace {
+
+std::vector<kv::Token> parse_token_array(const std::string& text, const char* what, size_t row) {
+  core::JsonValue value;
+  try {
+    value = core::parse_json(text);
+  } catch (const Error& e) {
+    throw Error(fmt::format("failed to parse {} at row {}: {}", what, row, e.what()));
+  }
+  std::vector<kv::Token> tokens;
+  if (value.kind == core::JsonValue::Kind::Null) return tokens;
+  if (value.kind != core::JsonValue::Kind::Array) {
+    throw Error(fmt::format("failed to parse {} at row {}: expected a JSON array of integers", what, row));
+  }
+  tokens.reserve(value.items.size());
+  for (const auto& item : value.items) {
+    if (item.kind != core::JsonValue::Kind::Number || !item.is_integer_literal()) {
+      throw Error(fmt::format("failed to parse {} at row {}: json: cannot unmarshal {} into Go value of type int",
+                              what, row, item.kind == core::JsonValue::Kind::Number ? "number " + item.text : "non-number"));
+    }
+    int64_t v = 0;
+    if (!core::parse_go_int(item.text, 10, v)) {
+      throw Error(fmt::format("failed to parse {} at row {}: json: cannot unmarshal number {} into Go value of type int",
+                              what, row, item.text));
+    }
+    tokens.push_back(v);
+  }
+  return tokens;
+}
+
+}  // namespace
+
+CsvTraceSource::CsvTraceSource(const std::string& path, Tick horizon) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(fmt::format("cannot open trace file {}", path));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::vector<std::vector<std::string>> records;
+  try {
+    records = read_csv_records(buffer.str());
+  } catch (const Error& e) {
+    throw Error(fmt::format("{}: {}", path, e.what()));
+  }
+  for (size_t i = 1; i < records.size(); ++i) {
+    const auto& fields = records[i];
+    const size_t row = i - 1;
+    try {
+      if (fields.size() < 5) {
+        throw Error(fmt::format("row {} has {} fields, need at least 5", row, fields.size()));
+      }
+      double seconds = 0;
+      if (!core::parse_go_float(fields[0], seconds)) {
+        throw Error(fmt::format("failed to parse arrival time at row {}: strconv.ParseFloat: parsing \"{}\": invalid syntax",
+                                row, fields[0]));
+      }
+      GeneratedRequest r;
+      r.id = static_cast<int64_t>(row);
+      r.arrival = seconds_to_ticks(seconds);
+      if (r.arrival > horizon) break;  // later rows are ignored even if earlier in time
+      r.input = parse_token_array(fields[3], "prefill_tokens", row);
+      r.output = parse_token_array(fields[4], "decode_tokens", row);
+      rows_.push_back(std::move(r));
+    } catch (const Error& e) {
+      throw Error(fmt::format("{}: {}", path, e.what()));
+    }
+  }
+  // The control plane orders arrivals by (time, push order): a stable sort by time.
+  std::stable_sort(rows_.begin(), rows_.end(),
+                   [](const GeneratedRequest& a, const GeneratedRequest& b) { return a.arrival < b.arrival; });
+}
+
+bool CsvTraceSource::next(GeneratedRequest& out) {
+  if (cursor_ >= rows_.size()) return false;
+  out = std::move(rows_[cursor_++]);
+  return true;
+}
+
+}  // namespace blis::workload

@@ -1,0 +1,61 @@
+#include "engine/workload/distribution_source.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "engine/core/error.h"
+
+namespace blis::workload {
+
+namespace {
+constexpr int64_t kMaxTokenId = 128000;
+}
+
+DistributionSource::DistributionSource(const DistributionParams& params, core::GoRand& rng)
+    : params_(params), rng_(rng) {
+  if (params.prefix_tokens < 0) {
+    throw Error(fmt::format("prefix length {} is negative (the reference crashes: makeslice: len out of range)",
+                            params.prefix_tokens));
+  }
+  draw_tokens(params.prefix_tokens, prefix_);
+}
+
+void DistributionSource::draw_tokens(int64_t count, std::vector<kv::Token>& out) {
+  out.reserve(out.size() + static_cast<size_t>(count));
+  for (int64_t i = 0; i < count; ++i) out.push_back(rng_.intn(kMaxTokenId));
+}
+
+// gauss(mean, sd, min, max) of §9.3: no draw when min == max; clamp max first, then min;
+// round half away from zero.
+int64_t DistributionSource::sample_length(const LengthDistribution& d) {
+  if (d.min == d.max) return d.min;
+  double v = rng_.norm_float64() * static_cast<double>(d.stdev) + static_cast<double>(d.mean);
+  if (v > static_cast<double>(d.max)) v = static_cast<double>(d.max);
+  if (v < static_cast<double>(d.min)) v = static_cast<double>(d.min);
+  const int64_t length = go_round_to_int64(v);
+  if (length < 0) {
+    throw Error(fmt::format("sampled token length {} is negative because a minimum is below 0 "
+                            "(the reference crashes: makeslice: len out of range)", length));
+  }
+  return length;
+}
+
+bool DistributionSource::next(GeneratedRequest& out) {
+  if (stopped_ || !(next_arrival_ < params_.horizon) || emitted_ >= params_.num_requests) return false;
+  out.id = emitted_;
+  out.arrival = next_arrival_;
+  out.input = prefix_;
+  draw_tokens(sample_length(params_.prompt), out.input);
+  out.output.clear();
+  draw_tokens(sample_length(params_.output), out.output);
+  out.slo_class.clear();
+  out.tenant_id.clear();
+  // A constant inter-arrival time, not Poisson: int64(1.0 / (rate / 1e6)).
+  next_arrival_ = wrap_add(next_arrival_, go_int64(1.0 / (params_.rate_per_second / 1e6)));
+  ++emitted_;
+  if (next_arrival_ > params_.horizon) stopped_ = true;
+  return true;
+}
+
+}  // namespace blis::workload

@@ -1,0 +1,22 @@
+-- example scenario that demonstrates the basics: Llama-3.1-8B on one H100 (TP 1) serving a
+-- steady stream of requests, with latencies from the trained alpha/beta coefficients.
+--
+--   build/blis scenarios/quickstart.lua
+--   build/blis scenarios/quickstart.lua --rate=40 --requests=2000
+local p = blis.params{
+  rate     = { "arrival rate (requests per second)", 10 },
+  requests = { "number of requests", 500 },
+  seed     = { "random seed", 42 },
+}
+
+return blis.scenario{
+  seed = p.seed,
+  defaults_file = "model_configs/defaults.yaml",
+  model = { name = "meta-llama/llama-3.1-8b-instruct", gpu = "H100", tp = 1 },
+  engine = { kv_blocks = 29205, block_size_tokens = 16, max_running = 256, max_batched_tokens = 2048 },
+  workload = blis.workload.distribution{
+    rate = p.rate, requests = p.requests,
+    prompt_tokens = { mean = 512, std = 256, min = 2, max = 7000 },
+    output_tokens = { mean = 512, std = 256, min = 2, max = 7000 },
+  },
+}

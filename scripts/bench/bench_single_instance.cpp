@@ -1,0 +1,48 @@
+// Benchmark: one instance (llama-3.1-8b on an H100 at TP 1, trained coefficients) serving the
+// default distribution workload (512/512 tokens) at 20 req/s, which keeps about 110 requests
+// running. Reports wall time, simulated requests per second and peak memory.
+//
+//   build/blis_bench                 # 100,000 requests
+//   build/blis_bench 10000           # the comparison run against the reference
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "engine/simulation.h"
+
+int main(int argc, char** argv) {
+  const int64_t requests = argc > 1 ? std::atoll(argv[1]) : 100000;
+  blis::config::ScenarioSpec spec;
+  spec.origin = "blis_bench";
+  spec.model = "meta-llama/llama-3.1-8b-instruct";
+  spec.gpu = "H100";
+  spec.tp = 1;
+  // The defaults.yaml row for this deployment, given explicitly so no data file is needed.
+  spec.alpha = std::vector<double>{232.46191091038054, 1.752360364195244, 3357.4400353290152};
+  spec.beta = std::vector<double>{5752.705191348184, 17.25086436834028, 5.999143920128404};
+  spec.kv_blocks = 132139;
+  spec.workload.kind = "distribution";
+  spec.workload.rate = 20.0;
+  spec.workload.requests = requests;
+
+  const auto start = std::chrono::steady_clock::now();
+  blis::SimulationOutput out;
+  try {
+    out = blis::run_scenario(spec, [](blis::LogLevel, const std::string&) {});
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "blis_bench: %s\n", e.what());
+    return 1;
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  std::printf("requests            %lld\n", static_cast<long long>(requests));
+  std::printf("wall time           %.3f s\n", seconds);
+  std::printf("simulated req/s     %.0f\n", static_cast<double>(requests) / seconds);
+  std::printf("peak memory (RSS)   %.1f MB\n", static_cast<double>(usage.ru_maxrss) / 1024.0);
+  std::printf("result checksum     %zu bytes of stdout\n", out.stdout_text.size());
+  return 0;
+}
