@@ -2,6 +2,7 @@
 // of a hardware JSON file (§4.3.2).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace blis::latency {
