@@ -3,11 +3,12 @@
 // a malformed file must fail here exactly when it fails there.
 #include "engine/core/json_value.h"
 
-#include <cerrno>
 #include <charconv>
 #include <cstdint>
-#include <cstdlib>
+#include <cmath>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "engine/core/error.h"
 
@@ -106,16 +107,52 @@ int hex_value(char c) {
   return -1;
 }
 
+// Decimal order of magnitude of a non-zero decimal literal ([-]digits[.digits][e[+-]digits]):
+// the value lies in [10^(order-1), 10^order). Used only to tell overflow from underflow.
+int64_t decimal_order(std::string_view lit) {
+  size_t i = (!lit.empty() && (lit[0] == '-' || lit[0] == '+')) ? 1 : 0;
+  int64_t int_digits = 0;
+  int64_t leading_zeros = 0;  // zeros before the first non-zero digit
+  bool seen_nonzero = false;
+  bool after_point = false;
+  for (; i < lit.size() && lit[i] != 'e' && lit[i] != 'E'; ++i) {
+    if (lit[i] == '.') {
+      after_point = true;
+      continue;
+    }
+    if (!after_point) ++int_digits;
+    if (!seen_nonzero) {
+      if (lit[i] == '0') {
+        ++leading_zeros;
+      } else {
+        seen_nonzero = true;
+      }
+    }
+  }
+  int64_t exponent = 0;
+  if (i < lit.size()) {
+    ++i;
+    bool negative = false;
+    if (i < lit.size() && (lit[i] == '+' || lit[i] == '-')) negative = lit[i++] == '-';
+    for (; i < lit.size(); ++i) {
+      if (exponent < 1000000000) exponent = exponent * 10 + (lit[i] - '0');  // saturate
+    }
+    if (negative) exponent = -exponent;
+  }
+  return int_digits - leading_zeros + exponent;
+}
+
 // strconv.ParseFloat for a literal already known to match the JSON number grammar: correctly
 // rounded; overflow gives ±Inf (Go reports ErrRange there; callers that care check isinf),
-// underflow gives a signed zero or subnormal.
+// underflow gives a signed zero, as Go does.
 double parse_number_literal(std::string_view lit) {
   double v = 0;
   const auto res = std::from_chars(lit.data(), lit.data() + lit.size(), v);
   if (res.ec == std::errc()) return v;
-  // from_chars leaves v untouched on range errors; strtod reports the saturated value.
-  const std::string copy(lit);
-  return std::strtod(copy.c_str(), nullptr);
+  // from_chars reports overflow and underflow alike and leaves v unset.
+  const bool negative = lit[0] == '-';
+  if (decimal_order(lit) > 0) return negative ? -HUGE_VAL : HUGE_VAL;
+  return negative ? -0.0 : 0.0;
 }
 
 class Parser {
@@ -133,7 +170,6 @@ class Parser {
  private:
   std::string_view s_;
   size_t pos_ = 0;
-  int depth_ = 0;
 
   [[noreturn]] void fail(const char* context) const {
     if (pos_ >= s_.size()) throw Error("unexpected end of JSON input");
@@ -152,16 +188,94 @@ class Parser {
     }
   }
 
-  void enter() {
-    if (++depth_ > kMaxNestingDepth) fail("exceeded max depth");
+  // A container still being filled, with the key of the member whose value comes next.
+  struct Open {
+    JsonValue container;
+    std::string pending_key;
+  };
+
+  // Iterative rather than recursive: Go accepts nesting up to 10000 levels, which would need
+  // a deep native stack (and overflows it under sanitizers) if each level were a call.
+  JsonValue parse_value() {
+    std::vector<Open> open;
+    for (;;) {
+      // State: at the beginning of a value (whitespace already skipped).
+      JsonValue done;
+      bool have_value = false;
+      if (at_end()) fail("looking for beginning of value");
+      const char c = peek();
+      if (c == '{' || c == '[') {
+        if (open.size() + 1 > static_cast<size_t>(kMaxNestingDepth)) fail("exceeded max depth");
+        ++pos_;
+        Open frame;
+        frame.container.kind = c == '{' ? JsonValue::Kind::Object : JsonValue::Kind::Array;
+        skip_ws();
+        const char close = c == '{' ? '}' : ']';
+        if (!at_end() && peek() == close) {
+          ++pos_;
+          done = std::move(frame.container);
+          have_value = true;
+        } else {
+          if (c == '{') frame.pending_key = parse_member_key();
+          open.push_back(std::move(frame));
+        }
+      } else {
+        done = parse_scalar();
+        have_value = true;
+      }
+      // State: a value is complete; attach it to its container and close finished ones.
+      while (have_value) {
+        if (open.empty()) return done;
+        Open& top = open.back();
+        if (top.container.kind == JsonValue::Kind::Array) {
+          top.container.items.push_back(std::move(done));
+          skip_ws();
+          if (!at_end() && peek() == ',') {
+            ++pos_;
+            skip_ws();
+            have_value = false;
+          } else if (!at_end() && peek() == ']') {
+            ++pos_;
+            done = std::move(top.container);
+            open.pop_back();
+          } else {
+            fail("after array element");
+          }
+        } else {
+          top.container.members.emplace_back(std::move(top.pending_key), std::move(done));
+          skip_ws();
+          if (!at_end() && peek() == ',') {
+            ++pos_;
+            skip_ws();
+            top.pending_key = parse_member_key();
+            have_value = false;
+          } else if (!at_end() && peek() == '}') {
+            ++pos_;
+            done = std::move(top.container);
+            open.pop_back();
+          } else {
+            fail("after object key:value pair");
+          }
+        }
+      }
+    }
   }
 
-  JsonValue parse_value() {
-    if (at_end()) fail("looking for beginning of value");
+  // At the start of a member: its key, the ':' and the whitespace before the value.
+  std::string parse_member_key() {
+    if (at_end() || peek() != '"') fail("looking for beginning of object key string");
+    std::string key = parse_string();
+    skip_ws();
+    if (at_end() || peek() != ':') fail("after object key");
+    ++pos_;
+    skip_ws();
+    return key;
+  }
+
+  // A string, number or literal; anything else cannot begin a value.
+  JsonValue parse_scalar() {
     const char c = peek();
     switch (c) {
-      case '{': return parse_object();
-      case '[': return parse_array();
       case '"': {
         JsonValue v;
         v.kind = JsonValue::Kind::String;
@@ -228,13 +342,6 @@ class Parser {
     v.text = std::string(s_.substr(start, pos_ - start));
     v.number = parse_number_literal(v.text);
     return v;
-  }
-
-  // Reads exactly four hex digits at position i of a string known to be syntactically valid.
-  int read_u4(size_t i) const {
-    int r = 0;
-    for (size_t k = 0; k < 4; ++k) r = r * 16 + hex_value(s_[i + k]);
-    return r;
   }
 
   // Validates the literal first (Go rejects before decoding), then decodes it like Go's
@@ -328,73 +435,6 @@ class Parser {
       append_utf8(out, r);
     }
     return out;
-  }
-
-  JsonValue parse_array() {
-    enter();
-    ++pos_;  // '['
-    JsonValue v;
-    v.kind = JsonValue::Kind::Array;
-    skip_ws();
-    if (!at_end() && peek() == ']') {
-      ++pos_;
-      --depth_;
-      return v;
-    }
-    for (;;) {
-      skip_ws();
-      v.items.push_back(parse_value());
-      skip_ws();
-      if (at_end()) fail("after array element");
-      if (peek() == ',') {
-        ++pos_;
-        continue;
-      }
-      if (peek() == ']') {
-        ++pos_;
-        break;
-      }
-      fail("after array element");
-    }
-    --depth_;
-    return v;
-  }
-
-  JsonValue parse_object() {
-    enter();
-    ++pos_;  // '{'
-    JsonValue v;
-    v.kind = JsonValue::Kind::Object;
-    skip_ws();
-    if (!at_end() && peek() == '}') {
-      ++pos_;
-      --depth_;
-      return v;
-    }
-    for (;;) {
-      skip_ws();
-      if (at_end() || peek() != '"') fail("looking for beginning of object key string");
-      std::string key = parse_string();
-      skip_ws();
-      if (at_end() || peek() != ':') fail("after object key");
-      ++pos_;
-      skip_ws();
-      JsonValue member = parse_value();
-      v.members.emplace_back(std::move(key), std::move(member));
-      skip_ws();
-      if (at_end()) fail("after object key:value pair");
-      if (peek() == ',') {
-        ++pos_;
-        continue;
-      }
-      if (peek() == '}') {
-        ++pos_;
-        break;
-      }
-      fail("after object key:value pair");
-    }
-    --depth_;
-    return v;
   }
 };
 

@@ -1,0 +1,4 @@
+-- a scenario with a Lua syntax error on line 3
+return blis.scenario{
+  model = { name = "foo" alpha = 1 },
+}
