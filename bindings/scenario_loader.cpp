@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <lua.hpp>
-#include <regex>
 #include <sstream>
 
 #include "engine/core/error.h"
@@ -192,17 +192,25 @@ namespace {
 // table is rejected. The offending key's name is in the message; its first assignment in the
 // file gives the line to blame.
 std::string locate_key_error(const std::string& path, const std::string& message) {
-  static const std::regex quoted_key("'([A-Za-z0-9_.]+)'");
-  std::smatch m;
   if (message.rfind("blis.scenario: ", 0) != 0) return message;  // already "file:line: ..."
-  if (!std::regex_search(message, m, quoted_key)) return path + ": " + message;
-  std::string key = m[1].str();
+  const auto open = message.find('\'');
+  const auto close = open == std::string::npos ? open : message.find('\'', open + 1);
+  if (close == std::string::npos) return path + ": " + message;
+  std::string key = message.substr(open + 1, close - open - 1);
   key = key.substr(key.rfind('.') + 1);
+  const auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
   std::ifstream in(path);
   std::string line;
-  const std::regex assignment("(^|[^A-Za-z0-9_])" + key + "\\s*=");
   for (int number = 1; std::getline(in, line); ++number) {
-    if (std::regex_search(line, assignment)) return path + ":" + std::to_string(number) + ": " + message;
+    // The first `key =` that is a whole word.
+    for (auto at = line.find(key); at != std::string::npos; at = line.find(key, at + 1)) {
+      if (at > 0 && is_word(line[at - 1])) continue;
+      auto after = at + key.size();
+      while (after < line.size() && (line[after] == ' ' || line[after] == '\t')) ++after;
+      if (after < line.size() && line[after] == '=' && (after + 1 >= line.size() || line[after + 1] != '=')) {
+        return path + ":" + std::to_string(number) + ": " + message;
+      }
+    }
   }
   return path + ": " + message;
 }

@@ -234,6 +234,7 @@ void Instance::step(Tick now) {
       step_pending_ = true;
     }
   }
+  if (observer_ != nullptr) observer_->on_step_end(index_, now, wait_queue_.size(), step_pending_);
 }
 
 void Instance::complete(Request& r, Tick now, Tick step_time, Tick token_latency) {

@@ -58,6 +58,11 @@ class StepObserver {
   virtual void on_step(int instance, Tick now, Tick step_time, int64_t used_blocks,
                        const std::vector<RequestIndex>& batch, const std::vector<int64_t>& progress_before,
                        const std::deque<RequestIndex>& wait_queue, const std::deque<Request>& requests) = 0;
+  // After a step has scheduled (or not) its successor: INV-8 says a non-empty wait queue always
+  // has a Step pending.
+  virtual void on_step_end(int instance, Tick now, size_t wait_queue_size, bool step_pending) {
+    (void)instance, (void)now, (void)wait_queue_size, (void)step_pending;
+  }
 };
 
 class Instance {
