@@ -1,5 +1,6 @@
 # The two entry points of the README: `make quickstart` and `make test`.
 JOBS ?= $(shell nproc)
+MAKEFLAGS += --no-print-directory
 
 .PHONY: deps build quickstart test test-release test-sanitize bench clean
 

@@ -15,14 +15,7 @@ BlockStore::BlockStore(int64_t total_blocks, int64_t block_size)
                             INT32_MAX, total_blocks, block_size));
   }
   const auto n = static_cast<size_t>(total_blocks);
-  ref_count_.assign(n, 0);
-  in_use_.assign(n, 0);
-  tokens_.assign(n, 0);
-  has_hash_.assign(n, 0);
-  hash_.resize(n);
-  prev_.assign(n, -1);
-  next_.assign(n, -1);
-  on_free_list_.assign(n, 0);
+  blocks_.resize(n);
   // All blocks start on the free list in id order: block 0 is reused first (§5.1).
   for (BlockId b = 0; b < static_cast<BlockId>(total_blocks); ++b) append_free(b);
 }
@@ -30,27 +23,30 @@ BlockStore::BlockStore(int64_t total_blocks, int64_t block_size)
 // ---- free list (head = least recently freed = next reused) ---------------------------
 
 void BlockStore::append_free(BlockId b) {
-  prev_[b] = free_tail_;
-  next_[b] = -1;
-  if (free_tail_ >= 0) next_[free_tail_] = b; else free_head_ = b;
+  Block& k = at(b);
+  k.prev = free_tail_;
+  k.next = -1;
+  if (free_tail_ >= 0) at(free_tail_).next = b; else free_head_ = b;
   free_tail_ = b;
-  on_free_list_[b] = 1;
+  k.on_free_list = 1;
 }
 
 void BlockStore::prepend_free(BlockId b) {
-  next_[b] = free_head_;
-  prev_[b] = -1;
-  if (free_head_ >= 0) prev_[free_head_] = b; else free_tail_ = b;
+  Block& k = at(b);
+  k.next = free_head_;
+  k.prev = -1;
+  if (free_head_ >= 0) at(free_head_).prev = b; else free_tail_ = b;
   free_head_ = b;
-  on_free_list_[b] = 1;
+  k.on_free_list = 1;
 }
 
 void BlockStore::unlink(BlockId b) {
-  if (!on_free_list_[b]) return;
-  if (prev_[b] >= 0) next_[prev_[b]] = next_[b]; else free_head_ = next_[b];
-  if (next_[b] >= 0) prev_[next_[b]] = prev_[b]; else free_tail_ = prev_[b];
-  prev_[b] = next_[b] = -1;
-  on_free_list_[b] = 0;
+  Block& k = at(b);
+  if (!k.on_free_list) return;
+  if (k.prev >= 0) at(k.prev).next = k.next; else free_head_ = k.next;
+  if (k.next >= 0) at(k.next).prev = k.prev; else free_tail_ = k.prev;
+  k.prev = k.next = -1;
+  k.on_free_list = 0;
 }
 
 // popFree (§5.3). Deleting the hash key unconditionally — even when it now maps to a newer
@@ -59,18 +55,18 @@ BlockId BlockStore::pop_free() {
   const BlockId b = free_head_;
   if (b < 0) return -1;
   unlink(b);
-  if (has_hash_[b]) {
-    hash_to_block_.erase(hash_[b]);
-    has_hash_[b] = 0;
+  if (at(b).has_hash) {
+    hash_to_block_.erase(at(b).hash);
+    at(b).has_hash = 0;
   }
-  tokens_[b] = 0;
+  at(b).tokens = 0;
   return b;
 }
 
 void BlockStore::set_hash(BlockId b, const Digest& d) {
-  has_hash_[b] = 1;
-  hash_[b] = d;
-  hash_to_block_[d] = b;  // a later registration of the same prefix overwrites (§5.9 NOTE)
+  at(b).has_hash = 1;
+  at(b).hash = d;
+  hash_to_block_.assign(d, b);  // a later registration of the same prefix overwrites (§5.9 NOTE)
 }
 
 // ---- queries ------------------------------------------------------------------------
@@ -78,9 +74,9 @@ void BlockStore::set_hash(BlockId b, const Digest& d) {
 void BlockStore::cached_blocks(const KvRequest& r, std::vector<BlockId>& out) {
   out.clear();
   for (const Digest& d : r.prefix_digests->get(r.input, block_size_)) {
-    auto it = hash_to_block_.find(d);
-    if (it == hash_to_block_.end()) break;
-    out.push_back(it->second);
+    const BlockId b = hash_to_block_.find(d);
+    if (b < 0) break;
+    out.push_back(b);
   }
 }
 
@@ -156,10 +152,10 @@ bool BlockStore::allocate(const KvRequest& r, int64_t start, int64_t end,
       // First allocation for this request: commit the cached prefix blocks.
       for (size_t i = 0; i < cached.size(); ++i) {
         const BlockId b = cached[i];
-        const bool was_in_use = in_use_[b] != 0;
-        ++ref_count_[b];
+        const bool was_in_use = at(b).in_use != 0;
+        ++at(b).ref_count;
         if (!was_in_use) {
-          in_use_[b] = 1;
+          at(b).in_use = 1;
           ++used_;
           unlink(b);
         }
@@ -169,18 +165,18 @@ bool BlockStore::allocate(const KvRequest& r, int64_t start, int64_t end,
         owned->blocks.push_back(b);
         // A cached block holds exactly the prompt slice its digest names, or nothing (a hash
         // restored by rollback sits on a token-less block, §5.6).
-        owned->contents.append(r.input.subspan(i * block_size_, static_cast<size_t>(tokens_[b])));
+        owned->contents.append(r.input.subspan(i * block_size_, static_cast<size_t>(at(b).tokens)));
       }
       // `last` stays a placeholder: new blocks are allocated next.
     }
 
-    if (last >= 0 && tokens_[last] > 0 && tokens_[last] < block_size_) {
+    if (last >= 0 && at(last).tokens > 0 && at(last).tokens < block_size_) {
       // 3b: top up the partial last block; not logged for rollback.
-      const int64_t take = std::min<int64_t>(block_size_ - tokens_[last], n - p);
+      const int64_t take = std::min<int64_t>(block_size_ - at(last).tokens, n - p);
       owned->contents.append(fresh.subspan(static_cast<size_t>(p), static_cast<size_t>(take)));
-      tokens_[last] += static_cast<int32_t>(take);
+      at(last).tokens += static_cast<int32_t>(take);
       p += take;
-      if (tokens_[last] == block_size_) set_hash(last, owned->contents.digest());
+      if (at(last).tokens == block_size_) set_hash(last, owned->contents.digest());
       continue;
     }
 
@@ -189,16 +185,16 @@ bool BlockStore::allocate(const KvRequest& r, int64_t start, int64_t end,
     const int64_t blocks_needed = (remaining + block_size_ - 1) / block_size_;
     for (int64_t i = 0; i < blocks_needed; ++i) {
       std::optional<Digest> hash_before;
-      if (free_head_ >= 0 && has_hash_[free_head_]) hash_before = hash_[free_head_];
+      if (free_head_ >= 0 && at(free_head_).has_hash) hash_before = at(free_head_).hash;
       const BlockId b = pop_free();
       if (b < 0) {
         rollback(r.key, cached_log, new_log);
         return false;
       }
       const int64_t take = std::min<int64_t>(block_size_, n - p);
-      tokens_[b] = static_cast<int32_t>(take);
-      ref_count_[b] = 1;
-      in_use_[b] = 1;
+      at(b).tokens = static_cast<int32_t>(take);
+      at(b).ref_count = 1;
+      at(b).in_use = 1;
       ++used_;
       ++misses_;
       if (owned == nullptr) owned = start_record(r.key);
@@ -220,27 +216,27 @@ void BlockStore::rollback(int64_t request_key,
                           const std::vector<std::pair<BlockId, std::optional<Digest>>>& new_log) {
   for (auto it = new_log.rbegin(); it != new_log.rend(); ++it) {
     const BlockId b = it->first;
-    if (has_hash_[b]) hash_to_block_.erase(hash_[b]);
+    if (at(b).has_hash) hash_to_block_.erase(at(b).hash);
     if (it->second) {
-      has_hash_[b] = 1;
-      hash_[b] = *it->second;
-      hash_to_block_[*it->second] = b;
+      at(b).has_hash = 1;
+      at(b).hash = *it->second;
+      hash_to_block_.assign(*it->second, b);
     } else {
-      has_hash_[b] = 0;
+      at(b).has_hash = 0;
     }
-    in_use_[b] = 0;
-    ref_count_[b] = 0;
-    tokens_[b] = 0;  // the evicted tokens are not restored
+    at(b).in_use = 0;
+    at(b).ref_count = 0;
+    at(b).tokens = 0;  // the evicted tokens are not restored
     --used_;
     --misses_;
     prepend_free(b);
   }
   for (auto it = cached_log.rbegin(); it != cached_log.rend(); ++it) {
     const BlockId b = it->first;
-    --ref_count_[b];
+    --at(b).ref_count;
     --hits_;
-    if (!it->second && ref_count_[b] == 0) {
-      in_use_[b] = 0;
+    if (!it->second && at(b).ref_count == 0) {
+      at(b).in_use = 0;
       --used_;
       append_free(b);  // tail, not its old position: LRU order changes
     }
@@ -260,8 +256,8 @@ void BlockStore::release(int64_t request_key) {
   request_blocks_.erase(found);
   for (auto it = record->blocks.rbegin(); it != record->blocks.rend(); ++it) {
     const BlockId b = *it;
-    if (--ref_count_[b] == 0) {
-      in_use_[b] = 0;
+    if (--at(b).ref_count == 0) {
+      at(b).in_use = 0;
       --used_;
       append_free(b);
     }
@@ -272,27 +268,27 @@ void BlockStore::release(int64_t request_key) {
 // ---- tiered-cache support (§5.10) ---------------------------------------------------------
 
 BlockId BlockStore::first_hashed_free_block() const {
-  for (BlockId b = free_head_; b >= 0; b = next_[b]) {
-    if (has_hash_[b]) return b;
+  for (BlockId b = free_head_; b >= 0; b = at(b).next) {
+    if (at(b).has_hash) return b;
   }
   return -1;
 }
 
 void BlockStore::evict_to_tail(BlockId b) {
   unlink(b);
-  if (has_hash_[b]) {
-    hash_to_block_.erase(hash_[b]);
-    has_hash_[b] = 0;
+  if (at(b).has_hash) {
+    hash_to_block_.erase(at(b).hash);
+    at(b).has_hash = 0;
   }
-  tokens_[b] = 0;
+  at(b).tokens = 0;
   append_free(b);
 }
 
 void BlockStore::install_reloaded(int32_t token_count, const Digest& d) {
   const BlockId b = pop_free();
-  tokens_[b] = token_count;
-  ref_count_[b] = 0;
-  in_use_[b] = 0;
+  at(b).tokens = token_count;
+  at(b).ref_count = 0;
+  at(b).in_use = 0;
   set_hash(b, d);
   append_free(b);
 }

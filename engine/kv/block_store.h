@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/kv/digest_index.h"
 #include "engine/kv/kv_cache.h"
 
 namespace blis::kv {
@@ -40,11 +41,14 @@ class BlockStore final : public KvCache {
   };
   // First free-list block (from the head) that has a hash, or -1.
   BlockId first_hashed_free_block() const;
-  BlockView view(BlockId b) const { return {tokens_[b], has_hash_[b] ? std::optional(hash_[b]) : std::nullopt}; }
+  BlockView view(BlockId b) const {
+    const Block& k = blocks_[static_cast<size_t>(b)];
+    return {k.tokens, k.has_hash ? std::optional(k.hash) : std::nullopt};
+  }
   // Offload: unlink, forget the hash, clear the tokens, append at the tail.
   void evict_to_tail(BlockId b);
   bool has_free_block() const { return free_head_ >= 0; }
-  bool contains_hash(const Digest& d) const { return hash_to_block_.count(d) != 0; }
+  bool contains_hash(const Digest& d) const { return hash_to_block_.contains(d); }
   // Reload: pop the free-list head, give it the reloaded contents, append it at the tail.
   void install_reloaded(int32_t token_count, const Digest& d);
 
@@ -70,16 +74,20 @@ class BlockStore final : public KvCache {
   int64_t hits_ = 0;
   int64_t misses_ = 0;
 
-  std::vector<int32_t> ref_count_;
-  std::vector<uint8_t> in_use_;
-  std::vector<int32_t> tokens_;    // tokens held (full iff == block_size_)
-  std::vector<uint8_t> has_hash_;
-  std::vector<Digest> hash_;
-  std::vector<BlockId> prev_, next_;
-  std::vector<uint8_t> on_free_list_;
+  // One cache line per block: a step touches every field of the blocks it allocates.
+  struct Block {
+    int32_t ref_count = 0;
+    int32_t tokens = 0;  // tokens held (full iff == block_size_)
+    BlockId prev = -1, next = -1;
+    uint8_t in_use = 0, has_hash = 0, on_free_list = 0;
+    Digest hash;
+  };
+  std::vector<Block> blocks_;
+  Block& at(BlockId b) { return blocks_[static_cast<size_t>(b)]; }
+  const Block& at(BlockId b) const { return blocks_[static_cast<size_t>(b)]; }
   BlockId free_head_ = -1, free_tail_ = -1;
 
-  std::unordered_map<Digest, BlockId, DigestHasher> hash_to_block_;
+  DigestIndex hash_to_block_;
   std::unordered_map<int64_t, std::unique_ptr<RequestBlocks>> request_blocks_;
   std::vector<std::unique_ptr<RequestBlocks>> spare_;  // recycled per-request records
 };

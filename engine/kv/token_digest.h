@@ -21,10 +21,6 @@ struct Digest {
   bool operator==(const Digest&) const = default;
 };
 
-struct DigestHasher {
-  size_t operator()(const Digest& d) const { return static_cast<size_t>(d.lo ^ (d.hi * 0x9E3779B97F4A7C15ULL)); }
-};
-
 inline Digest digest_of(std::span<const Token> tokens) {
   XXH128_hash_t h = XXH3_128bits(tokens.data(), tokens.size_bytes());
   return Digest{h.low64, h.high64};
