@@ -106,7 +106,9 @@ BlockStore::RequestBlocks* BlockStore::start_record(int64_t request_key) {
     record->contents.reset();
   }
   RequestBlocks* raw = record.get();
-  request_blocks_.emplace(request_key, std::move(record));
+  const auto i = static_cast<size_t>(request_key);
+  if (i >= request_blocks_.size()) request_blocks_.resize(std::max(i + 1, request_blocks_.size() * 2));
+  request_blocks_[i] = std::move(record);
   return raw;
 }
 
@@ -143,8 +145,7 @@ bool BlockStore::allocate(const KvRequest& r, int64_t start, int64_t end,
   const auto n = static_cast<int64_t>(fresh.size());
   int64_t p = 0;
   while (p < n) {
-    auto found = request_blocks_.find(r.key);
-    RequestBlocks* owned = found == request_blocks_.end() ? nullptr : found->second.get();
+    RequestBlocks* owned = record_of(r.key);
     BlockId last = -1;
     if (owned != nullptr) {
       last = owned->blocks.back();
@@ -241,19 +242,13 @@ void BlockStore::rollback(int64_t request_key,
       append_free(b);  // tail, not its old position: LRU order changes
     }
   }
-  auto found = request_blocks_.find(request_key);
-  if (found != request_blocks_.end()) {
-    spare_.push_back(std::move(found->second));
-    request_blocks_.erase(found);
-  }
+  if (auto record = take_record(request_key)) spare_.push_back(std::move(record));
 }
 
 // ReleaseKVBlocks (§5.7): last block first, so longer prefixes sit nearer the head.
 void BlockStore::release(int64_t request_key) {
-  auto found = request_blocks_.find(request_key);
-  if (found == request_blocks_.end()) return;
-  std::unique_ptr<RequestBlocks> record = std::move(found->second);
-  request_blocks_.erase(found);
+  std::unique_ptr<RequestBlocks> record = take_record(request_key);
+  if (record == nullptr) return;
   for (auto it = record->blocks.rbegin(); it != record->blocks.rend(); ++it) {
     const BlockId b = *it;
     if (--at(b).ref_count == 0) {

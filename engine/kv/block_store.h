@@ -88,7 +88,16 @@ class BlockStore final : public KvCache {
   BlockId free_head_ = -1, free_tail_ = -1;
 
   DigestIndex hash_to_block_;
-  std::unordered_map<int64_t, std::unique_ptr<RequestBlocks>> request_blocks_;
+  // Indexed by request key (requests are numbered densely from 0); null = no block list.
+  std::vector<std::unique_ptr<RequestBlocks>> request_blocks_;
+  RequestBlocks* record_of(int64_t key) const {
+    const auto i = static_cast<size_t>(key);
+    return i < request_blocks_.size() ? request_blocks_[i].get() : nullptr;
+  }
+  std::unique_ptr<RequestBlocks> take_record(int64_t key) {
+    const auto i = static_cast<size_t>(key);
+    return i < request_blocks_.size() ? std::move(request_blocks_[i]) : nullptr;
+  }
   std::vector<std::unique_ptr<RequestBlocks>> spare_;  // recycled per-request records
 };
 

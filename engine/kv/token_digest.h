@@ -27,23 +27,37 @@ inline Digest digest_of(std::span<const Token> tokens) {
 }
 
 // A running digest over a token sequence that grows at the end; digest() does not consume it.
+// Tokens arrive one at a time during decode; they are buffered so that XXH3 sees whole blocks
+// rather than 8-byte updates.
 class StreamingDigest {
  public:
   StreamingDigest() : state_(XXH3_createState()) { reset(); }
   StreamingDigest(const StreamingDigest&) = delete;
   StreamingDigest& operator=(const StreamingDigest&) = delete;
-  void reset() { XXH3_128bits_reset(state_.get()); }
-  void append(std::span<const Token> tokens) {
-    if (!tokens.empty()) XXH3_128bits_update(state_.get(), tokens.data(), tokens.size_bytes());
+  void reset() {
+    XXH3_128bits_reset(state_.get());
+    pending_.clear();
   }
-  Digest digest() const {
+  void append(std::span<const Token> tokens) {
+    pending_.insert(pending_.end(), tokens.begin(), tokens.end());
+    if (pending_.size() >= kFlushTokens) flush();
+  }
+  Digest digest() {
+    flush();
     XXH128_hash_t h = XXH3_128bits_digest(state_.get());
     return Digest{h.low64, h.high64};
   }
 
  private:
+  static constexpr size_t kFlushTokens = 512;
+  void flush() {
+    if (pending_.empty()) return;
+    XXH3_128bits_update(state_.get(), pending_.data(), pending_.size() * sizeof(Token));
+    pending_.clear();
+  }
   struct Free { void operator()(XXH3_state_t* s) const { XXH3_freeState(s); } };
   std::unique_ptr<XXH3_state_t, Free> state_;
+  std::vector<Token> pending_;
 };
 
 // Digests of a prompt's block-aligned prefixes tokens[0 : (i+1)*B], computed once on first use:
@@ -56,7 +70,7 @@ class PrefixDigests {
       const size_t full_blocks = tokens.size() / static_cast<size_t>(block_size);
       digests_.reserve(full_blocks);
       for (size_t i = 0; i < full_blocks; ++i) {
-        running.append(tokens.subspan(i * block_size, block_size));
+        running.append(tokens.subspan(i * static_cast<size_t>(block_size), static_cast<size_t>(block_size)));
         digests_.push_back(running.digest());
       }
       computed_ = true;
