@@ -222,10 +222,8 @@ SimulationOutput build_report(const cluster::ClusterSimulation& sim, const confi
   }
 
   // ---- the metrics block and the results file
-  bool marshal_failed = false;
   if (m.completed > 0) out.stdout_text += "=== Simulation Metrics ===\n";
   if (const auto bad = m.first_non_finite()) {
-    marshal_failed = true;
     log(LogLevel::Error, "Error marshalling metrics: json: unsupported value: " + go_format_g(*bad));
   } else {
     if (m.completed > 0) {
@@ -342,7 +340,6 @@ SimulationOutput build_report(const cluster::ClusterSimulation& sim, const confi
     out.stdout_text += "Mean Regret: " + go_format_fixed(mean_regret, 6) + "\n";
     out.stdout_text += "Max Regret: " + go_format_fixed(t.regret_max, 6) + "\n";
   }
-  (void)marshal_failed;
   return out;
 }
 
