@@ -1,84 +1,209 @@
 #include "bindings/lua_vm.h"
 
-#include <lua.hpp>
+#include <fmt/format.h>
 
-#include <fstream>
-#include <sstream>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <lua.hpp>
+#include <string>
+#include <vector>
 
 #include "bindings/embedded_stdlib.h"
 #include "engine/core/error.h"
 
 namespace blis::bindings {
 
+// Where user code was last seen executing. Written by the line hook, read by blis.host.
+struct LuaVm::LineTracker {
+  bool active = false;
+  std::string source;     // chunk name, "@path" for files
+  std::string short_src;  // Lua's display form of it, as used in its own error messages
+  int line = 0;
+};
+
 namespace {
 
-// Message handler: keeps the error's first line clean ("file:line: message") and appends the
-// traceback only for runtime errors raised below the top level.
-int traceback_handler(lua_State* L) {
-  const char* message = lua_tostring(L, 1);
-  if (message == nullptr) {
-    lua_pushliteral(L, "(error object is not a string)");
-    return 1;
-  }
-  luaL_traceback(L, L, message, 1);
-  return 1;
+// Registry key (its address) under which the VM keeps a pointer to its LineTracker.
+const char kTrackerKey = 0;
+
+bool is_stdlib(const char* source) {
+  return source != nullptr &&
+         std::strncmp(source, LuaVm::kStdlibChunkPrefix.data(), LuaVm::kStdlibChunkPrefix.size()) == 0;
 }
 
-std::string first_paragraph(const std::string& message) {
-  // Tracebacks through the stdlib say nothing users can act on; keep the message proper.
-  const auto cut = message.find("\nstack traceback:");
-  return cut == std::string::npos ? message : message.substr(0, cut);
+LuaVm::LineTracker* tracker_of(lua_State* L) {
+  lua_pushlightuserdata(L, const_cast<char*>(&kTrackerKey));
+  lua_rawget(L, LUA_REGISTRYINDEX);
+  auto* tracker = static_cast<LuaVm::LineTracker*>(lua_touserdata(L, -1));
+  lua_pop(L, 1);
+  return tracker;
+}
+
+// Line hook, active only while user code runs (call_user_code). Lines of the stdlib are skipped,
+// so when the stdlib rejects a value, the last line seen is the user's call into it.
+void line_hook(lua_State* L, lua_Debug* ar) {
+  if (ar->event != LUA_HOOKLINE || lua_getinfo(L, "S", ar) == 0 || is_stdlib(ar->source)) return;
+  LuaVm::LineTracker* tracker = tracker_of(L);
+  if (tracker == nullptr) return;
+  try {
+    if (tracker->source != ar->source) {  // copy only when the chunk changes: this runs per line
+      tracker->source = ar->source;
+      tracker->short_src = ar->short_src;
+    }
+  } catch (...) {  // out of memory: keep the old location rather than unwind through Lua
+    return;
+  }
+  tracker->line = ar->currentline;
+}
+
+// blis.host.last_user_line() -> source, short_src, line (nothing when no user code is running).
+int host_last_user_line(lua_State* L) {
+  const LuaVm::LineTracker* tracker = tracker_of(L);
+  if (tracker == nullptr || !tracker->active || tracker->line <= 0) return 0;
+  lua_pushlstring(L, tracker->source.data(), tracker->source.size());
+  lua_pushlstring(L, tracker->short_src.data(), tracker->short_src.size());
+  lua_pushinteger(L, tracker->line);
+  return 3;
+}
+
+// The error value as text: strings and numbers as they are, objects through __tostring.
+std::string error_text(lua_State* L, int index) {
+  if (lua_type(L, index) == LUA_TSTRING || lua_type(L, index) == LUA_TNUMBER) {
+    size_t length = 0;
+    const char* text = lua_tolstring(L, index, &length);
+    return std::string(text, length);
+  }
+  if (luaL_callmeta(L, index, "__tostring") != 0) {
+    std::string text = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(error object's __tostring failed)";
+    lua_pop(L, 1);
+    return text;
+  }
+  return fmt::format("(error object is a {} value)", luaL_typename(L, index));
+}
+
+std::string describe_frame(const lua_Debug& ar) {
+  if (ar.name != nullptr) return fmt::format("{}:{}: in function '{}'", ar.short_src, ar.currentline, ar.name);
+  if (std::strcmp(ar.what, "main") == 0) return fmt::format("{}:{}: in main chunk", ar.short_src, ar.currentline);
+  return fmt::format("{}:{}: in function <{}:{}>", ar.short_src, ar.currentline, ar.short_src, ar.linedefined);
+}
+
+// Message handler of every protected call. The first line stays the plain "file:line: message";
+// a traceback follows only when the error came from inside a user function (two or more user
+// frames on the stack). Frames of C functions and of the stdlib are left out: users cannot act
+// on them, and a config error the stdlib raises on the user's behalf already names the line.
+int message_handler(lua_State* L) {
+  std::string message = error_text(L, 1);
+  std::vector<std::string> frames;
+  lua_Debug ar;
+  for (int level = 1; frames.size() < 24 && lua_getstack(L, level, &ar) != 0; ++level) {
+    if (lua_getinfo(L, "Sln", &ar) == 0 || ar.currentline <= 0 || is_stdlib(ar.source)) continue;
+    frames.push_back(describe_frame(ar));
+  }
+  if (frames.size() >= 2) {
+    message += "\nstack traceback:";
+    for (const std::string& frame : frames) message += "\n\t" + frame;
+  }
+  lua_pushlstring(L, message.data(), message.size());
+  return 1;
 }
 
 }  // namespace
 
-LuaVm::LuaVm() : L_(luaL_newstate()) {
+LuaVm::LuaVm() : L_(luaL_newstate()), tracker_(std::make_unique<LineTracker>()) {
   if (L_ == nullptr) throw Error("cannot create a Lua state (out of memory)");
   luaL_openlibs(L_);
+
+  lua_pushlightuserdata(L_, const_cast<char*>(&kTrackerKey));
+  lua_pushlightuserdata(L_, tracker_.get());
+  lua_rawset(L_, LUA_REGISTRYINDEX);
+
   lua_getglobal(L_, "package");
+  // The stdlib modules are compiled once here and run on first require().
   lua_getfield(L_, -1, "preload");
-  for (size_t i = 0; i < kEmbeddedStdlibCount; ++i) {
-    const EmbeddedLua& m = kEmbeddedStdlib[i];
-    if (luaL_loadbuffer(L_, m.source, m.size, m.chunkname) != 0) {
-      const std::string message = lua_tostring(L_, -1);
+  for (std::size_t i = 0; i < kEmbeddedStdlibCount; ++i) {
+    const EmbeddedLua& module = kEmbeddedStdlib[i];
+    if (luaL_loadbuffer(L_, reinterpret_cast<const char*>(module.bytes), module.size, module.chunkname) != 0) {
+      const std::string message = error_text(L_, -1);
       lua_close(L_);
-      throw Error("embedded Lua library failed to load: " + message);
+      throw Error("embedded Lua library failed to compile: " + message);
     }
-    lua_setfield(L_, -2, m.module);
+    lua_setfield(L_, -2, module.module);
   }
+  lua_pop(L_, 1);
+  // blis.host: the few C functions the stdlib needs from the VM itself.
+  lua_getfield(L_, -1, "loaded");
+  lua_newtable(L_);
+  lua_pushcfunction(L_, host_last_user_line);
+  lua_setfield(L_, -2, "last_user_line");
+  lua_setfield(L_, -2, "blis.host");
   lua_pop(L_, 2);
 }
 
 LuaVm::~LuaVm() { lua_close(L_); }
 
-void LuaVm::load(const std::string& source, const std::string& chunkname) {
+void LuaVm::load_string(std::string_view source, const std::string& chunkname) {
   if (luaL_loadbuffer(L_, source.data(), source.size(), chunkname.c_str()) != 0) {
-    const std::string message = lua_tostring(L_, -1);
+    std::string message = error_text(L_, -1);
     lua_pop(L_, 1);
     throw Error(message);
   }
 }
 
-void LuaVm::load_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read scenario file " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  load(text.str(), "@" + path);
+void LuaVm::load_file(const std::string& path, std::string_view what) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) throw Error(fmt::format("cannot read {} {}: {}", what, path, std::strerror(errno)));
+  std::string source;
+  char buffer[1 << 16];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) source.append(buffer, n);
+  const bool failed = std::ferror(file) != 0;
+  const int error = errno;
+  std::fclose(file);
+  if (failed) throw Error(fmt::format("cannot read {} {}: {}", what, path, std::strerror(error)));
+  // LuaJIT's lexer skips a UTF-8 BOM and a "#!" first line itself.
+  load_string(source, "@" + path);
 }
 
 void LuaVm::call(int nargs, int nresults) {
-  const int base = lua_gettop(L_) - nargs;
-  lua_pushcfunction(L_, traceback_handler);
-  lua_insert(L_, base);
-  const int status = lua_pcall(L_, nargs, nresults, base);
-  lua_remove(L_, base);
+  const int function_index = lua_gettop(L_) - nargs;
+  if (function_index < 1) throw Error("internal error: LuaVm::call without a function on the stack");
+  lua_pushcfunction(L_, message_handler);
+  lua_insert(L_, function_index);
+  const int status = lua_pcall(L_, nargs, nresults, function_index);
+  lua_remove(L_, function_index);
   if (status != 0) {
-    const char* raw = lua_tostring(L_, -1);
-    const std::string message = raw != nullptr ? raw : "(error object is not a string)";
+    std::string message = error_text(L_, -1);
     lua_pop(L_, 1);
-    throw Error(first_paragraph(message));
+    throw Error(message);
   }
+}
+
+void LuaVm::call_user_code(int nargs, int nresults) {
+  // Restores the previous state on every exit path, so nested user calls stay tracked.
+  struct Tracking {
+    lua_State* L;
+    LineTracker& tracker;
+    bool was_active;
+    Tracking(lua_State* state, LineTracker& t) : L(state), tracker(t), was_active(t.active) {
+      tracker.active = true;
+      lua_sethook(L, line_hook, LUA_MASKLINE, 0);
+    }
+    ~Tracking() {
+      tracker.active = was_active;
+      if (!was_active) {
+        lua_sethook(L, nullptr, 0, 0);
+        tracker.line = 0;
+      }
+    }
+  } tracking(L_, *tracker_);
+  call(nargs, nresults);
+}
+
+void LuaVm::require(const char* module) {
+  lua_getglobal(L_, "require");
+  lua_pushstring(L_, module);
+  call(1, 1);
 }
 
 }  // namespace blis::bindings

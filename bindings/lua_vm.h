@@ -1,9 +1,12 @@
-// One LuaJIT state, owned RAII-style: standard libraries opened, the embedded stdlib
-// registered in package.preload, and every call into Lua protected with a traceback handler
-// (lua-embedding.md rules 1, 2 and 6). Lua failures become blis::Error("file:line: message").
+// One LuaJIT state, owned RAII-style (lua-embedding.md rule 2): standard libraries opened, every
+// embedded stdlib module registered in package.preload (rule 1), and every call into Lua made
+// through one protected-call helper with a message handler (rule 6, pitfall P1). A Lua failure
+// becomes a blis::Error whose first line is "file:line: message".
 #pragma once
 
+#include <memory>
 #include <string>
+#include <string_view>
 
 struct lua_State;
 
@@ -18,14 +21,35 @@ class LuaVm {
 
   lua_State* state() const { return L_; }
 
-  // Loads a chunk (chunkname "@path" names a file in messages) and pushes its function.
-  void load(const std::string& source, const std::string& chunkname);
-  void load_file(const std::string& path);
-  // Calls the function below `nargs` arguments on the stack, leaving `nresults` results.
+  // Reads `path` and pushes its compiled chunk, named "@path" so that messages name the file.
+  // Throws Error "cannot read <what> <path>: <reason>" when the file cannot be read, and
+  // "<path>:<line>: <message>" for a syntax error.
+  void load_file(const std::string& path, std::string_view what = "file");
+  // Pushes the chunk compiled from `source`; `chunkname` follows Lua's rules ("@file", "=name").
+  void load_string(std::string_view source, const std::string& chunkname);
+
+  // Calls the function below the `nargs` arguments on top of the stack, leaving `nresults`
+  // results. On failure the function and arguments are gone and Error is thrown: the message,
+  // then a traceback of the user's frames when the error was raised below the user's top level
+  // (in a function the user's chunk called), where a traceback actually helps.
   void call(int nargs, int nresults);
+
+  // Like call(), for user code (a scenario chunk): while it runs the VM remembers the last line
+  // of user code it executed, which the stdlib uses to blame the user's line when a tail call
+  // (`return blis.scenario{...}`) has removed the caller's frame from the stack.
+  void call_user_code(int nargs, int nresults);
+
+  // Pushes require(module).
+  void require(const char* module);
+
+  // Chunk names of the embedded stdlib start with this; such frames are never "user code".
+  static constexpr std::string_view kStdlibChunkPrefix = "@stdlib_lua/";
+
+  struct LineTracker;  // state of the user-line hook (lua_vm.cpp)
 
  private:
   lua_State* L_;
+  std::unique_ptr<LineTracker> tracker_;
 };
 
 }  // namespace blis::bindings

@@ -1,107 +1,126 @@
-// blis: `blis scenario.lua [--param=value ...]`, `blis run <reference flags>`, `blis --version`.
-// The front end owns printing and exit statuses; the engine only returns data.
+// blis, the command line. Two front ends, one configuration path:
+//   blis <scenario.lua> [--name=value ...]  runs a Lua scenario (parameters override blis.params)
+//   blis run <flags>                         the reference-compatible flags, turned into the same
+//                                            kind of scenario (bindings/run_flags.h)
+// Both end in a config::ScenarioSpec and one call to blis::run_scenario, so a scenario and its
+// `blis run` equivalent print the same stdout. The front end owns printing and exit statuses:
+// 0 success, 1 for any error (configuration, usage, late errors after the results); the engine
+// only returns data and throws blis::Error.
+#include <luajit.h>
+
 #include <cstdio>
 #include <exception>
+#include <new>
 #include <string>
 #include <vector>
 
+#include "bindings/diagnostics.h"
 #include "bindings/lua_vm.h"
 #include "bindings/run_flags.h"
 #include "bindings/scenario_loader.h"
 #include "engine/core/error.h"
 #include "engine/simulation.h"
 
+#ifndef BLIS_VERSION
+#define BLIS_VERSION "0.1.0"
+#endif
+
 namespace {
 
+using blis::bindings::LogFilter;
+
 constexpr const char* kUsage =
-    "usage: blis <scenario.lua> [--param=value ...]   run a Lua scenario\n"
-    "       blis <scenario.lua> --help                list the scenario's parameters\n"
-    "       blis run [flags]                          reference-compatible flag interface (blis run --help)\n"
+    "usage: blis <scenario.lua> [--name=value ...]  run a scenario; --name=value overrides its parameters\n"
+    "       blis <scenario.lua> --help               list the scenario's parameters and their defaults\n"
+    "       blis run [flags]                         the reference BLIS command line (blis run --help)\n"
     "       blis --version\n";
 
-int log_threshold(const std::string& level) {
-  if (level == "trace") return 0;
-  if (level == "debug") return 1;
-  if (level == "info") return 2;
-  if (level == "warn" || level == "warning") return 3;
-  if (level == "error") return 4;
-  if (level == "fatal" || level == "panic") return 5;
-  throw blis::Error("Invalid log level: " + level);
-}
-
-const char* level_name(blis::LogLevel level) {
-  switch (level) {
-    case blis::LogLevel::Trace: return "trace";
-    case blis::LogLevel::Debug: return "debug";
-    case blis::LogLevel::Info: return "info";
-    case blis::LogLevel::Warning: return "warning";
-    case blis::LogLevel::Error: return "error";
-  }
-  return "info";
-}
-
-int run(const blis::config::ScenarioSpec& spec) {
-  const int threshold = log_threshold(spec.log_level.value_or("warn"));
-  const blis::DiagnosticSink sink = [threshold](blis::LogLevel level, const std::string& message) {
-    if (static_cast<int>(level) >= threshold) std::fprintf(stderr, "blis: %s: %s\n", level_name(level), message.c_str());
-  };
-  const blis::SimulationOutput out = blis::run_scenario(spec, sink);
-  std::fwrite(out.stdout_text.data(), 1, out.stdout_text.size(), stdout);
+void write_stdout(const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
-  if (out.late_error) {
-    std::fprintf(stderr, "blis: error: %s\n", out.late_error->c_str());
+  if (std::ferror(stdout) != 0) throw blis::Error("cannot write the results to stdout");
+}
+
+// Runs a resolved scenario; `warnings` are front-end warnings, shown at the scenario's log level.
+int run(const blis::config::ScenarioSpec& spec, const std::vector<std::string>& warnings = {}) {
+  const LogFilter filter = blis::bindings::parse_log_level(spec.log_level.value_or("warn"));
+  const blis::DiagnosticSink sink = blis::bindings::stderr_sink(filter);
+  for (const std::string& warning : warnings) sink(blis::LogLevel::Warning, warning);
+  const blis::SimulationOutput output = blis::run_scenario(spec, sink);
+  write_stdout(output.stdout_text);
+  if (output.late_error) {
+    std::fprintf(stderr, "blis: error: %s\n", output.late_error->c_str());
     return 1;
   }
   return 0;
 }
 
-int main_checked(const std::vector<std::string>& args) {
-  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::fputs(kUsage, args.empty() ? stderr : stdout);
-    return args.empty() ? 1 : 0;
-  }
-  if (args[0] == "--version") {
-    std::puts("blis 0.1.0");
+int run_command(const std::vector<std::string>& args) {
+  const blis::bindings::RunCommand command = blis::bindings::parse_run_flags(args);
+  if (command.help) {
+    write_stdout(blis::bindings::run_flags_help());
     return 0;
   }
   blis::bindings::LuaVm vm;
-  if (args[0] == "run") {
-    const auto command = blis::bindings::parse_run_flags({args.begin() + 1, args.end()});
-    if (command.help) {
-      std::fputs(blis::bindings::run_flags_help().c_str(), stdout);
-      return 0;
-    }
-    if (command.print_scenario) {
-      std::fputs(command.scenario_source.c_str(), stdout);
-      return 0;
-    }
-    return run(blis::bindings::load_scenario_source(vm, command.scenario_source, "=blis run", "blis run"));
-  }
-  const std::string& path = args[0];
-  std::vector<std::string> params;
-  bool help = false;
-  for (size_t i = 1; i < args.size(); ++i) {
-    if (args[i] == "--help" || args[i] == "-h") help = true;
-    else params.push_back(args[i]);
-  }
-  if (help) {
-    blis::bindings::load_scenario_file(vm, path, {});
-    std::printf("usage: blis %s [--param=value ...]\n\nparameters:\n%s\n", path.c_str(),
-                blis::bindings::declared_params_help(vm).c_str());
+  const blis::config::ScenarioSpec spec =
+      blis::bindings::load_scenario_source(vm, command.scenario_source, "blis run");
+  if (command.print_scenario) {
+    write_stdout(command.scenario_source);
     return 0;
   }
-  return run(blis::bindings::load_scenario_file(vm, path, params));
+  std::vector<std::string> warnings;
+  for (const std::string& argument : command.ignored_arguments) {
+    warnings.push_back("ignoring argument '" + argument + "': blis run takes only flags");
+  }
+  return run(spec, warnings);
+}
+
+int scenario_command(const std::string& path, const std::vector<std::string>& rest) {
+  blis::bindings::LuaVm vm;
+  for (const std::string& arg : rest) {
+    if (arg == "--help" || arg == "-h") {
+      write_stdout(blis::bindings::scenario_help(vm, path));
+      return 0;
+    }
+  }
+  return run(blis::bindings::load_scenario_file(vm, path, rest));
+}
+
+int dispatch(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::fputs(kUsage, stderr);
+    return 1;
+  }
+  const std::string& first = args[0];
+  if (first == "--help" || first == "-h" || first == "help") {
+    write_stdout(kUsage);
+    return 0;
+  }
+  if (first == "--version") {
+    write_stdout(std::string("blis ") + BLIS_VERSION + " (" + LUAJIT_VERSION + ")\n");
+    return 0;
+  }
+  if (first == "run") return run_command({args.begin() + 1, args.end()});
+  if (first.size() > 1 && first[0] == '-') {
+    throw blis::Error("unknown option '" + first + "'; see blis --help");
+  }
+  return scenario_command(first, {args.begin() + 1, args.end()});
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Never let an exception end the process: every failure is a message and exit status 1.
   try {
-    return main_checked(std::vector<std::string>(argv + 1, argv + argc));
+    return dispatch(std::vector<std::string>(argv + 1, argv + argc));
   } catch (const blis::Error& e) {
     std::fprintf(stderr, "blis: error: %s\n", e.what());
+  } catch (const std::bad_alloc&) {
+    std::fputs("blis: error: out of memory\n", stderr);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "blis: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fputs("blis: internal error: unknown exception\n", stderr);
   }
   return 1;
 }

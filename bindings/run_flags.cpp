@@ -2,269 +2,377 @@
 
 #include <fmt/format.h>
 
-#include <cmath>
+#include <algorithm>
 #include <map>
-#include <optional>
+#include <string_view>
+#include <variant>
 
+#include "bindings/go_strconv.h"
+#include "bindings/lua_source.h"
 #include "engine/core/error.h"
-#include "engine/core/go_parse.h"
 
 namespace blis::bindings {
 
 namespace {
 
-enum class FlagType { String, Int, Float, FloatList, Bool };
+enum class FlagType { kString, kInt, kFloat, kFloatList, kBool };
 
-struct Flag {
+// Where a flag's value goes in the scenario table.
+enum class Target {
+  kScenario,  // `key` is a path in the scenario table
+  kWorkload,  // `key` is a path in the workload table, for the kinds in `kinds`
+  kFrontEnd,  // read by this parser itself (--workload, --print-scenario, ...)
+};
+
+// Workload kinds a workload flag applies to. The reference ignores the length flags for presets
+// and traces, and --rate for traces and specs; they are left out of those tables likewise.
+constexpr unsigned kDistribution = 1, kPreset = 2, kSpec = 4;
+
+struct FlagDef {
   const char* name;
   FlagType type;
-  const char* key;  // scenario key path ("" = handled specially)
+  Target target;
+  const char* key;
+  unsigned kinds;
+  const char* default_text;  // as the reference documents it; for --help only
   const char* help;
 };
 
-// Every flag of the reference's `run` command, with the scenario key it sets.
-const Flag kFlags[] = {
-    {"model", FlagType::String, "model.name", "LLM name (required)"},
-    {"hardware", FlagType::String, "model.gpu", "GPU type (default from defaults.yaml)"},
-    {"tp", FlagType::Int, "model.tp", "tensor parallelism (default from defaults.yaml)"},
-    {"vllm-version", FlagType::String, "model.vllm_version", "vLLM version (default from defaults.yaml)"},
-    {"alpha-coeffs", FlagType::FloatList, "model.alpha", "alpha coefficients, comma separated"},
-    {"beta-coeffs", FlagType::FloatList, "model.beta", "beta coefficients, comma separated"},
-    {"model-config-folder", FlagType::String, "model.config_folder", "folder with the HuggingFace config.json (roofline)"},
-    {"hardware-config", FlagType::String, "model.hardware_config", "hardware JSON file (roofline)"},
-    {"seed", FlagType::Int, "seed", "random seed (default 42)"},
-    {"horizon", FlagType::Int, "horizon_us", "simulation horizon in ticks (µs)"},
-    {"log", FlagType::String, "log", "log level: trace, debug, info, warn, error, fatal, panic"},
-    {"defaults-filepath", FlagType::String, "defaults_file", "defaults.yaml path"},
-    {"results-path", FlagType::String, "results_path", "write the results JSON (with per-request records) here"},
-    {"fitness-weights", FlagType::String, "fitness_weights", "fitness weights, e.g. throughput:0.5,p99_ttft:0.5"},
-    {"num-instances", FlagType::Int, "instances", "number of instances"},
-    {"total-kv-blocks", FlagType::Int, "engine.kv_blocks", "KV blocks per instance"},
-    {"block-size-in-tokens", FlagType::Int, "engine.block_size_tokens", "tokens per KV block"},
-    {"max-num-running-reqs", FlagType::Int, "engine.max_running", "max running requests per instance"},
-    {"max-num-scheduled-tokens", FlagType::Int, "engine.max_batched_tokens", "token budget per step"},
-    {"long-prefill-token-threshold", FlagType::Int, "engine.long_prefill_threshold", "prefill chunk cap (0 = off)"},
-    {"max-model-len", FlagType::Int, "engine.max_model_len", "accepted and unused, as in the reference"},
-    {"scheduler", FlagType::String, "engine.scheduler", "fcfs, priority-fcfs, sjf, reverse-priority"},
-    {"priority-policy", FlagType::String, "engine.priority", "constant, slo-based, inverted-slo"},
-    {"kv-cpu-blocks", FlagType::Int, "engine.kv_cpu_blocks", "CPU-tier KV blocks (0 = single tier)"},
-    {"kv-offload-threshold", FlagType::Float, "engine.kv_offload_threshold", "GPU usage above which blocks offload"},
-    {"kv-transfer-bandwidth", FlagType::Float, "engine.kv_transfer_bandwidth", "blocks per tick"},
-    {"kv-transfer-base-latency", FlagType::Int, "engine.kv_transfer_base_latency_us", "ticks per reload"},
-    {"workload", FlagType::String, "", "distribution, traces, chatbot, summarization, contentgen, multidoc"},
-    {"workload-traces-filepath", FlagType::String, "", "CSV trace for --workload traces"},
-    {"workload-spec", FlagType::String, "", "workload spec YAML (overrides --workload)"},
-    {"rate", FlagType::Float, "workload.rate", "requests per second"},
-    {"num-requests", FlagType::Int, "workload.requests", "number of requests"},
-    {"prefix-tokens", FlagType::Int, "workload.prefix_tokens", "shared prefix length"},
-    {"prompt-tokens", FlagType::Int, "workload.prompt_tokens.mean", "prompt length mean"},
-    {"prompt-tokens-stdev", FlagType::Int, "workload.prompt_tokens.std", "prompt length stdev"},
-    {"prompt-tokens-min", FlagType::Int, "workload.prompt_tokens.min", "prompt length min"},
-    {"prompt-tokens-max", FlagType::Int, "workload.prompt_tokens.max", "prompt length max"},
-    {"output-tokens", FlagType::Int, "workload.output_tokens.mean", "output length mean"},
-    {"output-tokens-stdev", FlagType::Int, "workload.output_tokens.std", "output length stdev"},
-    {"output-tokens-min", FlagType::Int, "workload.output_tokens.min", "output length min"},
-    {"output-tokens-max", FlagType::Int, "workload.output_tokens.max", "output length max"},
-    {"admission-policy", FlagType::String, "admission.policy", "always-admit, reject-all, token-bucket"},
-    {"admission-latency", FlagType::Int, "admission.latency_us", "ticks from arrival to admission"},
-    {"token-bucket-capacity", FlagType::Float, "admission.capacity", "token bucket capacity"},
-    {"token-bucket-refill-rate", FlagType::Float, "admission.refill_per_s", "token bucket refill per second"},
-    {"routing-policy", FlagType::String, "routing.policy", "round-robin, least-loaded, weighted, prefix-affinity, always-busiest"},
-    {"routing-scorers", FlagType::String, "routing.scorers", "weighted scorers, e.g. queue-depth:1,load-balance:1"},
-    {"routing-latency", FlagType::Int, "routing.latency_us", "ticks from admission to routing"},
-    {"snapshot-refresh-interval", FlagType::Int, "routing.snapshot_refresh_us", "snapshot staleness in ticks"},
-    {"policy-config", FlagType::String, "policy_config", "policy bundle YAML"},
-    {"trace-level", FlagType::String, "trace.level", "none or decisions"},
-    {"counterfactual-k", FlagType::Int, "trace.counterfactual_k", "counterfactual candidates per decision"},
-    {"summarize-trace", FlagType::Bool, "trace.summarize", "print the decision-trace summary"},
+// Every flag of the reference's `run` command (engine-core §8.1, cluster-workload-trace §G), in
+// that table's order, plus --print-scenario and cobra's --help.
+constexpr FlagDef kFlags[] = {
+    {"model", FlagType::kString, Target::kScenario, "model.name", 0, "", "LLM name (required)"},
+    {"hardware", FlagType::kString, Target::kScenario, "model.gpu", 0, "",
+     "GPU type; from the defaults file when empty"},
+    {"tp", FlagType::kInt, Target::kScenario, "model.tp", 0, "0", "tensor parallelism; from the defaults file when 0"},
+    {"vllm-version", FlagType::kString, Target::kScenario, "model.vllm_version", 0, "",
+     "vLLM version; from the defaults file when empty"},
+    {"seed", FlagType::kInt, Target::kScenario, "seed", 0, "42", "random seed"},
+    {"horizon", FlagType::kInt, Target::kScenario, "horizon_us", 0, "9223372036854775807",
+     "simulation horizon in ticks (microseconds)"},
+    {"log", FlagType::kString, Target::kScenario, "log", 0, "warn",
+     "log level: trace, debug, info, warn, error, fatal, panic"},
+    {"defaults-filepath", FlagType::kString, Target::kScenario, "defaults_file", 0, "defaults.yaml",
+     "defaults file: trained coefficients and workload presets"},
+    {"model-config-folder", FlagType::kString, Target::kScenario, "model.config_folder", 0, "",
+     "folder holding the model's config.json (roofline model)"},
+    {"hardware-config", FlagType::kString, Target::kScenario, "model.hardware_config", 0, "",
+     "hardware specification JSON (roofline model)"},
+    {"alpha-coeffs", FlagType::kFloatList, Target::kScenario, "model.alpha", 0, "0,0,0",
+     "alpha coefficients, comma-separated; repeated flags append"},
+    {"beta-coeffs", FlagType::kFloatList, Target::kScenario, "model.beta", 0, "0,0,0",
+     "beta coefficients, comma-separated; repeated flags append"},
+    {"total-kv-blocks", FlagType::kInt, Target::kScenario, "engine.kv_blocks", 0, "1000000",
+     "KV-cache blocks per instance; from the defaults file unless given"},
+    {"block-size-in-tokens", FlagType::kInt, Target::kScenario, "engine.block_size_tokens", 0, "16",
+     "tokens per KV block"},
+    {"max-num-running-reqs", FlagType::kInt, Target::kScenario, "engine.max_running", 0, "256",
+     "maximum number of running requests"},
+    {"max-num-scheduled-tokens", FlagType::kInt, Target::kScenario, "engine.max_batched_tokens", 0, "2048",
+     "token budget per step"},
+    {"long-prefill-token-threshold", FlagType::kInt, Target::kScenario, "engine.long_prefill_threshold", 0, "0",
+     "cap on prefill tokens per chunk (0 = no cap)"},
+    {"max-model-len", FlagType::kInt, Target::kScenario, "engine.max_model_len", 0, "2048",
+     "accepted and unused, as in the reference"},
+    {"workload", FlagType::kString, Target::kFrontEnd, "", 0, "distribution",
+     "distribution, traces, or a preset: chatbot, summarization, contentgen, multidoc"},
+    {"workload-traces-filepath", FlagType::kString, Target::kFrontEnd, "", 0, "", "CSV trace for --workload traces"},
+    {"workload-spec", FlagType::kString, Target::kFrontEnd, "", 0, "", "WorkloadSpec YAML; overrides --workload"},
+    {"rate", FlagType::kFloat, Target::kWorkload, "rate", kDistribution | kPreset, "1",
+     "requests per second (distribution and presets)"},
+    {"num-requests", FlagType::kInt, Target::kWorkload, "requests", kDistribution | kPreset | kSpec, "100",
+     "number of requests"},
+    {"prefix-tokens", FlagType::kInt, Target::kWorkload, "prefix_tokens", kDistribution, "0",
+     "shared prefix length (distribution)"},
+    {"prompt-tokens", FlagType::kInt, Target::kWorkload, "prompt_tokens.mean", kDistribution, "512",
+     "mean prompt length (distribution)"},
+    {"prompt-tokens-stdev", FlagType::kInt, Target::kWorkload, "prompt_tokens.std", kDistribution, "256",
+     "prompt length standard deviation (distribution)"},
+    {"prompt-tokens-min", FlagType::kInt, Target::kWorkload, "prompt_tokens.min", kDistribution, "2",
+     "minimum prompt length (distribution)"},
+    {"prompt-tokens-max", FlagType::kInt, Target::kWorkload, "prompt_tokens.max", kDistribution, "7000",
+     "maximum prompt length (distribution)"},
+    {"output-tokens", FlagType::kInt, Target::kWorkload, "output_tokens.mean", kDistribution, "512",
+     "mean output length (distribution)"},
+    {"output-tokens-stdev", FlagType::kInt, Target::kWorkload, "output_tokens.std", kDistribution, "256",
+     "output length standard deviation (distribution)"},
+    {"output-tokens-min", FlagType::kInt, Target::kWorkload, "output_tokens.min", kDistribution, "2",
+     "minimum output length (distribution)"},
+    {"output-tokens-max", FlagType::kInt, Target::kWorkload, "output_tokens.max", kDistribution, "7000",
+     "maximum output length (distribution)"},
+    {"priority-policy", FlagType::kString, Target::kScenario, "engine.priority", 0, "constant",
+     "instance priority policy"},
+    {"scheduler", FlagType::kString, Target::kScenario, "engine.scheduler", 0, "fcfs",
+     "instance scheduler: fcfs, priority-fcfs, reverse-priority, sjf"},
+    {"kv-cpu-blocks", FlagType::kInt, Target::kScenario, "engine.kv_cpu_blocks", 0, "0",
+     "CPU-tier KV blocks (0 = single tier)"},
+    {"kv-offload-threshold", FlagType::kFloat, Target::kScenario, "engine.kv_offload_threshold", 0, "0.9",
+     "GPU KV utilization above which blocks are offloaded"},
+    {"kv-transfer-bandwidth", FlagType::kFloat, Target::kScenario, "engine.kv_transfer_bandwidth", 0, "100",
+     "GPU<->CPU transfer bandwidth in blocks per tick"},
+    {"kv-transfer-base-latency", FlagType::kInt, Target::kScenario, "engine.kv_transfer_base_latency_us", 0, "0",
+     "fixed transfer latency in ticks"},
+    {"results-path", FlagType::kString, Target::kScenario, "results_path", 0, "", "write the results JSON here"},
+    {"num-instances", FlagType::kInt, Target::kScenario, "instances", 0, "1", "number of instances"},
+    {"admission-policy", FlagType::kString, Target::kScenario, "admission.policy", 0, "always-admit",
+     "always-admit, reject-all, token-bucket"},
+    {"admission-latency", FlagType::kInt, Target::kScenario, "admission.latency_us", 0, "0",
+     "admission latency in ticks"},
+    {"routing-latency", FlagType::kInt, Target::kScenario, "routing.latency_us", 0, "0", "routing latency in ticks"},
+    {"token-bucket-capacity", FlagType::kFloat, Target::kScenario, "admission.capacity", 0, "10000",
+     "token-bucket capacity"},
+    {"token-bucket-refill-rate", FlagType::kFloat, Target::kScenario, "admission.refill_per_s", 0, "1000",
+     "token-bucket refill rate in tokens per second"},
+    {"routing-policy", FlagType::kString, Target::kScenario, "routing.policy", 0, "round-robin",
+     "always-busiest, least-loaded, prefix-affinity, round-robin, weighted"},
+    {"routing-scorers", FlagType::kString, Target::kScenario, "routing.scorers", 0, "",
+     "scorers of the weighted policy, e.g. queue-depth:1,load-balance:1"},
+    {"snapshot-refresh-interval", FlagType::kInt, Target::kScenario, "routing.snapshot_refresh_us", 0, "0",
+     "router snapshot refresh interval in ticks"},
+    {"policy-config", FlagType::kString, Target::kScenario, "policy_config", 0, "", "policy bundle YAML"},
+    {"fitness-weights", FlagType::kString, Target::kScenario, "fitness_weights", 0, "",
+     "fitness weights, e.g. throughput:0.5,p99_ttft:0.3"},
+    {"trace-level", FlagType::kString, Target::kScenario, "trace.level", 0, "none", "decision trace: none, decisions"},
+    {"counterfactual-k", FlagType::kInt, Target::kScenario, "trace.counterfactual_k", 0, "0",
+     "counterfactual candidates per decision"},
+    {"summarize-trace", FlagType::kBool, Target::kScenario, "trace.summarize", 0, "false",
+     "print a summary of the decision trace"},
+    {"print-scenario", FlagType::kBool, Target::kFrontEnd, "", 0, "false",
+     "print the equivalent Lua scenario (run it with: blis <file>) and exit"},
+    {"help", FlagType::kBool, Target::kFrontEnd, "", 0, "false", "help for run"},
 };
 
-const Flag* find_flag(const std::string& name) {
-  for (const Flag& f : kFlags) {
-    if (name == f.name) return &f;
+const FlagDef* find_flag(std::string_view name) {
+  for (const FlagDef& flag : kFlags) {
+    if (name == flag.name) return &flag;
   }
   return nullptr;
 }
 
-std::string lua_string(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20 || c == 0x7f) {
-      out += fmt::format("\\{:03d}", c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
+using Value = std::variant<std::string, int64_t, double, std::vector<double>, bool>;
+
+[[noreturn]] void invalid_argument(std::string_view value, const FlagDef& flag, const std::string& why) {
+  throw Error(fmt::format("invalid argument {} for {} flag: {}", go::quote(value),
+                          go::quote(std::string("--") + flag.name), why));
 }
 
-std::string lua_number(double v) {
-  if (std::isnan(v)) return "0/0";
-  if (std::isinf(v)) return v > 0 ? "math.huge" : "-math.huge";
-  return fmt::format("{}", v);  // shortest round-trip representation
-}
-
-std::string lua_integer(int64_t v) {
-  // Lua numbers are doubles: beyond 2^53 the exact value travels as a decimal string.
-  if (v > (int64_t{1} << 53) || v < -(int64_t{1} << 53)) return lua_string(std::to_string(v));
-  return std::to_string(v);
-}
-
-// A nested table under construction: key path -> Lua expression, emitted in a fixed order.
-struct Node {
-  std::map<std::string, Node> children;
-  std::optional<std::string> value;
-  std::string builder;  // e.g. "blis.workload.distribution" wrapping this table
-
-  void set(const std::string& path, std::string v) {
-    const auto dot = path.find('.');
-    if (dot == std::string::npos) {
-      children[path].value = std::move(v);
-    } else {
-      children[path.substr(0, dot)].set(path.substr(dot + 1), std::move(v));
+// pflag's Value.Set for each flag type.
+void set_flag(std::map<std::string, Value>& values, const FlagDef& flag, std::string_view text) {
+  switch (flag.type) {
+    case FlagType::kString:
+      values[flag.name] = std::string(text);
+      return;
+    case FlagType::kInt: {
+      int64_t v = 0;
+      if (const auto e = go::parse_int(text, v); e != go::NumError::kNone) {
+        invalid_argument(text, flag, go::num_error_text("ParseInt", text, e));
+      }
+      values[flag.name] = v;
+      return;
+    }
+    case FlagType::kFloat: {
+      double v = 0;
+      if (const auto e = go::parse_float(text, v); e != go::NumError::kNone) {
+        invalid_argument(text, flag, go::num_error_text("ParseFloat", text, e));
+      }
+      values[flag.name] = v;
+      return;
+    }
+    case FlagType::kBool: {
+      bool v = false;
+      if (const auto e = go::parse_bool(text, v); e != go::NumError::kNone) {
+        invalid_argument(text, flag, go::num_error_text("ParseBool", text, e));
+      }
+      values[flag.name] = v;
+      return;
+    }
+    case FlagType::kFloatList: {
+      // strings.Split(value, ","), no trimming; the first occurrence replaces the default and
+      // later ones append (pflag float64SliceValue.Set).
+      std::vector<double> parsed;
+      std::size_t start = 0;
+      while (true) {
+        const std::size_t comma = text.find(',', start);
+        const std::string_view item = text.substr(start, comma == std::string_view::npos ? comma : comma - start);
+        double v = 0;
+        if (const auto e = go::parse_float(item, v); e != go::NumError::kNone) {
+          invalid_argument(text, flag, go::num_error_text("ParseFloat", item, e));
+        }
+        parsed.push_back(v);
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+      }
+      auto it = values.find(flag.name);
+      if (it == values.end()) {
+        values[flag.name] = std::move(parsed);
+      } else {
+        auto& list = std::get<std::vector<double>>(it->second);
+        list.insert(list.end(), parsed.begin(), parsed.end());
+      }
+      return;
     }
   }
+}
 
-  std::string render(int indent) const {
-    const std::string pad(static_cast<size_t>(indent + 2), ' ');
-    std::string out = builder + "{\n";
-    for (const auto& [key, child] : children) {
-      out += pad + key + " = " + (child.value ? *child.value : child.render(indent + 2)) + ",\n";
-    }
-    return out + std::string(static_cast<size_t>(indent), ' ') + "}";
+std::string literal(const Value& value) {
+  return std::visit(
+      [](const auto& v) -> std::string {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::string>) return lua_string_literal(v);
+        else if constexpr (std::is_same_v<T, int64_t>) return lua_integer_literal(v);
+        else if constexpr (std::is_same_v<T, double>) return lua_number_literal(v);
+        else if constexpr (std::is_same_v<T, bool>) return v ? "true" : "false";
+        else return lua_number_list_literal(v);
+      },
+      value);
+}
+
+const std::string* string_value(const std::map<std::string, Value>& values, const char* name) {
+  const auto it = values.find(name);
+  return it == values.end() ? nullptr : &std::get<std::string>(it->second);
+}
+
+// The workload table (cluster-workload-trace §D.1, §D.3): --workload-spec wins over --workload;
+// "distribution" and "traces" are kinds; any other --workload value names a preset, which the
+// resolver checks.
+void add_workload(LuaTableSource& scenario, const std::map<std::string, Value>& values) {
+  const std::string* spec_path = string_value(values, "workload-spec");
+  const std::string* selected = string_value(values, "workload");
+  const std::string* traces_path = string_value(values, "workload-traces-filepath");
+  const std::string workload = selected != nullptr ? *selected : "distribution";
+  // The reference checks this even when --workload-spec takes precedence.
+  if (workload == "traces" && (traces_path == nullptr || traces_path->empty())) {
+    throw Error("--workload traces requires --workload-traces-filepath");
   }
-};
+  std::string kind = "preset";
+  unsigned kind_bit = kPreset;
+  const std::string* path = nullptr;
+  if (spec_path != nullptr && !spec_path->empty()) {
+    kind = "spec";
+    kind_bit = kSpec;
+    path = spec_path;
+  } else if (workload == "distribution") {
+    kind = "distribution";
+    kind_bit = kDistribution;
+  } else if (workload == "traces") {
+    kind = "csv_trace";
+    kind_bit = 0;
+    path = traces_path;
+  }
+  LuaTableSource table("blis.workload." + kind);
+  if (path != nullptr) table.set("path", lua_string_literal(*path));
+  if (kind == "preset") table.set("name", lua_string_literal(workload));
+  for (const FlagDef& flag : kFlags) {
+    if (flag.target != Target::kWorkload || (flag.kinds & kind_bit) == 0) continue;
+    if (const auto it = values.find(flag.name); it != values.end()) table.set(flag.key, literal(it->second));
+  }
+  // The default workload with nothing given stays out of the table: absent means "not given".
+  if (kind == "distribution" && selected == nullptr && table.empty()) return;
+  scenario.set_table("workload", std::move(table));
+}
 
 }  // namespace
 
 RunCommand parse_run_flags(const std::vector<std::string>& args) {
   RunCommand command;
-  Node scenario;
-  scenario.builder = "blis.scenario";
-  std::map<std::string, std::vector<double>> lists;
-  std::optional<std::string> workload, traces_path, spec_path;
-  std::map<std::string, std::string> workload_values;  // key path under workload -> expression
-
-  for (size_t i = 0; i < args.size(); ++i) {
+  std::map<std::string, Value> values;
+  for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    if (arg == "--print-scenario") {
-      command.print_scenario = true;
+    if (arg.size() < 2 || arg[0] != '-') {
+      command.ignored_arguments.push_back(arg);
       continue;
     }
-    if (arg == "--help" || arg == "-h") {
-      command.help = true;
+    if (arg == "--") {  // everything after it is an argument
+      command.ignored_arguments.insert(command.ignored_arguments.end(), args.begin() + static_cast<long>(i) + 1,
+                                       args.end());
+      break;
+    }
+    if (arg[1] != '-') {
+      // Shorthand flags: the only one `run` has is cobra's -h.
+      for (std::size_t k = 1; k < arg.size(); ++k) {
+        if (arg[k] != 'h') throw Error(fmt::format("unknown shorthand flag: '{}' in {}", arg[k], arg));
+        values["help"] = true;
+      }
       continue;
     }
-    if (arg.rfind("--", 0) != 0 || arg.size() == 2) {
-      throw Error(fmt::format("unexpected argument \"{}\" (flags are written --name value)", arg));
-    }
-    std::string name = arg.substr(2);
-    std::optional<std::string> value;
-    if (const auto eq = name.find('='); eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-    }
-    const Flag* flag = find_flag(name);
+    const std::string_view body = std::string_view(arg).substr(2);
+    if (body.empty() || body[0] == '-' || body[0] == '=') throw Error("bad flag syntax: " + arg);
+    const auto eq = body.find('=');
+    const std::string_view name = body.substr(0, eq);
+    const FlagDef* flag = find_flag(name);
     if (flag == nullptr) throw Error(fmt::format("unknown flag: --{}", name));
-    if (flag->type == FlagType::Bool) {
-      bool b = true;
-      if (value) {
-        if (*value == "true" || *value == "1" || *value == "t" || *value == "T" || *value == "TRUE" || *value == "True") b = true;
-        else if (*value == "false" || *value == "0" || *value == "f" || *value == "F" || *value == "FALSE" || *value == "False") b = false;
-        else throw Error(fmt::format("invalid argument \"{}\" for \"--{}\" flag: strconv.ParseBool: parsing \"{}\": invalid syntax", *value, name, *value));
-      }
-      scenario.set(flag->key, b ? "true" : "false");
-      continue;
+    std::string_view text;
+    if (eq != std::string_view::npos) {
+      text = body.substr(eq + 1);
+    } else if (flag->type == FlagType::kBool) {
+      text = "true";  // pflag's NoOptDefVal: a bare boolean flag never takes the next argument
+    } else if (i + 1 < args.size()) {
+      text = args[++i];  // even when it looks like a flag, as pflag does
+    } else {
+      throw Error("flag needs an argument: " + arg);
     }
-    if (!value) {
-      if (i + 1 >= args.size()) throw Error(fmt::format("flag needs an argument: --{}", name));
-      value = args[++i];
-    }
-    auto invalid = [&](const char* parser) {
-      return Error(fmt::format("invalid argument \"{}\" for \"--{}\" flag: {}: parsing \"{}\": invalid syntax", *value,
-                               name, parser, *value));
-    };
-    std::string expression;
-    switch (flag->type) {
-      case FlagType::String:
-        expression = lua_string(*value);
-        break;
-      case FlagType::Int: {
-        int64_t v = 0;
-        if (!core::parse_go_int(*value, 0, v)) throw invalid("strconv.ParseInt");
-        expression = lua_integer(v);
-        break;
-      }
-      case FlagType::Float: {
-        double v = 0;
-        if (!core::parse_go_float(*value, v)) throw invalid("strconv.ParseFloat");
-        expression = lua_number(v);
-        break;
-      }
-      case FlagType::FloatList: {
-        // pflag: split on ',' without trimming; repeated flags append.
-        size_t start = 0;
-        while (true) {
-          const size_t comma = value->find(',', start);
-          const std::string item = value->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-          double v = 0;
-          if (!core::parse_go_float(item, v)) {
-            throw Error(fmt::format("invalid argument \"{}\" for \"--{}\" flag: strconv.ParseFloat: parsing \"{}\": "
-                                    "invalid syntax", *value, name, item));
-          }
-          lists[flag->key].push_back(v);
-          if (comma == std::string::npos) break;
-          start = comma + 1;
-        }
-        continue;
-      }
-      case FlagType::Bool:
-        break;
-    }
-    if (name == "workload") workload = *value;
-    else if (name == "workload-traces-filepath") traces_path = *value;
-    else if (name == "workload-spec") spec_path = *value;
-    else if (std::string(flag->key).rfind("workload.", 0) == 0) workload_values[std::string(flag->key).substr(9)] = expression;
-    else scenario.set(flag->key, expression);  // a repeated scalar flag: the last one wins
-  }
-  for (const auto& [key, values] : lists) {
-    std::string expression = "{ ";
-    for (size_t i = 0; i < values.size(); ++i) expression += (i ? ", " : "") + lua_number(values[i]);
-    scenario.set(key, expression + " }");
+    set_flag(values, *flag, text);
   }
 
-  // --workload picks the generator; only the flags that generator reads go into its table.
-  Node& w = scenario.children["workload"];
-  const std::string kind = workload.value_or("distribution");
-  if (spec_path) {
-    if (kind == "traces" && !traces_path) throw Error("--workload traces requires --workload-traces-filepath");
-    w.builder = "blis.workload.spec";
-    w.set("path", lua_string(*spec_path));
-  } else if (kind == "traces") {
-    if (!traces_path) throw Error("--workload traces requires --workload-traces-filepath");
-    w.builder = "blis.workload.csv_trace";
-    w.set("path", lua_string(*traces_path));
-  } else if (kind == "distribution") {
-    w.builder = "blis.workload.distribution";
-    for (const auto& [key, expression] : workload_values) w.set(key, expression);
-  } else {
-    w.builder = "blis.workload.preset";
-    w.set("name", lua_string(kind));
-    for (const auto& [key, expression] : workload_values) {
-      if (key == "rate" || key == "requests") w.set(key, expression);
-    }
+  const auto flag_is_true = [&](const char* name) {
+    const auto it = values.find(name);
+    return it != values.end() && std::get<bool>(it->second);
+  };
+  command.help = flag_is_true("help");
+  command.print_scenario = flag_is_true("print-scenario");
+  if (command.help) return command;
+
+  LuaTableSource scenario("blis.scenario");
+  for (const FlagDef& flag : kFlags) {
+    if (flag.target != Target::kScenario) continue;
+    if (const auto it = values.find(flag.name); it != values.end()) scenario.set(flag.key, literal(it->second));
   }
-  command.scenario_source = "-- generated by blis run; run it with: blis <this file>\nreturn " + scenario.render(0) + "\n";
+  add_workload(scenario, values);
+  command.scenario_source =
+      "-- generated by blis run; run it with: blis <this file>\nreturn " + scenario.render() + "\n";
   return command;
 }
 
 std::string run_flags_help() {
-  std::string out = "usage: blis run [flags]   (the reference's flags; see docs/user-guide.md)\n\n";
-  for (const Flag& f : kFlags) out += fmt::format("  --{:<30} {}\n", f.name, f.help);
-  out += fmt::format("  --{:<30} {}\n", "print-scenario", "print the equivalent Lua scenario and exit");
+  std::vector<const FlagDef*> flags;
+  for (const FlagDef& flag : kFlags) flags.push_back(&flag);
+  std::sort(flags.begin(), flags.end(), [](const FlagDef* a, const FlagDef* b) {
+    return std::string_view(a->name) < std::string_view(b->name);
+  });
+  const auto type_name = [](FlagType type) -> std::string_view {
+    switch (type) {
+      case FlagType::kString: return "string";
+      case FlagType::kInt: return "int";
+      case FlagType::kFloat: return "float";
+      case FlagType::kFloatList: return "floats";
+      case FlagType::kBool: return "";
+    }
+    return "";
+  };
+  std::vector<std::string> lefts;
+  std::size_t width = 0;
+  for (const FlagDef* flag : flags) {
+    std::string left = std::string("--") + flag->name;
+    if (!type_name(flag->type).empty()) left += " " + std::string(type_name(flag->type));
+    width = std::max(width, left.size());
+    lefts.push_back(std::move(left));
+  }
+  std::string out =
+      "usage: blis run [flags]\n\n"
+      "The flags of the reference BLIS `run` command. blis turns them into the equivalent Lua\n"
+      "scenario (see it with --print-scenario) and runs that like a scenario file.\n\n"
+      "flags:\n";
+  for (std::size_t i = 0; i < flags.size(); ++i) {
+    const FlagDef& flag = *flags[i];
+    out += fmt::format("  {:<{}}   {}", lefts[i], width, flag.help);
+    const std::string_view default_text = flag.default_text;
+    if (flag.type == FlagType::kString && default_text.empty()) {
+      // no default worth showing
+    } else if (flag.type != FlagType::kBool || default_text != "false") {
+      out += fmt::format(" (default {})", default_text);
+    }
+    out += "\n";
+  }
   return out;
 }
 

@@ -1,8 +1,12 @@
-// The only place Lua values become engine configuration: a scenario table (validated by
-// blis.scenario) is read into a config::ScenarioSpec. Both front ends come through here.
+// The one configuration path (architecture.md §3): a scenario chunk runs in a LuaVm and returns
+// a table made by blis.scenario{...}; spec_from_table turns that table into a
+// config::ScenarioSpec. It is the only place Lua values become engine configuration: scenario
+// files come through load_scenario_file, `blis run` through load_scenario_source with the
+// scenario its flags describe (run_flags.h).
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bindings/lua_vm.h"
@@ -10,16 +14,22 @@
 
 namespace blis::bindings {
 
-// Runs a scenario chunk (already loaded on the stack by the caller, or a file) with the given
-// `--name=value` parameter overrides and converts the returned scenario table.
+// Runs the scenario file at `path` with `--name=value` parameter overrides (a bare `--name`
+// sets a boolean parameter). Throws Error: the file cannot be read ("cannot read scenario file
+// <path>: <reason>"), a syntax or runtime error ("<path>:<line>: <message>"), a rejected key
+// ("<path>:<line>: blis.scenario: unknown key 'engine.kv_blokcs' (did you mean 'kv_blocks'?)"),
+// an override no blis.params declared, or a file that does not return blis.scenario{...}.
 config::ScenarioSpec load_scenario_file(LuaVm& vm, const std::string& path,
                                         const std::vector<std::string>& param_args);
-config::ScenarioSpec load_scenario_source(LuaVm& vm, const std::string& source, const std::string& chunkname,
-                                          const std::string& origin);
-// Reads the table at stack index `index`.
-config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string& origin);
 
-// The declared parameters of the last scenario run in `vm`, formatted for --help.
-std::string declared_params_help(LuaVm& vm);
+// Runs scenario source text (chunk name "=<origin>", so messages read "<origin>:<line>: ...").
+config::ScenarioSpec load_scenario_source(LuaVm& vm, std::string_view source, const std::string& origin);
+
+// `blis <path> --help`: runs the scenario with its defaults and lists the parameters it declares.
+std::string scenario_help(LuaVm& vm, const std::string& path);
+
+// Converts the blis.scenario table at stack index `index` (left in place). Checks again every
+// type and rejects unknown keys, naming the key path and `origin`; the result's origin is `origin`.
+config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string& origin);
 
 }  // namespace blis::bindings

@@ -1,0 +1,33 @@
+// Go's strconv as the reference's flag parser (spf13/pflag) applies it to flag values, with Go's
+// error kinds: `blis run` must accept exactly the values the reference accepts and word its usage
+// errors the same way (engine-core §8.1, §8.5). engine/core/go_parse answers only "ok or not";
+// the messages need to tell "invalid syntax" from "value out of range", hence this file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace blis::bindings::go {
+
+enum class NumError { kNone, kSyntax, kRange };
+
+// strconv.ParseInt(s, 0, 64): optional sign, then decimal, 0x / 0o / 0b / leading-0 octal, '_'
+// digit separators as in Go literals. On kRange `out` is left unchanged.
+NumError parse_int(std::string_view s, int64_t& out);
+
+// strconv.ParseFloat(s, 64): decimal or hexadecimal (with a mandatory p exponent) literals, '_'
+// separators, "Inf"/"Infinity" with optional sign and "NaN" in any case. Overflow is kRange;
+// underflow rounds to a denormal or zero without error, as in Go.
+NumError parse_float(std::string_view s, double& out);
+
+// strconv.ParseBool: 1 t T TRUE true True 0 f F FALSE false False.
+NumError parse_bool(std::string_view s, bool& out);
+
+// strconv.Quote, i.e. fmt's %q of a string.
+std::string quote(std::string_view s);
+
+// The error's text as Go prints it: `strconv.ParseInt: parsing "abc": invalid syntax`.
+std::string num_error_text(std::string_view function, std::string_view s, NumError error);
+
+}  // namespace blis::bindings::go

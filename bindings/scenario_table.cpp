@@ -1,0 +1,275 @@
+// spec_from_table (declared in scenario_loader.h): the blis.scenario table -> config::ScenarioSpec.
+// blis.scenario has already checked the table against stdlib_lua/blis.schema.lua; this reads it
+// again defensively (spec_from_table is public, and a Lua table can be changed after the check):
+// raw accesses only, so no user metamethod runs outside a protected call, every type checked,
+// and every key nobody read reported as unknown.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <lua.hpp>
+#include <optional>
+
+#include "bindings/scenario_loader.h"
+#include "engine/core/error.h"
+
+namespace blis::bindings {
+
+namespace {
+
+std::string describe(lua_State* L, int index) {
+  switch (lua_type(L, index)) {
+    case LUA_TNUMBER: return fmt::format("number {}", lua_tonumber(L, index));
+    case LUA_TSTRING: return fmt::format("string \"{}\"", lua_tostring(L, index));
+    case LUA_TBOOLEAN: return lua_toboolean(L, index) != 0 ? "boolean true" : "boolean false";
+    default: return luaL_typename(L, index);
+  }
+}
+
+// A decimal integer string ("-12", "9223372036854775807") within int64.
+std::optional<int64_t> parse_decimal_int64(std::string_view text) {
+  const std::string_view digits = !text.empty() && text[0] == '-' ? text.substr(1) : text;
+  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// Reads the fields of one Lua table, remembering which keys were asked for.
+class TableReader {
+ public:
+  TableReader(lua_State* L, int index, std::string path, const std::string& origin)
+      : L_(L), index_(index > 0 || index <= LUA_REGISTRYINDEX ? index : lua_gettop(L) + index + 1),
+        path_(std::move(path)), origin_(origin) {}
+
+  [[noreturn]] void fail(std::string_view key, std::string_view what) const {
+    throw Error(fmt::format("{}: scenario key '{}' {}", origin_, full(key), what));
+  }
+
+  std::optional<std::string> string(const char* key) {
+    if (!push(key)) return std::nullopt;
+    if (lua_type(L_, -1) != LUA_TSTRING) fail_here(key, "a string");
+    size_t length = 0;
+    const char* text = lua_tolstring(L_, -1, &length);
+    std::string value(text, length);
+    lua_pop(L_, 1);
+    return value;
+  }
+
+  std::optional<double> number(const char* key) {
+    if (!push(key)) return std::nullopt;
+    if (lua_type(L_, -1) != LUA_TNUMBER) fail_here(key, "a number");
+    const double value = lua_tonumber(L_, -1);
+    lua_pop(L_, 1);
+    return value;
+  }
+
+  // An exact integer given as a number, or as a decimal string beyond 2^53 (blis.schema
+  // normalizes int64 cdata and large integers to that form).
+  std::optional<int64_t> integer(const char* key) {
+    if (!push(key)) return std::nullopt;
+    std::optional<int64_t> value;
+    if (lua_type(L_, -1) == LUA_TNUMBER) {
+      const double v = lua_tonumber(L_, -1);
+      if (std::isfinite(v) && v == std::floor(v) && v >= -9223372036854775808.0 && v < 9223372036854775808.0) {
+        value = static_cast<int64_t>(v);
+      }
+    } else if (lua_type(L_, -1) == LUA_TSTRING) {
+      value = parse_decimal_int64(lua_tostring(L_, -1));
+    }
+    if (!value) fail_here(key, "an integer in the int64 range");
+    lua_pop(L_, 1);
+    return value;
+  }
+
+  std::optional<bool> boolean(const char* key) {
+    if (!push(key)) return std::nullopt;
+    if (lua_type(L_, -1) != LUA_TBOOLEAN) fail_here(key, "a boolean");
+    const bool value = lua_toboolean(L_, -1) != 0;
+    lua_pop(L_, 1);
+    return value;
+  }
+
+  std::optional<std::vector<double>> numbers(const char* key) {
+    if (!push(key)) return std::nullopt;
+    if (lua_type(L_, -1) != LUA_TTABLE) fail_here(key, "a list of numbers");
+    const int n = static_cast<int>(lua_objlen(L_, -1));
+    std::vector<double> values;
+    for (int i = 1; i <= n; ++i) {
+      lua_rawgeti(L_, -1, i);
+      if (lua_type(L_, -1) != LUA_TNUMBER) {
+        fail(fmt::format("{}[{}]", key, i), "must be a number, got " + describe(L_, -1));
+      }
+      values.push_back(lua_tonumber(L_, -1));
+      lua_pop(L_, 1);
+    }
+    int entries = 0;
+    lua_pushnil(L_);
+    while (lua_next(L_, -2) != 0) {
+      lua_pop(L_, 1);
+      ++entries;
+    }
+    if (entries != n) fail(key, "must be a list of numbers (it has keys other than 1.." + std::to_string(n) + ")");
+    lua_pop(L_, 1);
+    return values;
+  }
+
+  // Runs body(reader of t[key]) when t[key] is present; it must be a table.
+  template <class Body>
+  void table(const char* key, Body body) {
+    if (!push(key)) return;
+    if (lua_type(L_, -1) != LUA_TTABLE) fail_here(key, "a table");
+    TableReader nested(L_, lua_gettop(L_), full(key), origin_);
+    body(nested);
+    nested.reject_unknown_keys();
+    lua_pop(L_, 1);
+  }
+
+  // Every key of the table must have been read: anything else is unknown to the engine.
+  void reject_unknown_keys() const {
+    std::vector<std::string> unknown;
+    lua_pushnil(L_);
+    while (lua_next(L_, index_) != 0) {
+      lua_pop(L_, 1);  // the value; the key stays for lua_next
+      if (lua_type(L_, -1) == LUA_TSTRING) {
+        std::string key = lua_tostring(L_, -1);
+        if (std::find(read_.begin(), read_.end(), key) == read_.end()) unknown.push_back(std::move(key));
+      } else if (lua_type(L_, -1) == LUA_TNUMBER) {
+        unknown.push_back(fmt::format("[{}]", lua_tonumber(L_, -1)));
+      } else {
+        unknown.push_back(fmt::format("[{}]", luaL_typename(L_, -1)));
+      }
+    }
+    if (unknown.empty()) return;
+    std::sort(unknown.begin(), unknown.end());  // lua_next order is not stable (P2)
+    throw Error(fmt::format("{}: unknown scenario key '{}'", origin_, full(unknown.front())));
+  }
+
+ private:
+  std::string full(std::string_view key) const {
+    if (path_.empty()) return std::string(key);
+    return key.front() == '[' ? path_ + std::string(key) : path_ + "." + std::string(key);
+  }
+
+  // Pushes t[key] (raw); false, with nothing pushed, when it is nil.
+  bool push(const char* key) {
+    read_.emplace_back(key);
+    lua_pushstring(L_, key);
+    lua_rawget(L_, index_);
+    if (lua_isnil(L_, -1)) {
+      lua_pop(L_, 1);
+      return false;
+    }
+    return true;
+  }
+
+  [[noreturn]] void fail_here(const char* key, std::string_view expected) const {
+    fail(key, fmt::format("must be {}, got {}", expected, describe(L_, -1)));
+  }
+
+  lua_State* L_;
+  int index_;
+  std::string path_;
+  const std::string& origin_;
+  std::vector<std::string> read_;
+};
+
+void read_length(TableReader& t, config::LengthSpec& out) {
+  out.mean = t.integer("mean");
+  out.stdev = t.integer("std");
+  out.min = t.integer("min");
+  out.max = t.integer("max");
+}
+
+void read_workload(TableReader& w, config::WorkloadSpec& out) {
+  const std::optional<std::string> kind = w.string("kind");
+  if (!kind) w.fail("kind", "is missing: make the workload with blis.workload.<kind>{...}");
+  out.kind = *kind;
+  if (*kind == "distribution") {
+    out.rate = w.number("rate");
+    out.requests = w.integer("requests");
+    out.prefix_tokens = w.integer("prefix_tokens");
+    w.table("prompt_tokens", [&](TableReader& t) { read_length(t, out.prompt_tokens); });
+    w.table("output_tokens", [&](TableReader& t) { read_length(t, out.output_tokens); });
+  } else if (*kind == "preset") {
+    out.preset = w.string("name").value_or("");
+    out.rate = w.number("rate");
+    out.requests = w.integer("requests");
+  } else if (*kind == "csv_trace") {
+    out.path = w.string("path").value_or("");
+  } else if (*kind == "spec") {
+    out.path = w.string("path").value_or("");
+    out.requests = w.integer("requests");
+  } else {
+    w.fail("kind", fmt::format("must be one of csv_trace, distribution, preset, spec, got \"{}\"", *kind));
+  }
+}
+
+}  // namespace
+
+config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string& origin) {
+  if (lua_type(L, index) != LUA_TTABLE) {
+    throw Error(fmt::format("{}: a scenario must be a table, got {}", origin, describe(L, index)));
+  }
+  TableReader t(L, index, "", origin);
+  config::ScenarioSpec s;
+  s.origin = origin;
+  s.seed = t.integer("seed");
+  s.horizon_us = t.integer("horizon_us");
+  s.log_level = t.string("log");
+  s.defaults_file = t.string("defaults_file");
+  s.results_path = t.string("results_path");
+  s.fitness_weights = t.string("fitness_weights");
+  t.table("model", [&](TableReader& m) {
+    s.model = m.string("name");
+    s.gpu = m.string("gpu");
+    s.tp = m.integer("tp");
+    s.vllm_version = m.string("vllm_version");
+    s.alpha = m.numbers("alpha");
+    s.beta = m.numbers("beta");
+    s.model_config_folder = m.string("config_folder");
+    s.hardware_config = m.string("hardware_config");
+  });
+  s.instances = t.integer("instances");
+  t.table("engine", [&](TableReader& e) {
+    s.kv_blocks = e.integer("kv_blocks");
+    s.block_size_tokens = e.integer("block_size_tokens");
+    s.max_running = e.integer("max_running");
+    s.max_batched_tokens = e.integer("max_batched_tokens");
+    s.long_prefill_threshold = e.integer("long_prefill_threshold");
+    s.max_model_len = e.integer("max_model_len");
+    s.scheduler = e.string("scheduler");
+    s.priority_policy = e.string("priority");
+    s.kv_cpu_blocks = e.integer("kv_cpu_blocks");
+    s.kv_offload_threshold = e.number("kv_offload_threshold");
+    s.kv_transfer_bandwidth = e.number("kv_transfer_bandwidth");
+    s.kv_transfer_base_latency_us = e.integer("kv_transfer_base_latency_us");
+  });
+  t.table("workload", [&](TableReader& w) { read_workload(w, s.workload); });
+  t.table("admission", [&](TableReader& a) {
+    s.admission_policy = a.string("policy");
+    s.admission_latency_us = a.integer("latency_us");
+    s.token_bucket_capacity = a.number("capacity");
+    s.token_bucket_refill_per_s = a.number("refill_per_s");
+  });
+  t.table("routing", [&](TableReader& r) {
+    s.routing_policy = r.string("policy");
+    s.routing_scorers = r.string("scorers");
+    s.routing_latency_us = r.integer("latency_us");
+    s.snapshot_refresh_us = r.integer("snapshot_refresh_us");
+  });
+  s.policy_config = t.string("policy_config");
+  t.table("trace", [&](TableReader& tr) {
+    s.trace_level = tr.string("level");
+    s.counterfactual_k = tr.integer("counterfactual_k");
+    s.summarize_trace = tr.boolean("summarize");
+  });
+  t.reject_unknown_keys();
+  return s;
+}
+
+}  // namespace blis::bindings
