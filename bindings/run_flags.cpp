@@ -7,11 +7,13 @@
 #include <string_view>
 #include <variant>
 
-#include "bindings/go_strconv.h"
+#include "engine/core/go_strconv.h"
 #include "bindings/lua_source.h"
 #include "engine/core/error.h"
 
 namespace blis::bindings {
+
+namespace go = core::go;
 
 namespace {
 

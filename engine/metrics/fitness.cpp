@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "engine/core/error.h"
-#include "engine/core/go_parse.h"
+#include "engine/core/go_strconv.h"
 
 namespace blis::metrics {
 
@@ -36,7 +36,7 @@ std::map<std::string, double> parse_fitness_weights(const std::string& text) {
     const std::string key = trim(part.substr(0, colon));
     const std::string value_text = trim(part.substr(colon + 1));
     double value = 0;
-    if (!core::parse_go_float(value_text, value)) {
+    if (core::go::parse_float(value_text, value) != core::go::NumError::kNone) {
       throw Error(fmt::format("invalid fitness weight value for \"{}\": strconv.ParseFloat: parsing \"{}\": invalid syntax",
                               key, value_text));
     }

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "engine/core/error.h"
-#include "engine/core/go_parse.h"
+#include "engine/core/go_strconv.h"
 #include "engine/core/json_value.h"
 #include "engine/workload/csv_records.h"
 
@@ -35,7 +35,7 @@ std::vector<kv::Token> parse_token_array(const std::string& text, const char* wh
                               what, row, item.kind == core::JsonValue::Kind::Number ? "number " + item.text : "non-number"));
     }
     int64_t v = 0;
-    if (!core::parse_go_int(item.text, 10, v)) {
+    if (core::go::parse_int(item.text, v) != core::go::NumError::kNone) {
       throw Error(fmt::format("failed to parse {} at row {}: json: cannot unmarshal number {} into Go value of type int",
                               what, row, item.text));
     }
@@ -65,9 +65,9 @@ CsvTraceSource::CsvTraceSource(const std::string& path, Tick horizon) {
         throw Error(fmt::format("row {} has {} fields, need at least 5", row, fields.size()));
       }
       double seconds = 0;
-      if (!core::parse_go_float(fields[0], seconds)) {
-        throw Error(fmt::format("failed to parse arrival time at row {}: strconv.ParseFloat: parsing \"{}\": invalid syntax",
-                                row, fields[0]));
+      if (const auto e = core::go::parse_float(fields[0], seconds); e != core::go::NumError::kNone) {
+        throw Error(fmt::format("failed to parse arrival time at row {}: {}", row,
+                                core::go::num_error_text("ParseFloat", fields[0], e)));
       }
       GeneratedRequest r;
       r.id = static_cast<int64_t>(row);

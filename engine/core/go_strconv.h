@@ -1,14 +1,13 @@
-// Go's strconv as the reference's flag parser (spf13/pflag) applies it to flag values, with Go's
-// error kinds: `blis run` must accept exactly the values the reference accepts and word its usage
-// errors the same way (engine-core §8.1, §8.5). engine/core/go_parse answers only "ok or not";
-// the messages need to tell "invalid syntax" from "value out of range", hence this file.
+// Go's strconv, for every number the reference parses with it: flag values (spf13/pflag,
+// engine-core §8.1, §8.5), CSV trace arrival times (§9.4) and fitness weights. Errors keep Go's
+// kinds so messages can tell "invalid syntax" from "value out of range".
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-namespace blis::bindings::go {
+namespace blis::core::go {
 
 enum class NumError { kNone, kSyntax, kRange };
 
@@ -30,4 +29,4 @@ std::string quote(std::string_view s);
 // The error's text as Go prints it: `strconv.ParseInt: parsing "abc": invalid syntax`.
 std::string num_error_text(std::string_view function, std::string_view s, NumError error);
 
-}  // namespace blis::bindings::go
+}  // namespace blis::core::go

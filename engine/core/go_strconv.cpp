@@ -1,4 +1,4 @@
-#include "bindings/go_strconv.h"
+#include "engine/core/go_strconv.h"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 
-namespace blis::bindings::go {
+namespace blis::core::go {
 
 namespace {
 
@@ -266,4 +266,4 @@ std::string num_error_text(std::string_view function, std::string_view s, NumErr
                      error == NumError::kRange ? "value out of range" : "invalid syntax");
 }
 
-}  // namespace blis::bindings::go
+}  // namespace blis::core::go
