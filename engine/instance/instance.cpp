@@ -87,6 +87,7 @@ bool Instance::reserve(RequestIndex index, int64_t tokens) {
     victim.progress = 0;
     kv_->release(victim.index);
     victim.computed = 0;
+    victim.decode_stints.close(step_latencies_.size());  // its last decode step was the previous one
     wait_queue_.push_front(victim_index);
     if (victim_index == index) return false;
   }
@@ -188,6 +189,7 @@ void Instance::step(Tick now) {
     observer_->on_step(index_, now, step_time, kv_->used_blocks(), running_, progress_before_, wait_queue_,
                        requests_);
   }
+  const int64_t log_position = step_latencies_.record(token_latency);
   for (RequestIndex index : running_) {
     Request& r = requests_[static_cast<size_t>(index)];
     if (r.progress < r.input_len) {
@@ -197,7 +199,8 @@ void Instance::step(Tick now) {
       // Phase A never reached because the budget ran out.
       r.progress += 1;
       counters_.total_output_tokens += 1;
-      r.itl.append(token_latency);
+      // This step's token latency is one ITL entry of the request (its stint covers the step).
+      if (r.decode_stints.open_from < 0) r.decode_stints.open_from = log_position;
     }
     if (r.progress == r.input_len) {
       // TTFT; a re-prefill after preemption overwrites it while TTFTSum keeps both.
@@ -239,9 +242,17 @@ void Instance::step(Tick now) {
 
 void Instance::complete(Request& r, Tick now, Tick step_time, Tick token_latency) {
   r.state = RequestState::Completed;
+  // The ITL entries: one per decode step, from the step log.
+  r.decode_stints.close(step_latencies_.size());
+  Tick itl_sum = 0;
+  for (const auto& [from, to] : r.decode_stints.closed) {
+    itl_sum = wrap_add(itl_sum, step_latencies_.sum(from, to));
+    step_latencies_.count(from, to);
+  }
   // NOTE (duplicated completion ITL, §2.4): the completing step's latency is appended once
   // more, so E2E = TTFT + sum(ITL) overstates residence time.
-  r.itl.append(token_latency);
+  itl_sum = wrap_add(itl_sum, token_latency);
+  counters_.itl_completion_entries.add(token_latency, 1);
   if (r.output_len > 0 && !kv_->allocate(kv_view(r), r.progress, r.progress + 1, {})) {
     log_(LogLevel::Error, fmt::format("KV allocation for the final token of {} failed", request_id(r.index)));
     ++counters_.kv_allocation_failures;
@@ -252,16 +263,21 @@ void Instance::complete(Request& r, Tick now, Tick step_time, Tick token_latency
 
   ++counters_.completed;
   r.completed = true;
-  r.e2e = wrap_add(r.first_token_time, r.itl.sum());
+  r.e2e = wrap_add(r.first_token_time, itl_sum);
   r.tpot = r.output_len == 0 ? 0.0
                              : static_cast<double>(r.e2e - r.first_token_time) /
                                    static_cast<double>(std::max<int64_t>(r.output_len - 1, 1));
-  for (const auto& run : r.itl.runs()) counters_.itl.add(run.value, run.count);
-  // The engine no longer needs the tokens or the ITL entries of a finished request.
-  r.itl.release();
+  // The engine no longer needs the tokens or the stints of a finished request.
+  r.decode_stints.release();
   std::vector<kv::Token>().swap(r.input);
   std::vector<kv::Token>().swap(r.output);
   r.prefix_digests = kv::PrefixDigests();
+}
+
+metrics::TickHistogram Instance::itl_histogram() const {
+  metrics::TickHistogram all = counters_.itl_completion_entries;
+  step_latencies_.add_counted_to(all);
+  return all;
 }
 
 }  // namespace blis::instance

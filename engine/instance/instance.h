@@ -9,6 +9,7 @@
 
 #include "engine/batch/queue_order.h"
 #include "engine/core/event_heap.h"
+#include "engine/instance/step_latency_log.h"
 #include "engine/kv/kv_cache.h"
 #include "engine/latency/latency_model.h"
 #include "engine/metrics/tick_histogram.h"
@@ -46,7 +47,8 @@ struct InstanceCounters {
   double kv_blocks_integral = 0;
   int64_t steps = 0;
   int64_t wait_queue_samples_sum = 0;  // per-step wait-queue lengths (HOL-blocking detector)
-  metrics::TickHistogram itl;          // every ITL entry of completed requests
+  // ITL entries of completed requests beyond their decode steps: the duplicated completion entry.
+  metrics::TickHistogram itl_completion_entries;
 };
 
 // Receives engine-level observations (one line per event / step), for debugging divergences
@@ -86,6 +88,8 @@ class Instance {
   size_t running_size() const { return running_.size(); }
   const kv::KvCache& kv() const { return *kv_; }
   const InstanceCounters& counters() const { return counters_; }
+  // Every ITL entry of the requests completed here (engine-core §7.1).
+  metrics::TickHistogram itl_histogram() const;
   void set_observer(StepObserver* observer) { observer_ = observer; }
 
  private:
@@ -111,6 +115,7 @@ class Instance {
   std::deque<RequestIndex> wait_queue_;
   std::vector<RequestIndex> running_;
   InstanceCounters counters_;
+  StepLatencyLog step_latencies_;
 
   // Scratch space reused by every step.
   std::vector<RequestIndex> batch_snapshot_;

@@ -60,7 +60,18 @@ BlockId BlockStore::pop_free() {
     at(b).has_hash = 0;
   }
   at(b).tokens = 0;
+  prefetch_next_pop();
   return b;
+}
+
+// Freed blocks are reused in LRU order across the whole store, so every pop meets a cold block
+// and a cold index slot. The new head's line was requested at the previous pop; request the line
+// after it and the index slot the next pop will clear, so both are warm when needed.
+void BlockStore::prefetch_next_pop() const {
+  if (free_head_ < 0) return;
+  const Block& head = at(free_head_);
+  if (head.next >= 0) __builtin_prefetch(&at(head.next));
+  if (head.has_hash) hash_to_block_.prefetch(head.hash);
 }
 
 void BlockStore::set_hash(BlockId b, const Digest& d) {
@@ -95,21 +106,30 @@ Digest BlockStore::prompt_prefix_digest(const KvRequest& r, int64_t length) cons
 }
 
 // A request's block list appears with its first block (cached or new), reusing a spare record.
-BlockStore::RequestBlocks* BlockStore::start_record(int64_t request_key) {
-  std::unique_ptr<RequestBlocks> record;
+BlockStore::RequestTail& BlockStore::start_record(int64_t request_key) {
+  RequestBlocks* record = nullptr;
   if (spare_.empty()) {
-    record = std::make_unique<RequestBlocks>();
+    records_.push_back(std::make_unique<RequestBlocks>());
+    record = records_.back().get();
   } else {
-    record = std::move(spare_.back());
+    record = spare_.back();
     spare_.pop_back();
     record->blocks.clear();
     record->contents.reset();
   }
-  RequestBlocks* raw = record.get();
   const auto i = static_cast<size_t>(request_key);
-  if (i >= request_blocks_.size()) request_blocks_.resize(std::max(i + 1, request_blocks_.size() * 2));
-  request_blocks_[i] = std::move(record);
-  return raw;
+  if (i >= tails_.size()) tails_.resize(std::max(i + 1, tails_.size() * 2));
+  tails_[i] = RequestTail{record, -1, 0};
+  return tails_[i];
+}
+
+BlockStore::RequestBlocks* BlockStore::take_record(int64_t key) {
+  RequestTail* t = tail_of(key);
+  if (t == nullptr || t->record == nullptr) return nullptr;
+  RequestBlocks* record = t->record;
+  *t = RequestTail{};
+  spare_.push_back(record);
+  return record;
 }
 
 // ---- AllocateKVBlocks (§5.5) ----------------------------------------------------------
@@ -137,6 +157,17 @@ bool BlockStore::allocate(const KvRequest& r, int64_t start, int64_t end,
                               index, r.output.size()));
     }
     decode_token = r.output[static_cast<size_t>(index)];
+    // Output tokens were drawn when the request arrived and have gone cold since; a request
+    // reads one per step, too sparse for the hardware prefetcher, so fetch the next line ahead.
+    if (index + 8 < static_cast<int64_t>(r.output.size())) __builtin_prefetch(&r.output[static_cast<size_t>(index + 8)]);
+    // Fast path for the common decode case: one token topping up a partial last block (3b).
+    RequestTail* t = tail_of(r.key);
+    if (t != nullptr && t->record != nullptr && t->fill > 0 && t->fill < block_size_) {
+      t->record->contents.append_one(decode_token);
+      at(t->last).tokens = ++t->fill;
+      if (t->fill == block_size_) set_hash(t->last, t->record->contents.digest());
+      return true;
+    }
     fresh = std::span<const Token>(&decode_token, 1);
   }
 
@@ -145,11 +176,9 @@ bool BlockStore::allocate(const KvRequest& r, int64_t start, int64_t end,
   const auto n = static_cast<int64_t>(fresh.size());
   int64_t p = 0;
   while (p < n) {
-    RequestBlocks* owned = record_of(r.key);
-    BlockId last = -1;
-    if (owned != nullptr) {
-      last = owned->blocks.back();
-    } else {
+    RequestTail* t = tail_of(r.key);
+    if (t == nullptr || t->record == nullptr) {
+      t = nullptr;
       // First allocation for this request: commit the cached prefix blocks.
       for (size_t i = 0; i < cached.size(); ++i) {
         const BlockId b = cached[i];
@@ -162,22 +191,21 @@ bool BlockStore::allocate(const KvRequest& r, int64_t start, int64_t end,
         }
         cached_log.emplace_back(b, was_in_use);
         ++hits_;
-        if (owned == nullptr) owned = start_record(r.key);
-        owned->blocks.push_back(b);
+        if (t == nullptr) t = &start_record(r.key);
+        push_block(*t, b);
         // A cached block holds exactly the prompt slice its digest names, or nothing (a hash
         // restored by rollback sits on a token-less block, §5.6).
-        owned->contents.append(r.input.subspan(i * block_size_, static_cast<size_t>(at(b).tokens)));
+        t->record->contents.append(r.input.subspan(i * block_size_, static_cast<size_t>(at(b).tokens)));
       }
-      // `last` stays a placeholder: new blocks are allocated next.
-    }
-
-    if (last >= 0 && at(last).tokens > 0 && at(last).tokens < block_size_) {
+      // Whatever the last cached block holds, new blocks are allocated next (no top-up).
+    } else if (t->fill > 0 && t->fill < block_size_) {
       // 3b: top up the partial last block; not logged for rollback.
-      const int64_t take = std::min<int64_t>(block_size_ - at(last).tokens, n - p);
-      owned->contents.append(fresh.subspan(static_cast<size_t>(p), static_cast<size_t>(take)));
-      at(last).tokens += static_cast<int32_t>(take);
+      const int64_t take = std::min<int64_t>(block_size_ - t->fill, n - p);
+      t->record->contents.append(fresh.subspan(static_cast<size_t>(p), static_cast<size_t>(take)));
+      t->fill += static_cast<int32_t>(take);
+      at(t->last).tokens = t->fill;
       p += take;
-      if (at(last).tokens == block_size_) set_hash(last, owned->contents.digest());
+      if (t->fill == block_size_) set_hash(t->last, t->record->contents.digest());
       continue;
     }
 
@@ -198,12 +226,13 @@ bool BlockStore::allocate(const KvRequest& r, int64_t start, int64_t end,
       at(b).in_use = 1;
       ++used_;
       ++misses_;
-      if (owned == nullptr) owned = start_record(r.key);
-      owned->contents.append(fresh.subspan(static_cast<size_t>(p), static_cast<size_t>(take)));
+      // start_record may grow tails_, so the pointer is refreshed rather than kept.
+      if (t == nullptr) t = &start_record(r.key);
+      t->record->contents.append(fresh.subspan(static_cast<size_t>(p), static_cast<size_t>(take)));
       // Only prefill-mode blocks are hashed here, over the prompt prefix they complete.
       if (take == block_size_ && prefill) set_hash(b, prompt_prefix_digest(r, start + p + take));
       new_log.emplace_back(b, hash_before);
-      owned->blocks.push_back(b);
+      push_block(*t, b);
       p += take;
     }
   }
@@ -242,12 +271,12 @@ void BlockStore::rollback(int64_t request_key,
       append_free(b);  // tail, not its old position: LRU order changes
     }
   }
-  if (auto record = take_record(request_key)) spare_.push_back(std::move(record));
+  take_record(request_key);
 }
 
 // ReleaseKVBlocks (§5.7): last block first, so longer prefixes sit nearer the head.
 void BlockStore::release(int64_t request_key) {
-  std::unique_ptr<RequestBlocks> record = take_record(request_key);
+  const RequestBlocks* record = take_record(request_key);
   if (record == nullptr) return;
   for (auto it = record->blocks.rbegin(); it != record->blocks.rend(); ++it) {
     const BlockId b = *it;
@@ -257,7 +286,6 @@ void BlockStore::release(int64_t request_key) {
       append_free(b);
     }
   }
-  spare_.push_back(std::move(record));
 }
 
 // ---- tiered-cache support (§5.10) ---------------------------------------------------------

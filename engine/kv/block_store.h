@@ -20,6 +20,8 @@ namespace blis::kv {
 class BlockStore final : public KvCache {
  public:
   BlockStore(int64_t total_blocks, int64_t block_size);
+  BlockStore(const BlockStore&) = delete;  // the digest index points back at this store
+  BlockStore& operator=(const BlockStore&) = delete;
 
   void cached_blocks(const KvRequest& r, std::vector<BlockId>& out) override;
   bool allocate(const KvRequest& r, int64_t start, int64_t end,
@@ -58,8 +60,8 @@ class BlockStore final : public KvCache {
     StreamingDigest contents;  // digest state over the tokens of `blocks`, in order
   };
 
-  RequestBlocks* start_record(int64_t request_key);
   BlockId pop_free();
+  void prefetch_next_pop() const;
   void append_free(BlockId b);
   void prepend_free(BlockId b);
   void unlink(BlockId b);
@@ -87,18 +89,36 @@ class BlockStore final : public KvCache {
   const Block& at(BlockId b) const { return blocks_[static_cast<size_t>(b)]; }
   BlockId free_head_ = -1, free_tail_ = -1;
 
-  DigestIndex hash_to_block_;
-  // Indexed by request key (requests are numbered densely from 0); null = no block list.
-  std::vector<std::unique_ptr<RequestBlocks>> request_blocks_;
-  RequestBlocks* record_of(int64_t key) const {
+  // The index confirms a tag match against the block's own digest (see digest_index.h).
+  struct DigestOfBlock {
+    const BlockStore* store;
+    const Digest& operator()(BlockId b) const { return store->at(b).hash; }
+  };
+  DigestIndex<DigestOfBlock> hash_to_block_{DigestOfBlock{this}};
+
+  // Per request key (requests are numbered densely from 0): its block list, plus a copy of the
+  // last block's id and fill. Decode appends one token per request per step; reading the fill
+  // here instead of via record -> block list -> block shortens that path to one load.
+  struct RequestTail {
+    RequestBlocks* record = nullptr;  // null = no block list
+    BlockId last = -1;
+    int32_t fill = 0;  // == at(last).tokens while `record` is set (a partial last block is never shared)
+  };
+  std::vector<RequestTail> tails_;
+  RequestTail* tail_of(int64_t key) {
     const auto i = static_cast<size_t>(key);
-    return i < request_blocks_.size() ? request_blocks_[i].get() : nullptr;
+    return i < tails_.size() ? &tails_[i] : nullptr;
   }
-  std::unique_ptr<RequestBlocks> take_record(int64_t key) {
-    const auto i = static_cast<size_t>(key);
-    return i < request_blocks_.size() ? std::move(request_blocks_[i]) : nullptr;
+  void push_block(RequestTail& t, BlockId b) {
+    t.record->blocks.push_back(b);
+    t.last = b;
+    t.fill = at(b).tokens;
   }
-  std::vector<std::unique_ptr<RequestBlocks>> spare_;  // recycled per-request records
+  // Detaches a request's record (null when it has none); the record goes back to spare_.
+  RequestBlocks* take_record(int64_t key);
+  RequestTail& start_record(int64_t request_key);
+  std::vector<std::unique_ptr<RequestBlocks>> records_;  // owns every record ever created
+  std::vector<RequestBlocks*> spare_;                    // records free for reuse
 };
 
 }  // namespace blis::kv

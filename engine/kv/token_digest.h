@@ -42,6 +42,10 @@ class StreamingDigest {
     pending_.insert(pending_.end(), tokens.begin(), tokens.end());
     if (pending_.size() >= kFlushTokens) flush();
   }
+  void append_one(Token t) {
+    pending_.push_back(t);
+    if (pending_.size() >= kFlushTokens) flush();
+  }
   Digest digest() {
     flush();
     XXH128_hash_t h = XXH3_128bits_digest(state_.get());

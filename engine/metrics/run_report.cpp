@@ -181,7 +181,7 @@ SimulationOutput build_report(const cluster::ClusterSimulation& sim, const confi
     m.kv_allocation_failures += k.kv_allocation_failures;
     m.preemptions += k.preemptions;
     m.dropped_unservable += k.dropped_unservable;
-    c.itl.merge(k.itl);
+    c.itl.merge(inst.itl_histogram());
     // The merge starts from 0 and keeps the maximum: a negative end time becomes 0 (§1.7).
     c.sim_ended = std::max(c.sim_ended, sim.instance_end_time(i));
     hit_rate_sum += inst.kv().cache_hit_rate();

@@ -8,7 +8,7 @@
 
 #include "engine/core/ticks.h"
 #include "engine/kv/token_digest.h"
-#include "engine/request/itl_record.h"
+#include "engine/request/decode_stints.h"
 
 namespace blis {
 
@@ -46,7 +46,7 @@ struct Request {
   Tick scheduling_delay = 0;
   Tick e2e = 0;
   double tpot = 0;                // per-request ITL: (E2E - TTFT) / max(N-1, 1)
-  ItlRecord itl;
+  DecodeStints decode_stints;    // where its ITL entries are in its instance's step log
 
   kv::PrefixDigests prefix_digests;
 };
