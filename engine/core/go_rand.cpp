@@ -112,6 +112,26 @@ int64_t GoRand::intn(int64_t n) {
   return int63n(n);
 }
 
+void GoRand::fill_intn(int64_t n, std::span<int64_t> out) {
+  if (n <= 0) throw_bad_bound("Intn", n);
+  if (n > kInt32Max || (n & (n - 1)) == 0) {
+    for (int64_t& v : out) v = intn(n);
+    return;
+  }
+  // int31n's rejection bound, and Lemire's multiply-based remainder (exact for 32-bit operands:
+  // "Faster Remainder by Direct Computation", 2019) in place of the division.
+  const auto d = static_cast<uint32_t>(n);
+  const uint32_t two31 = uint32_t{1} << 31;
+  const uint32_t max = two31 - 1 - two31 % d;
+  const uint64_t magic = UINT64_MAX / d + 1;
+  for (int64_t& out_value : out) {
+    uint32_t v = static_cast<uint32_t>(int31());
+    while (v > max) v = static_cast<uint32_t>(int31());
+    const uint64_t low = magic * v;
+    out_value = static_cast<int64_t>((static_cast<unsigned __int128>(low) * d) >> 64);
+  }
+}
+
 double GoRand::float64() {
   // Go 1.19 Float64: a plain division that can round up to exactly 1.0; such draws are retried.
   for (;;) {

@@ -22,8 +22,9 @@ DistributionSource::DistributionSource(const DistributionParams& params, core::G
 }
 
 void DistributionSource::draw_tokens(int64_t count, std::vector<kv::Token>& out) {
-  out.reserve(out.size() + static_cast<size_t>(count));
-  for (int64_t i = 0; i < count; ++i) out.push_back(rng_.intn(kMaxTokenId));
+  const size_t old_size = out.size();
+  out.resize(old_size + static_cast<size_t>(count));
+  rng_.fill_intn(kMaxTokenId, std::span<int64_t>(out).subspan(old_size));
 }
 
 // gauss(mean, sd, min, max) of §9.3: no draw when min == max; clamp max first, then min;

@@ -281,3 +281,19 @@ TEST_CASE("PartitionedRng: subsystem seeds and cached, independent streams") {
   CHECK(rng.for_subsystem("workload").int63() == reference.int63());
   CHECK(rng.for_subsystem("workload-gen").int63() == gen_reference.int63());
 }
+
+TEST_CASE("GoRand::fill_intn draws exactly what a loop of Intn draws, and leaves the stream in step") {
+  const int64_t bounds[] = {1, 2, 3, 7, 1000, 128000, 1 << 20, 2147483647, 2147483648LL, 1LL << 40,
+                            (1LL << 40) + 17, 999999937};
+  for (const int64_t n : bounds) {
+    CAPTURE(n);
+    GoRand bulk(1234 + n), single(1234 + n);
+    std::vector<int64_t> drawn(5000);
+    bulk.fill_intn(n, drawn);
+    for (const int64_t v : drawn) REQUIRE(v == single.intn(n));
+    CHECK(bulk.int63() == single.int63());
+  }
+  GoRand rng(1);
+  std::vector<int64_t> one(1);
+  CHECK_THROWS(rng.fill_intn(0, one));
+}
