@@ -14,7 +14,13 @@
 namespace blis::cluster {
 
 ClusterSimulation::ClusterSimulation(const config::RunConfig& config, const DiagnosticSink& log)
-    : config_(config), log_(log), rng_(config.seed) {
+    : config_(config),
+      log_(log),
+      rng_(config.seed),
+      admission_(config.admission),
+      router_(config.routing, static_cast<size_t>(config.num_instances)),
+      snapshots_(static_cast<size_t>(config.num_instances), config.snapshot_refresh_interval),
+      pending_(static_cast<size_t>(config.num_instances), 0) {
   for (int i = 0; i < config.num_instances; ++i) {
     std::unique_ptr<kv::KvCache> kv;
     if (config.tiered.cpu_blocks > 0) {
@@ -25,7 +31,12 @@ ClusterSimulation::ClusterSimulation(const config::RunConfig& config, const Diag
     instances_.push_back(std::make_unique<instance::Instance>(i, config.instance, std::move(kv), *config.latency,
                                                               requests_, log_));
   }
-  bucket_tokens_ = config.token_bucket_capacity;  // the bucket starts full
+  if (config.trace_level == config::TraceLevel::Decisions) trace_.emplace(config.counterfactual_k);
+  if (config.horizon > 0 && config.horizon < wrap_add(config.admission_latency, config.routing_latency)) {
+    log_(LogLevel::Warning, fmt::format("horizon {} is shorter than admission latency + routing latency ({}): "
+                                        "no request can reach an instance",
+                                        config.horizon, wrap_add(config.admission_latency, config.routing_latency)));
+  }
 }
 
 ClusterSimulation::~ClusterSimulation() = default;
@@ -96,17 +107,20 @@ void ClusterSimulation::run() {
       control_is_arrival = false;
     }
     const bool has_control = has_pending_arrival_ || !control_.empty();
-    // Earliest instance event; ties go to the lowest instance index.
+    // Earliest instance event; strict '<', so ties go to the lowest instance index.
     instance::Instance* next_instance = nullptr;
+    Tick instance_time = kNever;
     for (auto& inst : instances_) {
-      if (inst->has_event() && (next_instance == nullptr || inst->next_event_time() < next_instance->next_event_time())) {
+      if (inst->has_event() && (next_instance == nullptr || inst->next_event_time() < instance_time)) {
         next_instance = inst.get();
+        instance_time = inst->next_event_time();
       }
     }
     if (!has_control && next_instance == nullptr) break;
     // The control plane wins ties against instance events.
-    if (has_control && (next_instance == nullptr || control_time <= next_instance->next_event_time())) {
+    if (has_control && (next_instance == nullptr || control_time <= instance_time)) {
       if (control_time > config_.horizon) break;
+      clock_ = control_time;
       if (control_is_arrival) {
         const RequestIndex r = pending_arrival_;
         pull_arrival();
@@ -119,8 +133,20 @@ void ClusterSimulation::run() {
         else on_routing(e.request, e.time);
       }
     } else {
-      if (next_instance->next_event_time() > config_.horizon) break;
-      next_instance->execute_next_event();
+      if (instance_time > config_.horizon) break;
+      clock_ = instance_time;
+      if (next_instance->execute_next_event() == instance::EventKind::Queued) {
+        int64_t& pending = pending_[static_cast<size_t>(next_instance->index())];
+        if (pending > 0) --pending;
+        else log_(LogLevel::Debug, fmt::format("pending count of {} already 0 at a queued event", next_instance->id()));
+      }
+    }
+  }
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    // Expected whenever the horizon cut requests off between routing and queueing (NOTE 7).
+    if (pending_[i] != 0) {
+      log_(LogLevel::Warning, fmt::format("{} request(s) routed to instance_{} had not reached its wait queue "
+                                          "when the run ended", pending_[i], i));
     }
   }
 }
@@ -129,38 +155,16 @@ void ClusterSimulation::on_cluster_arrival(RequestIndex r, Tick now) {
   push_control(wrap_add(now, config_.admission_latency), ControlKind::Admission, r);
 }
 
-bool ClusterSimulation::admit(const Request& r, Tick now) {
-  switch (config_.admission) {
-    case config::AdmissionPolicy::AlwaysAdmit:
-      return true;
-    case config::AdmissionPolicy::RejectAll:
-      return false;
-    case config::AdmissionPolicy::TokenBucket: {
-      if (now - bucket_last_refill_ > 0) {
-        bucket_tokens_ = std::min(config_.token_bucket_capacity,
-                                  bucket_tokens_ + static_cast<double>(now - bucket_last_refill_) *
-                                                       config_.token_bucket_refill_per_s / 1e6);
-        bucket_last_refill_ = now;
-      }
-      const auto cost = static_cast<double>(r.input_len);
-      if (bucket_tokens_ >= cost) {
-        bucket_tokens_ -= cost;
-        return true;
-      }
-      return false;
-    }
-  }
-  return true;
+std::span<const RoutingSnapshot> ClusterSimulation::build_state(Tick now) {
+  return snapshots_.build(instances_, pending_, now);
 }
 
 void ClusterSimulation::on_admission(RequestIndex index, Tick now) {
   Request& r = requests_[static_cast<size_t>(index)];
-  const bool admitted = admit(r, now);
-  if (config_.trace_level == config::TraceLevel::Decisions) {
-    ++trace_.admissions;
-    ++(admitted ? trace_.admitted : trace_.rejected);
-  }
-  if (!admitted) {
+  const std::span<const RoutingSnapshot> snapshots = build_state(now);
+  const AdmissionVerdict verdict = admission_.admit(DecisionContext{r, now, snapshots, 0, {}});
+  if (trace_) trace_->add(trace::AdmissionRecord{index, now, verdict.admitted, verdict.reason});
+  if (!verdict.admitted) {
     ++rejected_;
     std::vector<kv::Token>().swap(r.input);
     std::vector<kv::Token>().swap(r.output);
@@ -171,17 +175,18 @@ void ClusterSimulation::on_admission(RequestIndex index, Tick now) {
 
 void ClusterSimulation::on_routing(RequestIndex index, Tick now) {
   Request& r = requests_[static_cast<size_t>(index)];
-  // Round-robin; with one instance every policy picks instance_0.
-  instance::Instance& target = *instances_[round_robin_next_ % instances_.size()];
-  ++round_robin_next_;
-  if (config_.trace_level == config::TraceLevel::Decisions) {
-    ++trace_.routings;
-    ++trace_.target_distribution[target.id()];
-    // Counterfactual regret against the best-scored instance is 0 when the chosen one is the
-    // only candidate.
+  const std::span<const RoutingSnapshot> snapshots = build_state(now);
+  const RoutingDecision d = router_.route(r, snapshots, now);
+  if (trace_) {
+    trace::RoutingRecord record{index, now, d.target, d.reason.text(), std::nullopt, {}, 0};
+    if (d.has_scores) record.scores.emplace(d.scores.begin(), d.scores.end());
+    trace::compute_counterfactual(d.target, record.scores, snapshots, trace_->counterfactual_k(), record.candidates,
+                                  record.regret);
+    trace_->add(std::move(record));
   }
+  ++pending_[static_cast<size_t>(d.target)];
   r.registered = true;  // the per-request metrics record (arrived_at = ArrivalTime/1e6)
-  target.inject(index, now);
+  instances_[static_cast<size_t>(d.target)]->inject(index, now);
 }
 
 }  // namespace blis::cluster

@@ -1,30 +1,25 @@
-// The driver the reference's CLI always uses (engine-core §1.6): a control plane of
-// arrival -> admission -> routing events in front of the instances, one shared clock, and the
-// horizon rule (an event past the horizon ends the run unexecuted).
+// The cluster the reference's CLI always runs (cluster-workload-trace §A): a control plane of
+// arrival -> admission -> routing events in front of N instances, one shared clock, the
+// horizon rule (an event past the horizon ends the run unexecuted), snapshots for the policies,
+// and the decision trace when asked for.
 #pragma once
 
 #include <deque>
-#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/cluster/admission.h"
+#include "engine/cluster/router.h"
+#include "engine/cluster/snapshot_provider.h"
 #include "engine/config/run_config.h"
 #include "engine/core/partitioned_rng.h"
 #include "engine/instance/instance.h"
+#include "engine/trace/decision_trace.h"
 #include "engine/workload/request_source.h"
 
 namespace blis::cluster {
-
-struct TraceTotals {
-  int64_t admissions = 0;
-  int64_t admitted = 0;
-  int64_t rejected = 0;
-  int64_t routings = 0;
-  std::map<std::string, int64_t> target_distribution;  // ordered by instance id bytes
-  double regret_sum = 0;
-  double regret_max = 0;
-};
 
 class ClusterSimulation {
  public:
@@ -32,15 +27,19 @@ class ClusterSimulation {
   ~ClusterSimulation();
 
   void set_observer(instance::StepObserver* observer);
-  // Runs to completion or to the horizon. Throws blis::Error for workload input errors.
+  // Runs to completion or to the horizon. Throws blis::Error for workload input errors and for
+  // failing external policies (naming the policy and the simulated time).
   void run();
 
   const std::deque<Request>& requests() const { return requests_; }
   const std::vector<std::unique_ptr<instance::Instance>>& instances() const { return instances_; }
   int64_t rejected_requests() const { return rejected_; }
-  const TraceTotals& trace() const { return trace_; }
+  // The decision trace; null unless trace level "decisions".
+  const trace::DecisionTrace* trace() const { return trace_ ? &*trace_ : nullptr; }
   // SimEndedTime per instance: min(instance clock, horizon) (engine-core §1.7).
   Tick instance_end_time(size_t i) const;
+  // The cluster clock: the time of the last processed event of either kind.
+  Tick clock() const { return clock_; }
 
  private:
   enum class ControlKind : uint8_t { Admission = 1, Routing = 2 };
@@ -63,8 +62,8 @@ class ClusterSimulation {
   void on_cluster_arrival(RequestIndex r, Tick now);
   void on_admission(RequestIndex r, Tick now);
   void on_routing(RequestIndex r, Tick now);
-  bool admit(const Request& r, Tick now);
   void push_control(Tick time, ControlKind kind, RequestIndex r);
+  std::span<const RoutingSnapshot> build_state(Tick now);
 
   const config::RunConfig& config_;
   const DiagnosticSink& log_;
@@ -78,12 +77,14 @@ class ClusterSimulation {
   bool has_pending_arrival_ = false;
   RequestIndex pending_arrival_ = -1;
   workload::GeneratedRequest scratch_;
+  Tick clock_ = 0;
 
-  double bucket_tokens_ = 0;
-  Tick bucket_last_refill_ = 0;
+  Admission admission_;
+  Router router_;
+  SnapshotProvider snapshots_;
+  std::vector<int64_t> pending_;  // per instance: routed, Queued event not yet executed
   int64_t rejected_ = 0;
-  size_t round_robin_next_ = 0;
-  TraceTotals trace_;
+  std::optional<trace::DecisionTrace> trace_;
 };
 
 }  // namespace blis::cluster

@@ -4,7 +4,24 @@
 #include <cctype>
 #include <cmath>
 
+#include "engine/core/error.h"
 #include "engine/config/defaults_registry.h"
+#if __has_include("engine/config/policy_bundle.h") && __has_include("engine/cluster/scorer_config.h")
+#include "engine/cluster/scorer_config.h"
+#include "engine/config/policy_bundle.h"
+#else
+#define BLIS_TEMP_NO_BUNDLE 1
+namespace blis::cluster { struct ScorerWeight { std::string name; double weight; };
+inline std::vector<ScorerWeight> parse_scorer_config(std::string_view t) {
+  std::vector<ScorerWeight> out; std::string s(t); size_t p = 0;
+  while (p <= s.size()) { size_t c = s.find(',', p); if (c == std::string::npos) c = s.size();
+    std::string part = s.substr(p, c - p); size_t k = part.find(':');
+    out.push_back({part.substr(0, k), std::stod(part.substr(k + 1))}); p = c + 1; }
+  return out; } }
+namespace blis::config { struct PolicyBundle { std::optional<std::string> admission_policy; std::optional<double> token_bucket_capacity, token_bucket_refill_rate; std::optional<std::string> routing_policy; std::vector<cluster::ScorerWeight> scorers; std::optional<std::string> priority_policy, scheduler; };
+inline PolicyBundle load_policy_bundle(const std::string&) { throw blis::Error("TEMP"); }
+inline void validate_policy_bundle(const PolicyBundle&) {} }
+#endif
 #include "engine/config/run_config.h"
 #include "engine/core/error.h"
 #include "engine/latency/blackbox_model.h"
@@ -110,6 +127,68 @@ workload::LengthDistribution length_from(const LengthSpec& s, int64_t mean, int6
   return {value_or(s.mean, mean), value_or(s.stdev, stdev), value_or(s.min, min), value_or(s.max, max)};
 }
 
+// The weighted policy's scorers (§B.4, §B.7, §C.3): the scenario's list or --routing-scorers
+// string, else the bundle's list, else the default profile. Only a weighted policy looks at
+// them; for any other policy a given string is not even parsed.
+void resolve_scorers(const ScenarioSpec& spec, const std::string& routing,
+                     const std::vector<cluster::ScorerWeight>& bundle_scorers, cluster::RouterConfig& out,
+                     const DiagnosticSink& log) {
+  const bool string_given = spec.routing_scorers && !spec.routing_scorers->empty();
+  if (routing != "weighted") {
+    if (string_given || spec.scorer_list) {
+      log(LogLevel::Warning, fmt::format("--routing-scorers has no effect when routing policy is \"{}\" "
+                                         "(only applies to 'weighted')", routing));
+    }
+    return;
+  }
+  std::vector<ScorerSpec> chosen;
+  if (spec.scorer_list) {
+    chosen = *spec.scorer_list;
+  } else {
+    std::vector<cluster::ScorerWeight> weights;
+    if (string_given) {
+      try {
+        weights = cluster::parse_scorer_config(*spec.routing_scorers);
+      } catch (const Error& e) {
+        throw Error(std::string("Invalid --routing-scorers: ") + e.what());
+      }
+    } else if (!bundle_scorers.empty()) {
+      weights = bundle_scorers;
+    } else {
+      weights = {{"prefix-affinity", 3}, {"queue-depth", 2}, {"kv-utilization", 2}};
+    }
+    for (const auto& w : weights) chosen.push_back(ScorerSpec{w.name, w.weight, -1});
+  }
+  std::string active;
+  for (size_t i = 0; i < chosen.size(); ++i) {
+    const ScorerSpec& s = chosen[i];
+    if (!std::isfinite(s.weight) || s.weight <= 0) {
+      throw Error(fmt::format("Invalid --routing-scorers: weight of scorer \"{}\" must be a finite value > 0, got {}",
+                              s.name, metrics::go_format_g(s.weight)));
+    }
+    cluster::WeightedScorer w{cluster::ScorerKind::External, s.name, s.weight, s.external};
+    if (s.external < 0) {
+      if (s.name == "queue-depth") w.kind = cluster::ScorerKind::QueueDepth;
+      else if (s.name == "kv-utilization") w.kind = cluster::ScorerKind::KvUtilization;
+      else if (s.name == "load-balance") w.kind = cluster::ScorerKind::LoadBalance;
+      else if (s.name == "prefix-affinity") w.kind = cluster::ScorerKind::PrefixAffinity;
+      else throw Error(fmt::format("Invalid --routing-scorers: unknown scorer \"{}\"; valid: kv-utilization, "
+                                   "load-balance, prefix-affinity, queue-depth", s.name));
+      for (size_t j = 0; j < i; ++j) {
+        if (chosen[j].external < 0 && chosen[j].name == s.name) {
+          throw Error(fmt::format("Invalid --routing-scorers: duplicate scorer \"{}\"", s.name));
+        }
+      }
+    } else if (!spec.external_scorers || static_cast<size_t>(s.external) >= spec.external_scorers->count()) {
+      throw Error(fmt::format("scorer \"{}\" refers to a missing external scorer", s.name));
+    }
+    out.scorers.push_back(w);
+    active += fmt::format("{}{}:{:.1f}", i > 0 ? ", " : "", s.name, s.weight);
+  }
+  out.external = spec.external_scorers;
+  log(LogLevel::Info, "Weighted routing scorers: " + active);
+}
+
 }  // namespace
 
 RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
@@ -181,37 +260,72 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
     throw Error(fmt::format("--long-prefill-token-threshold must be >= 0, got {}", c.instance.long_prefill_threshold));
   }
 
+  // ---- policy bundle (§C): a YAML value applies where the scenario (or an explicit flag) is silent
+  std::optional<std::string> admission_name = spec.admission_policy;
+  std::optional<std::string> routing_name = spec.routing_policy;
+  std::optional<std::string> priority_name = spec.priority_policy;
+  std::optional<std::string> scheduler_name = spec.scheduler;
+  std::optional<double> capacity = spec.token_bucket_capacity;
+  std::optional<double> refill = spec.token_bucket_refill_per_s;
+  std::vector<cluster::ScorerWeight> bundle_scorers;
+  if (spec.policy_config && !spec.policy_config->empty()) {
+    PolicyBundle bundle;
+    try {
+      bundle = load_policy_bundle(*spec.policy_config);
+    } catch (const Error& e) {
+      throw Error(std::string("Failed to load policy config: ") + e.what());
+    }
+    try {
+      validate_policy_bundle(bundle);
+    } catch (const Error& e) {
+      throw Error(std::string("Invalid policy config: ") + e.what());
+    }
+    if (bundle.admission_policy && !admission_name) admission_name = bundle.admission_policy;
+    if (bundle.token_bucket_capacity && !capacity) capacity = bundle.token_bucket_capacity;
+    if (bundle.token_bucket_refill_rate && !refill) refill = bundle.token_bucket_refill_rate;
+    if (bundle.routing_policy && !routing_name) routing_name = bundle.routing_policy;
+    if (bundle.priority_policy && !priority_name) priority_name = bundle.priority_policy;
+    if (bundle.scheduler && !scheduler_name) scheduler_name = bundle.scheduler;
+    bundle_scorers = bundle.scorers;
+  }
+
   // ---- policies (§8.4 item 5)
-  if (spec.policy_config) {
-    throw Error(fmt::format("policy bundles (--policy-config {}) are not supported by this build yet",
-                            *spec.policy_config));
-  }
-  const std::string admission = value_or(spec.admission_policy, std::string("always-admit"));
-  c.token_bucket_capacity = value_or(spec.token_bucket_capacity, 10000.0);
-  c.token_bucket_refill_per_s = value_or(spec.token_bucket_refill_per_s, 1000.0);
+  const std::string admission = spec.external_admission ? "" : value_or(admission_name, std::string("always-admit"));
+  c.admission.capacity = value_or(capacity, 10000.0);
+  c.admission.refill_per_s = value_or(refill, 1000.0);
   if (admission == "token-bucket") {
-    if (!std::isfinite(c.token_bucket_capacity) || c.token_bucket_capacity <= 0) {
+    if (!std::isfinite(c.admission.capacity) || c.admission.capacity <= 0) {
       throw Error(fmt::format("--token-bucket-capacity must be a finite value > 0, got {}",
-                              metrics::go_format_g(c.token_bucket_capacity)));
+                              metrics::go_format_g(c.admission.capacity)));
     }
-    if (!std::isfinite(c.token_bucket_refill_per_s) || c.token_bucket_refill_per_s <= 0) {
+    if (!std::isfinite(c.admission.refill_per_s) || c.admission.refill_per_s <= 0) {
       throw Error(fmt::format("--token-bucket-refill-rate must be a finite value > 0, got {}",
-                              metrics::go_format_g(c.token_bucket_refill_per_s)));
+                              metrics::go_format_g(c.admission.refill_per_s)));
     }
   }
-  if (admission.empty() || admission == "always-admit") c.admission = AdmissionPolicy::AlwaysAdmit;
-  else if (admission == "reject-all") c.admission = AdmissionPolicy::RejectAll;
-  else if (admission == "token-bucket") c.admission = AdmissionPolicy::TokenBucket;
-  else throw Error(fmt::format("Unknown admission policy \"{}\". Valid: always-admit, reject-all, token-bucket", admission));
-  const std::string routing = value_or(spec.routing_policy, std::string("round-robin"));
+  if (spec.external_admission) {
+    c.admission.kind = cluster::AdmissionKind::External;
+    c.admission.external = spec.external_admission;
+  } else if (admission.empty() || admission == "always-admit") {
+    c.admission.kind = cluster::AdmissionKind::AlwaysAdmit;
+  } else if (admission == "reject-all") {
+    c.admission.kind = cluster::AdmissionKind::RejectAll;
+  } else if (admission == "token-bucket") {
+    c.admission.kind = cluster::AdmissionKind::TokenBucket;
+  } else {
+    throw Error(fmt::format("Unknown admission policy \"{}\". Valid: always-admit, reject-all, token-bucket", admission));
+  }
+  const std::string routing = value_or(routing_name, std::string("round-robin"));
   static const char* const kRouting[] = {"", "round-robin", "least-loaded", "weighted", "prefix-affinity", "always-busiest"};
   if (std::find(std::begin(kRouting), std::end(kRouting), routing) == std::end(kRouting)) {
     throw Error(fmt::format("Unknown routing policy \"{}\". Valid: always-busiest, least-loaded, prefix-affinity, "
                             "round-robin, weighted", routing));
   }
-  c.priority_policy_name = value_or(spec.priority_policy, std::string("constant"));
+  c.routing.policy = cluster::Router::parse_policy(routing);
+  c.routing.block_size = c.block_size;
+  c.priority_policy_name = value_or(priority_name, std::string("constant"));
   c.instance.priority = batch::parse_priority_policy(c.priority_policy_name);
-  c.instance.scheduler = batch::parse_scheduler(value_or(spec.scheduler, std::string("fcfs")));
+  c.instance.scheduler = batch::parse_scheduler(value_or(scheduler_name, std::string("fcfs")));
   const std::string trace_level = value_or(spec.trace_level, std::string("none"));
   if (trace_level == "none" || trace_level.empty()) c.trace_level = TraceLevel::None;
   else if (trace_level == "decisions") c.trace_level = TraceLevel::Decisions;
@@ -241,22 +355,20 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   if (c.tiered.transfer_base_latency < 0) {
     throw Error(fmt::format("--kv-transfer-base-latency must be >= 0, got {}", c.tiered.transfer_base_latency));
   }
-  const int64_t snapshot_refresh = value_or(spec.snapshot_refresh_us, int64_t{0});
-  if (snapshot_refresh < 0) {
-    throw Error(fmt::format("--snapshot-refresh-interval must be >= 0, got {}", snapshot_refresh));
+  c.snapshot_refresh_interval = value_or(spec.snapshot_refresh_us, int64_t{0});
+  if (c.snapshot_refresh_interval < 0) {
+    throw Error(fmt::format("--snapshot-refresh-interval must be >= 0, got {}", c.snapshot_refresh_interval));
   }
-  if (spec.routing_scorers && !spec.routing_scorers->empty() && routing != "weighted") {
-    log(LogLevel::Warning, fmt::format("--routing-scorers has no effect when routing policy is \"{}\" "
-                                       "(only applies to 'weighted')", routing));
-  }
-  if (instances > 1) {
-    throw Error(fmt::format("clusters of more than one instance ({} requested) are not supported by this build yet",
-                            instances));
-  }
+  resolve_scorers(spec, routing, bundle_scorers, c.routing, log);
   c.num_instances = static_cast<int>(instances);
   c.admission_latency = value_or(spec.admission_latency_us, int64_t{0});
   c.routing_latency = value_or(spec.routing_latency_us, int64_t{0});
   c.results_path = value_or(spec.results_path, std::string());
+  c.trace_file = value_or(spec.trace_file, std::string());
+  if (!c.trace_file.empty() && c.trace_level != TraceLevel::Decisions) {
+    throw Error(fmt::format("trace.file \"{}\" needs trace.level = \"decisions\" (nothing is recorded otherwise)",
+                            c.trace_file));
+  }
   if (spec.fitness_weights && !spec.fitness_weights->empty()) c.fitness_weights = spec.fitness_weights;
 
   // ---- engine construction (§8.4 item 8)

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "engine/cluster/admission.h"
+#include "engine/cluster/router.h"
 #include "engine/instance/instance.h"
 #include "engine/kv/tiered_cache.h"
 #include "engine/latency/latency_model.h"
@@ -14,7 +16,6 @@
 namespace blis::config {
 
 enum class WorkloadKind { Distribution, CsvTrace };
-enum class AdmissionPolicy { AlwaysAdmit, RejectAll, TokenBucket };
 enum class TraceLevel { None, Decisions };
 
 struct RunConfig {
@@ -33,15 +34,16 @@ struct RunConfig {
   workload::DistributionParams distribution;  // distribution and presets
   std::string trace_path;                     // csv traces
 
-  AdmissionPolicy admission = AdmissionPolicy::AlwaysAdmit;
+  cluster::AdmissionConfig admission;
+  cluster::RouterConfig routing;
   Tick admission_latency = 0;
   Tick routing_latency = 0;
-  double token_bucket_capacity = 10000;
-  double token_bucket_refill_per_s = 1000;
+  Tick snapshot_refresh_interval = 0;  // 0: every snapshot field live
 
   TraceLevel trace_level = TraceLevel::None;
   int64_t counterfactual_k = 0;
   bool summarize_trace = false;
+  std::string trace_file;  // JSON Lines export of every decision record ("" = none)
 
   std::string results_path;
   std::optional<std::string> fitness_weights;

@@ -6,11 +6,21 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/cluster/policy_hooks.h"
+
 namespace blis::config {
+
+// One entry of the weighted policy's scorer list, in configuration order.
+struct ScorerSpec {
+  std::string name;       // a built-in scorer name, or the display name of an external scorer
+  double weight = 0;
+  int external = -1;      // >= 0: index into ScenarioSpec::external_scorers
+};
 
 // A token-length distribution: Gaussian with mean/stdev, clamped to [min, max] (§9.3).
 struct LengthSpec {
@@ -75,16 +85,20 @@ struct ScenarioSpec {
 
   // routing = { policy, scorers, latency_us, snapshot_refresh_us }
   std::optional<std::string> routing_policy;
-  std::optional<std::string> routing_scorers;
+  std::optional<std::string> routing_scorers;           // the --routing-scorers string form
+  std::optional<std::vector<ScorerSpec>> scorer_list;  // the list form (may hold external scorers)
+  std::shared_ptr<cluster::ExternalScorers> external_scorers;   // Lua scorers, one call per decision
+  std::shared_ptr<cluster::ExternalAdmission> external_admission;  // replaces admission_policy
   std::optional<int64_t> routing_latency_us;
   std::optional<int64_t> snapshot_refresh_us;
 
   std::optional<std::string> policy_config;
 
-  // trace = { level, counterfactual_k, summarize }
+  // trace = { level, counterfactual_k, summarize, file }
   std::optional<std::string> trace_level;
   std::optional<int64_t> counterfactual_k;
   std::optional<bool> summarize_trace;
+  std::optional<std::string> trace_file;
 };
 
 }  // namespace blis::config

@@ -21,7 +21,7 @@ kv::KvRequest Instance::kv_view(Request& r) {
   return kv::KvRequest{r.index, r.progress, r.input, r.output, &r.prefix_digests};
 }
 
-void Instance::execute_next_event() {
+EventKind Instance::execute_next_event() {
   const InstanceEvent e = heap_.pop();
   clock_ = e.time;  // every event kind advances the clock, no-op events included (§1.3)
   if (observer_ != nullptr) observer_->on_event(index_, e, requests_);
@@ -42,6 +42,7 @@ void Instance::execute_next_event() {
     case EventKind::RequestLeft:
       break;  // trace-only events
   }
+  return e.kind;
 }
 
 // Enqueue with the dropped-unservable guard (§3.9), then the Queued event's Step push (§1.3).

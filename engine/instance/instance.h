@@ -78,8 +78,8 @@ class Instance {
 
   bool has_event() const { return !heap_.empty(); }
   Tick next_event_time() const { return heap_.top().time; }
-  // Pops and executes the earliest event; the instance clock becomes its time.
-  void execute_next_event();
+  // Pops and executes the earliest event; the instance clock becomes its time. Returns its kind.
+  EventKind execute_next_event();
   // Routing injected a request (engine-core §1.6): push its Arrival at `now`.
   void inject(RequestIndex r, Tick now);
 

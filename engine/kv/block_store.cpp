@@ -16,6 +16,7 @@ BlockStore::BlockStore(int64_t total_blocks, int64_t block_size)
   }
   const auto n = static_cast<size_t>(total_blocks);
   blocks_.resize(n);
+  hashed_.assign(n, 0);
   // All blocks start on the free list in id order: block 0 is reused first (§5.1).
   for (BlockId b = 0; b < static_cast<BlockId>(total_blocks); ++b) append_free(b);
 }
@@ -28,7 +29,6 @@ void BlockStore::append_free(BlockId b) {
   k.next = -1;
   if (free_tail_ >= 0) at(free_tail_).next = b; else free_head_ = b;
   free_tail_ = b;
-  k.on_free_list = 1;
 }
 
 void BlockStore::prepend_free(BlockId b) {
@@ -37,16 +37,14 @@ void BlockStore::prepend_free(BlockId b) {
   k.prev = -1;
   if (free_head_ >= 0) at(free_head_).prev = b; else free_tail_ = b;
   free_head_ = b;
-  k.on_free_list = 1;
 }
 
 void BlockStore::unlink(BlockId b) {
   Block& k = at(b);
-  if (!k.on_free_list) return;
+  // Only blocks nobody references sit on the free list (ref_count == 0); callers unlink only those.
   if (k.prev >= 0) at(k.prev).next = k.next; else free_head_ = k.next;
   if (k.next >= 0) at(k.next).prev = k.prev; else free_tail_ = k.prev;
   k.prev = k.next = -1;
-  k.on_free_list = 0;
 }
 
 // popFree (§5.3). Deleting the hash key unconditionally — even when it now maps to a newer
@@ -55,9 +53,9 @@ BlockId BlockStore::pop_free() {
   const BlockId b = free_head_;
   if (b < 0) return -1;
   unlink(b);
-  if (at(b).has_hash) {
+  if (hashed(b)) {
     hash_to_block_.erase(at(b).hash);
-    at(b).has_hash = 0;
+    hashed_[static_cast<size_t>(b)] = 0;
   }
   at(b).tokens = 0;
   prefetch_next_pop();
@@ -71,11 +69,11 @@ void BlockStore::prefetch_next_pop() const {
   if (free_head_ < 0) return;
   const Block& head = at(free_head_);
   if (head.next >= 0) __builtin_prefetch(&at(head.next));
-  if (head.has_hash) hash_to_block_.prefetch(head.hash);
+  if (hashed(free_head_)) hash_to_block_.prefetch(head.hash);
 }
 
 void BlockStore::set_hash(BlockId b, const Digest& d) {
-  at(b).has_hash = 1;
+  hashed_[static_cast<size_t>(b)] = 1;
   at(b).hash = d;
   hash_to_block_.assign(d, b);  // a later registration of the same prefix overwrites (§5.9 NOTE)
 }
@@ -182,10 +180,9 @@ bool BlockStore::allocate(const KvRequest& r, int64_t start, int64_t end,
       // First allocation for this request: commit the cached prefix blocks.
       for (size_t i = 0; i < cached.size(); ++i) {
         const BlockId b = cached[i];
-        const bool was_in_use = at(b).in_use != 0;
+        const bool was_in_use = at(b).ref_count > 0;
         ++at(b).ref_count;
         if (!was_in_use) {
-          at(b).in_use = 1;
           ++used_;
           unlink(b);
         }
@@ -214,7 +211,7 @@ bool BlockStore::allocate(const KvRequest& r, int64_t start, int64_t end,
     const int64_t blocks_needed = (remaining + block_size_ - 1) / block_size_;
     for (int64_t i = 0; i < blocks_needed; ++i) {
       std::optional<Digest> hash_before;
-      if (free_head_ >= 0 && at(free_head_).has_hash) hash_before = at(free_head_).hash;
+      if (free_head_ >= 0 && hashed(free_head_)) hash_before = at(free_head_).hash;
       const BlockId b = pop_free();
       if (b < 0) {
         rollback(r.key, cached_log, new_log);
@@ -223,7 +220,6 @@ bool BlockStore::allocate(const KvRequest& r, int64_t start, int64_t end,
       const int64_t take = std::min<int64_t>(block_size_, n - p);
       at(b).tokens = static_cast<int32_t>(take);
       at(b).ref_count = 1;
-      at(b).in_use = 1;
       ++used_;
       ++misses_;
       // start_record may grow tails_, so the pointer is refreshed rather than kept.
@@ -246,15 +242,14 @@ void BlockStore::rollback(int64_t request_key,
                           const std::vector<std::pair<BlockId, std::optional<Digest>>>& new_log) {
   for (auto it = new_log.rbegin(); it != new_log.rend(); ++it) {
     const BlockId b = it->first;
-    if (at(b).has_hash) hash_to_block_.erase(at(b).hash);
+    if (hashed(b)) hash_to_block_.erase(at(b).hash);
     if (it->second) {
-      at(b).has_hash = 1;
+      hashed_[static_cast<size_t>(b)] = 1;
       at(b).hash = *it->second;
       hash_to_block_.assign(*it->second, b);
     } else {
-      at(b).has_hash = 0;
+      hashed_[static_cast<size_t>(b)] = 0;
     }
-    at(b).in_use = 0;
     at(b).ref_count = 0;
     at(b).tokens = 0;  // the evicted tokens are not restored
     --used_;
@@ -266,8 +261,7 @@ void BlockStore::rollback(int64_t request_key,
     --at(b).ref_count;
     --hits_;
     if (!it->second && at(b).ref_count == 0) {
-      at(b).in_use = 0;
-      --used_;
+        --used_;
       append_free(b);  // tail, not its old position: LRU order changes
     }
   }
@@ -281,8 +275,7 @@ void BlockStore::release(int64_t request_key) {
   for (auto it = record->blocks.rbegin(); it != record->blocks.rend(); ++it) {
     const BlockId b = *it;
     if (--at(b).ref_count == 0) {
-      at(b).in_use = 0;
-      --used_;
+        --used_;
       append_free(b);
     }
   }
@@ -292,16 +285,16 @@ void BlockStore::release(int64_t request_key) {
 
 BlockId BlockStore::first_hashed_free_block() const {
   for (BlockId b = free_head_; b >= 0; b = at(b).next) {
-    if (at(b).has_hash) return b;
+    if (hashed(b)) return b;
   }
   return -1;
 }
 
 void BlockStore::evict_to_tail(BlockId b) {
   unlink(b);
-  if (at(b).has_hash) {
+  if (hashed(b)) {
     hash_to_block_.erase(at(b).hash);
-    at(b).has_hash = 0;
+    hashed_[static_cast<size_t>(b)] = 0;
   }
   at(b).tokens = 0;
   append_free(b);
@@ -311,7 +304,6 @@ void BlockStore::install_reloaded(int32_t token_count, const Digest& d) {
   const BlockId b = pop_free();
   at(b).tokens = token_count;
   at(b).ref_count = 0;
-  at(b).in_use = 0;
   set_hash(b, d);
   append_free(b);
 }

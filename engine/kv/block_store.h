@@ -45,7 +45,7 @@ class BlockStore final : public KvCache {
   BlockId first_hashed_free_block() const;
   BlockView view(BlockId b) const {
     const Block& k = blocks_[static_cast<size_t>(b)];
-    return {k.tokens, k.has_hash ? std::optional(k.hash) : std::nullopt};
+    return {k.tokens, hashed(b) ? std::optional(k.hash) : std::nullopt};
   }
   // Offload: unlink, forget the hash, clear the tokens, append at the tail.
   void evict_to_tail(BlockId b);
@@ -76,15 +76,19 @@ class BlockStore final : public KvCache {
   int64_t hits_ = 0;
   int64_t misses_ = 0;
 
-  // One cache line per block: a step touches every field of the blocks it allocates.
-  struct Block {
+  // 32 bytes, aligned: a block never straddles two cache lines. "In use" and "on the free list"
+  // are both ref_count tests (a block is on the free list exactly when nothing references it);
+  // whether `hash` is set lives in hashed_, beside the array.
+  struct alignas(32) Block {
     int32_t ref_count = 0;
     int32_t tokens = 0;  // tokens held (full iff == block_size_)
     BlockId prev = -1, next = -1;
-    uint8_t in_use = 0, has_hash = 0, on_free_list = 0;
     Digest hash;
   };
+  static_assert(sizeof(Block) == 32);
   std::vector<Block> blocks_;
+  std::vector<uint8_t> hashed_;  // per block: 1 when `hash` is set
+  bool hashed(BlockId b) const { return hashed_[static_cast<size_t>(b)] != 0; }
   Block& at(BlockId b) { return blocks_[static_cast<size_t>(b)]; }
   const Block& at(BlockId b) const { return blocks_[static_cast<size_t>(b)]; }
   BlockId free_head_ = -1, free_tail_ = -1;

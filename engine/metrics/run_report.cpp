@@ -162,15 +162,14 @@ int64_t priority_inversions(const cluster::ClusterSimulation& sim, const std::st
   return total;
 }
 
-}  // namespace
 
-SimulationOutput build_report(const cluster::ClusterSimulation& sim, const config::RunConfig& config,
-                              const DiagnosticSink& log) {
-  SimulationOutput out;
+// The metrics of one instance (`only` = its index) or of the whole cluster (`only` empty):
+// counters summed over the instances, latency lists over their requests (engine-core §7.3).
+MetricsBlock collect_block(const cluster::ClusterSimulation& sim, std::optional<size_t> only, Collected& c,
+                           const DiagnosticSink* log) {
   MetricsBlock m;
-  Collected c;
-  double hit_rate_sum = 0, thrashing_sum = 0;
   for (size_t i = 0; i < sim.instances().size(); ++i) {
+    if (only && *only != i) continue;
     const auto& inst = *sim.instances()[i];
     const auto& k = inst.counters();
     m.completed += k.completed;
@@ -182,16 +181,13 @@ SimulationOutput build_report(const cluster::ClusterSimulation& sim, const confi
     m.preemptions += k.preemptions;
     m.dropped_unservable += k.dropped_unservable;
     c.itl.merge(inst.itl_histogram());
-    // The merge starts from 0 and keeps the maximum: a negative end time becomes 0 (§1.7).
-    c.sim_ended = std::max(c.sim_ended, sim.instance_end_time(i));
-    hit_rate_sum += inst.kv().cache_hit_rate();
-    thrashing_sum += inst.kv().thrashing_rate();
+    // The cluster merge starts from 0 and keeps the maximum: a negative end time becomes 0 (§1.7).
+    c.sim_ended = only ? sim.instance_end_time(i) : std::max(c.sim_ended, sim.instance_end_time(i));
   }
-  const auto n_instances = static_cast<double>(sim.instances().size());
-  const double cache_hit_rate = hit_rate_sum / n_instances;
-  const double thrashing_rate = thrashing_sum / n_instances;
+  if (only) m.instance_id = "instance_" + std::to_string(*only);
   m.injected = m.completed + m.still_queued + m.still_running + m.dropped_unservable;
   for (const Request& r : sim.requests()) {
+    if (only && r.instance != static_cast<int>(*only)) continue;
     if (r.has_ttft) c.ttft.push_back(static_cast<double>(r.first_token_time));
     if (r.completed) c.e2e.push_back(static_cast<double>(r.e2e));
     if (r.has_scheduling_delay) c.scheduling_delay.push_back(static_cast<double>(r.scheduling_delay));
@@ -217,11 +213,79 @@ SimulationOutput build_report(const cluster::ClusterSimulation& sim, const confi
     m.itl_p95 = percentile_ms(c.itl, 95);
     m.itl_p99 = percentile_ms(c.itl, 99);
     m.scheduling_delay_p99 = percentile_ms(c.scheduling_delay, 99);
-  } else {
-    log(LogLevel::Warning, "no requests completed");
+  } else if (log != nullptr) {
+    (*log)(LogLevel::Warning, "no requests completed");
+  }
+  return m;
+}
+
+// HOL blocking (cluster §E.3): instances whose mean per-step wait-queue length exceeds twice
+// the mean over instances (idle instances count as 0).
+int64_t hol_blocking_events(const cluster::ClusterSimulation& sim) {
+  const auto& instances = sim.instances();
+  if (instances.size() < 2) return 0;
+  std::vector<double> averages;
+  double sum = 0;
+  for (const auto& inst : instances) {
+    const auto& k = inst->counters();
+    const double avg = k.steps > 0 ? static_cast<double>(k.wait_queue_samples_sum) / static_cast<double>(k.steps) : 0.0;
+    averages.push_back(avg);
+    sum += avg;
+  }
+  const double mean = sum / static_cast<double>(instances.size());
+  int64_t count = 0;
+  if (mean > 0) {
+    for (double avg : averages) count += avg > 2.0 * mean ? 1 : 0;
+  }
+  return count;
+}
+
+}  // namespace
+
+SimulationOutput build_report(const cluster::ClusterSimulation& sim, const config::RunConfig& config,
+                              const DiagnosticSink& log) {
+  SimulationOutput out;
+
+  // ---- per-instance blocks (only with several instances, only for instances that completed)
+  if (sim.instances().size() > 1) {
+    for (size_t i = 0; i < sim.instances().size(); ++i) {
+      Collected ci;
+      const MetricsBlock b = collect_block(sim, i, ci, nullptr);
+      if (b.completed == 0) continue;
+      out.stdout_text += "=== Simulation Metrics ===\n";
+      if (const auto bad = b.first_non_finite()) {
+        log(LogLevel::Error, "Error marshalling metrics: json: unsupported value: " + go_format_g(*bad));
+        continue;
+      }
+      JsonWriter w;
+      w.begin_object();
+      b.write(w);
+      w.end_object();
+      out.stdout_text += w.text();
+      out.stdout_text += "\n";
+    }
   }
 
-  // ---- the metrics block and the results file
+  Collected c;
+  const MetricsBlock m = collect_block(sim, std::nullopt, c, nullptr);
+  double hit_rate_sum = 0, thrashing_sum = 0;
+  for (const auto& inst : sim.instances()) {
+    hit_rate_sum += inst->kv().cache_hit_rate();
+    thrashing_sum += inst->kv().thrashing_rate();
+  }
+  const auto n_instances = static_cast<double>(sim.instances().size());
+  const double cache_hit_rate = hit_rate_sum / n_instances;
+  const double thrashing_rate = thrashing_sum / n_instances;
+  if (m.completed == 0) {
+    if (sim.rejected_requests() > 0) {
+      log(LogLevel::Warning, fmt::format("all {} requests rejected by admission policy; no requests completed",
+                                         sim.rejected_requests()));
+    } else {
+      log(LogLevel::Warning, "no requests completed");
+    }
+  }
+
+  // ---- the cluster block and the results file
   if (m.completed > 0) out.stdout_text += "=== Simulation Metrics ===\n";
   if (const auto bad = m.first_non_finite()) {
     log(LogLevel::Error, "Error marshalling metrics: json: unsupported value: " + go_format_g(*bad));
@@ -250,6 +314,9 @@ SimulationOutput build_report(const cluster::ClusterSimulation& sim, const confi
       w.end_object();
       write_file_atomically(config.results_path, w.text());
     }
+  }
+  if (!config.trace_file.empty() && sim.trace() != nullptr) {
+    write_file_atomically(config.trace_file, sim.trace()->to_json_lines());
   }
 
   // ---- fitness (parsed only now, after the results: cluster §E.6)
@@ -284,7 +351,7 @@ SimulationOutput build_report(const cluster::ClusterSimulation& sim, const confi
 
   // ---- anomaly counters
   const int64_t inversions = priority_inversions(sim, config.priority_policy_name);
-  const int64_t hol_blocking = 0;  // needs >= 2 instances
+  const int64_t hol_blocking = hol_blocking_events(sim);
   if (inversions > 0 || hol_blocking > 0 || sim.rejected_requests() > 0 || m.dropped_unservable > 0) {
     out.stdout_text += "=== Anomaly Counters ===\n";
     out.stdout_text += fmt::format("Priority Inversions: {}\n", inversions);
@@ -325,20 +392,19 @@ SimulationOutput build_report(const cluster::ClusterSimulation& sim, const confi
   }
 
   // ---- decision-trace summary
-  if (config.trace_level == config::TraceLevel::Decisions && config.summarize_trace) {
-    const auto& t = sim.trace();
+  if (config.summarize_trace && sim.trace() != nullptr) {
+    const trace::TraceSummary t = sim.trace()->summarize();
     out.stdout_text += "=== Trace Summary ===\n";
-    out.stdout_text += fmt::format("Total Decisions: {}\n", t.admissions);
+    out.stdout_text += fmt::format("Total Decisions: {}\n", t.total_decisions);
     out.stdout_text += fmt::format("  Admitted: {}\n", t.admitted);
     out.stdout_text += fmt::format("  Rejected: {}\n", t.rejected);
     out.stdout_text += fmt::format("Unique Targets: {}\n", t.target_distribution.size());
-    if (t.routings > 0) {
+    if (!sim.trace()->routings().empty()) {
       out.stdout_text += "Target Distribution:\n";
       for (const auto& [id, count] : t.target_distribution) out.stdout_text += fmt::format("  {}: {}\n", id, count);
     }
-    const double mean_regret = t.routings > 0 ? t.regret_sum / static_cast<double>(t.routings) : 0.0;
-    out.stdout_text += "Mean Regret: " + go_format_fixed(mean_regret, 6) + "\n";
-    out.stdout_text += "Max Regret: " + go_format_fixed(t.regret_max, 6) + "\n";
+    out.stdout_text += "Mean Regret: " + go_format_fixed(t.mean_regret, 6) + "\n";
+    out.stdout_text += "Max Regret: " + go_format_fixed(t.max_regret, 6) + "\n";
   }
   return out;
 }

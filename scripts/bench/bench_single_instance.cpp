@@ -1,9 +1,13 @@
-// Benchmark: one instance (llama-3.1-8b on an H100 at TP 1, trained coefficients) serving the
-// default distribution workload (512/512 tokens) at 20 req/s, which keeps about 110 requests
-// running. Reports wall time, simulated requests per second and peak memory.
+// Benchmark: llama-3.1-8b on H100s at TP 1 (trained coefficients), 132139 KV blocks per
+// instance, the default distribution workload (512/512 tokens). Reports wall time, simulated
+// requests per second and peak memory.
 //
-//   build/blis_bench                 # 100,000 requests
-//   build/blis_bench 10000           # the comparison run against the reference
+//   single (default): one instance at 20 req/s, which keeps about 110 requests running
+//   cluster: 8 instances behind weighted routing with the default scorers, at 80 req/s
+//
+//   build/blis_bench                 # single instance, 100,000 requests
+//   build/blis_bench 10000           # the comparison run against the reference
+//   build/blis_bench cluster 10000   # the cluster comparison run
 #include <sys/resource.h>
 
 #include <chrono>
@@ -14,7 +18,10 @@
 #include "engine/simulation.h"
 
 int main(int argc, char** argv) {
-  const int64_t requests = argc > 1 ? std::atoll(argv[1]) : 100000;
+  int arg = 1;
+  const bool cluster = argc > arg && std::string(argv[arg]) == "cluster";
+  if (cluster) ++arg;
+  const int64_t requests = argc > arg ? std::atoll(argv[arg]) : 100000;
   blis::config::ScenarioSpec spec;
   spec.origin = "blis_bench";
   spec.model = "meta-llama/llama-3.1-8b-instruct";
@@ -25,8 +32,12 @@ int main(int argc, char** argv) {
   spec.beta = std::vector<double>{5752.705191348184, 17.25086436834028, 5.999143920128404};
   spec.kv_blocks = 132139;
   spec.workload.kind = "distribution";
-  spec.workload.rate = 20.0;
+  spec.workload.rate = cluster ? 80.0 : 20.0;
   spec.workload.requests = requests;
+  if (cluster) {
+    spec.instances = 8;
+    spec.routing_policy = "weighted";  // default scorers: prefix-affinity:3, queue-depth:2, kv-utilization:2
+  }
 
   const auto start = std::chrono::steady_clock::now();
   blis::SimulationOutput out;
@@ -39,6 +50,8 @@ int main(int argc, char** argv) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
+  std::printf("mode                %s\n", cluster ? "cluster (8 instances, weighted routing, 80 req/s)"
+                                                  : "single instance (20 req/s)");
   std::printf("requests            %lld\n", static_cast<long long>(requests));
   std::printf("wall time           %.3f s\n", seconds);
   std::printf("simulated req/s     %.0f\n", static_cast<double>(requests) / seconds);
