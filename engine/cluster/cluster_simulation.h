@@ -40,6 +40,8 @@ class ClusterSimulation {
   Tick instance_end_time(size_t i) const;
   // The cluster clock: the time of the last processed event of either kind.
   Tick clock() const { return clock_; }
+  // Per instance: requests routed there whose Queued event has not run yet.
+  const std::vector<int64_t>& pending() const { return pending_; }
 
  private:
   enum class ControlKind : uint8_t { Admission = 1, Routing = 2 };
