@@ -4,10 +4,15 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "engine/config/scenario_spec.h"
+
+namespace blis::metrics {
+struct RunResults;
+}
 
 namespace blis {
 
@@ -17,8 +22,8 @@ enum class LogLevel { Trace, Debug, Info, Warning, Error };
 using DiagnosticSink = std::function<void(LogLevel, const std::string&)>;
 
 struct SimulationOutput {
-  std::string stdout_text;               // exactly what the reference prints on stdout
-  std::optional<std::string> late_error; // a failure found after results were printed (exit 1)
+  std::string stdout_text;  // exactly what the reference prints on stdout
+  std::shared_ptr<const metrics::RunResults> results;  // only with ScenarioSpec::collect_results
 };
 
 // Throws blis::Error for any configuration or input error found before results exist; the

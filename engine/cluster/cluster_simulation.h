@@ -35,7 +35,8 @@ class ClusterSimulation {
   const std::vector<std::unique_ptr<instance::Instance>>& instances() const { return instances_; }
   int64_t rejected_requests() const { return rejected_; }
   // The decision trace; null unless trace level "decisions".
-  const trace::DecisionTrace* trace() const { return trace_ ? &*trace_ : nullptr; }
+  const trace::DecisionTrace* trace() const { return trace_.get(); }
+  std::shared_ptr<const trace::DecisionTrace> shared_trace() const { return trace_; }
   // SimEndedTime per instance: min(instance clock, horizon) (engine-core §1.7).
   Tick instance_end_time(size_t i) const;
   // The cluster clock: the time of the last processed event of either kind.
@@ -86,7 +87,7 @@ class ClusterSimulation {
   SnapshotProvider snapshots_;
   std::vector<int64_t> pending_;  // per instance: routed, Queued event not yet executed
   int64_t rejected_ = 0;
-  std::optional<trace::DecisionTrace> trace_;
+  std::shared_ptr<trace::DecisionTrace> trace_;
 };
 
 }  // namespace blis::cluster

@@ -26,6 +26,7 @@ inline void validate_policy_bundle(const PolicyBundle&) {} }
 #include "engine/core/error.h"
 #include "engine/latency/blackbox_model.h"
 #include "engine/latency/roofline_model.h"
+#include "engine/metrics/fitness.h"
 #include "engine/metrics/go_json.h"
 
 namespace blis::config {
@@ -364,12 +365,25 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   c.admission_latency = value_or(spec.admission_latency_us, int64_t{0});
   c.routing_latency = value_or(spec.routing_latency_us, int64_t{0});
   c.results_path = value_or(spec.results_path, std::string());
+  c.collect_results = spec.collect_results;
   c.trace_file = value_or(spec.trace_file, std::string());
   if (!c.trace_file.empty() && c.trace_level != TraceLevel::Decisions) {
     throw Error(fmt::format("trace.file \"{}\" needs trace.level = \"decisions\" (nothing is recorded otherwise)",
                             c.trace_file));
   }
-  if (spec.fitness_weights && !spec.fitness_weights->empty()) c.fitness_weights = spec.fitness_weights;
+  if (spec.fitness_weights && !spec.fitness_weights->empty()) {
+    // Deliberate deviation (docs/deviations.md): checked now, not after the run (NOTE 9).
+    try {
+      c.fitness_weights = metrics::parse_fitness_weights(*spec.fitness_weights);
+    } catch (const Error& e) {
+      throw Error(std::string("Invalid fitness weights: ") + e.what());
+    }
+    try {
+      metrics::validate_fitness_keys(*c.fitness_weights);
+    } catch (const Error& e) {
+      throw Error(std::string("Fitness evaluation failed: ") + e.what());
+    }
+  }
 
   // ---- engine construction (§8.4 item 8)
   if (model.roofline) {

@@ -2,6 +2,7 @@
 // Produced by resolve() from a ScenarioSpec; consumed by the cluster simulation.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,7 +47,10 @@ struct RunConfig {
   std::string trace_file;  // JSON Lines export of every decision record ("" = none)
 
   std::string results_path;
-  std::optional<std::string> fitness_weights;
+  bool collect_results = false;  // build SimulationOutput::results
+  // Parsed and checked before the run (a deliberate deviation: the reference checks them after
+  // printing its results, NOTE 9), so a bad key never wastes a simulation.
+  std::optional<std::map<std::string, double>> fitness_weights;
 };
 
 // Applies the reference's resolution and validation order (engine-core §8.2–8.4,

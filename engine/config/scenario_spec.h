@@ -99,6 +99,9 @@ struct ScenarioSpec {
   std::optional<int64_t> counterfactual_k;
   std::optional<bool> summarize_trace;
   std::optional<std::string> trace_file;
+
+  // Not a scenario key: set by a front end that wants the run as data (a report hook).
+  bool collect_results = false;
 };
 
 }  // namespace blis::config

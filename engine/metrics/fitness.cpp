@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <cmath>
 
 #include "engine/core/error.h"
@@ -50,6 +52,18 @@ std::map<std::string, double> parse_fitness_weights(const std::string& text) {
   return weights;
 }
 
+void validate_fitness_keys(const std::map<std::string, double>& weights) {
+  static const char* const kKeys[] = {"throughput", "tokens_per_sec", "p99_ttft", "p50_ttft",
+                                      "mean_ttft",  "p99_e2e",        "p50_e2e",  "mean_e2e"};
+  for (const auto& [key, weight] : weights) {  // byte order: the first unknown key is reported
+    (void)weight;
+    if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
+      throw Error(fmt::format("unknown fitness metric key \"{}\"; valid keys: throughput, tokens_per_sec, p99_ttft, "
+                              "p50_ttft, mean_ttft, p99_e2e, p50_e2e, mean_e2e", key));
+    }
+  }
+}
+
 FitnessResult compute_fitness(const std::map<std::string, double>& weights, const FitnessInputs& in) {
   const std::map<std::string, double> components = {
       {"throughput", in.responses_per_sec / (in.responses_per_sec + 100)},
@@ -62,13 +76,7 @@ FitnessResult compute_fitness(const std::map<std::string, double>& weights, cons
       {"mean_e2e", latency_component(in.e2e.mean)},
   };
   FitnessResult result;
-  for (const auto& [key, weight] : weights) {
-    (void)weight;
-    if (components.count(key) == 0) {
-      throw Error(fmt::format("unknown fitness metric key \"{}\"; valid keys: throughput, tokens_per_sec, p99_ttft, "
-                              "p50_ttft, mean_ttft, p99_e2e, p50_e2e, mean_e2e", key));
-    }
-  }
+  validate_fitness_keys(weights);
   for (const auto& [key, weight] : weights) {
     const double component = components.at(key);
     result.components[key] = component;

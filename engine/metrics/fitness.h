@@ -24,6 +24,8 @@ struct FitnessResult {
 };
 
 // Throws blis::Error("unknown fitness metric key ...") for the first unknown key in byte order.
+void validate_fitness_keys(const std::map<std::string, double>& weights);
+// Throws like validate_fitness_keys.
 FitnessResult compute_fitness(const std::map<std::string, double>& weights, const FitnessInputs& in);
 
 }  // namespace blis::metrics

@@ -14,6 +14,7 @@
 #include "engine/metrics/fitness.h"
 #include "engine/metrics/go_json.h"
 #include "engine/metrics/go_sort.h"
+#include "engine/metrics/run_results.h"
 #include "engine/metrics/statistics.h"
 
 namespace blis::metrics {
@@ -219,6 +220,57 @@ MetricsBlock collect_block(const cluster::ClusterSimulation& sim, std::optional<
   return m;
 }
 
+LatencySummary summary_of(const std::vector<double>& sorted) {
+  LatencySummary s;
+  s.count = static_cast<int64_t>(sorted.size());
+  if (sorted.empty()) return s;
+  s.mean_ms = mean_ms(sorted);
+  s.p50_ms = percentile_ms(sorted, 50);
+  s.p90_ms = percentile_ms(sorted, 90);
+  s.p95_ms = percentile_ms(sorted, 95);
+  s.p99_ms = percentile_ms(sorted, 99);
+  s.min_ms = sorted.front() / 1e3;
+  s.max_ms = sorted.back() / 1e3;
+  return s;
+}
+
+LatencySummary summary_of(const TickHistogram& itl) {
+  LatencySummary s;
+  s.count = itl.size();
+  if (s.count == 0) return s;
+  const auto runs = itl.sorted_runs();
+  s.mean_ms = mean_ms(itl);
+  s.p50_ms = percentile_ms(itl, 50);
+  s.p90_ms = percentile_ms(itl, 90);
+  s.p95_ms = percentile_ms(itl, 95);
+  s.p99_ms = percentile_ms(itl, 99);
+  s.min_ms = static_cast<double>(runs.front().first) / 1e3;
+  s.max_ms = static_cast<double>(runs.back().first) / 1e3;
+  return s;
+}
+
+BlockSummary summary_of(const MetricsBlock& m, const Collected& c) {
+  BlockSummary b;
+  b.id = m.instance_id;
+  b.completed = m.completed;
+  b.still_queued = m.still_queued;
+  b.still_running = m.still_running;
+  b.injected = m.injected;
+  b.input_tokens = m.total_input_tokens;
+  b.output_tokens = m.total_output_tokens;
+  b.preemptions = m.preemptions;
+  b.dropped_unservable = m.dropped_unservable;
+  b.kv_allocation_failures = m.kv_allocation_failures;
+  b.duration_s = m.duration_s;
+  b.responses_per_sec = m.responses_per_sec;
+  b.tokens_per_sec = m.tokens_per_sec;
+  b.ttft = summary_of(c.ttft);
+  b.e2e = summary_of(c.e2e);
+  b.itl = summary_of(c.itl);
+  b.scheduling_delay = summary_of(c.scheduling_delay);
+  return b;
+}
+
 // HOL blocking (cluster §E.3): instances whose mean per-step wait-queue length exceeds twice
 // the mean over instances (idle instances count as 0).
 int64_t hol_blocking_events(const cluster::ClusterSimulation& sim) {
@@ -246,12 +298,16 @@ SimulationOutput build_report(const cluster::ClusterSimulation& sim, const confi
                               const DiagnosticSink& log) {
   SimulationOutput out;
 
+  std::shared_ptr<RunResults> results;
+  if (config.collect_results) results = std::make_shared<RunResults>();
+
   // ---- per-instance blocks (only with several instances, only for instances that completed)
-  if (sim.instances().size() > 1) {
+  if (sim.instances().size() > 1 || results) {
     for (size_t i = 0; i < sim.instances().size(); ++i) {
       Collected ci;
       const MetricsBlock b = collect_block(sim, i, ci, nullptr);
-      if (b.completed == 0) continue;
+      if (results) results->instances.push_back(summary_of(b, ci));
+      if (sim.instances().size() < 2 || b.completed == 0) continue;
       out.stdout_text += "=== Simulation Metrics ===\n";
       if (const auto bad = b.first_non_finite()) {
         log(LogLevel::Error, "Error marshalling metrics: json: unsupported value: " + go_format_g(*bad));
@@ -319,15 +375,10 @@ SimulationOutput build_report(const cluster::ClusterSimulation& sim, const confi
     write_file_atomically(config.trace_file, sim.trace()->to_json_lines());
   }
 
-  // ---- fitness (parsed only now, after the results: cluster §E.6)
+  // ---- fitness (weights were checked before the run: cluster §E.6, docs/deviations.md)
+  std::optional<FitnessResult> fitness_result;
   if (config.fitness_weights) {
-    std::map<std::string, double> weights;
-    try {
-      weights = parse_fitness_weights(*config.fitness_weights);
-    } catch (const Error& e) {
-      out.late_error = std::string("Invalid fitness weights: ") + e.what();
-      return out;
-    }
+    const std::map<std::string, double>& weights = *config.fitness_weights;
     FitnessInputs in;
     if (c.sim_ended > 0 && m.completed > 0) {
       in.responses_per_sec = static_cast<double>(m.completed) / (static_cast<double>(c.sim_ended) / 1e6);
@@ -335,13 +386,8 @@ SimulationOutput build_report(const cluster::ClusterSimulation& sim, const confi
     }
     in.ttft = distribution_of(c.ttft);
     in.e2e = distribution_of(c.e2e);
-    FitnessResult fitness;
-    try {
-      fitness = compute_fitness(weights, in);
-    } catch (const Error& e) {
-      out.late_error = std::string("Fitness evaluation failed: ") + e.what();
-      return out;
-    }
+    const FitnessResult fitness = compute_fitness(weights, in);  // keys were checked before the run
+    fitness_result = fitness;
     out.stdout_text += "=== Fitness Evaluation ===\n";
     out.stdout_text += "Score: " + go_format_fixed(fitness.score, 6) + "\n";
     for (const auto& [key, value] : fitness.components) {
@@ -405,6 +451,35 @@ SimulationOutput build_report(const cluster::ClusterSimulation& sim, const confi
     }
     out.stdout_text += "Mean Regret: " + go_format_fixed(t.mean_regret, 6) + "\n";
     out.stdout_text += "Max Regret: " + go_format_fixed(t.max_regret, 6) + "\n";
+  }
+  if (results) {
+    results->cluster = summary_of(m, c);
+    results->rejected = sim.rejected_requests();
+    results->priority_inversions = inversions;
+    results->hol_blocking = hol_blocking;
+    results->preemption_rate = preemption_rate;
+    results->cache_hit_rate = cache_hit_rate;
+    results->thrashing_rate = thrashing_rate;
+    results->fitness = fitness_result;
+    for (const Request& r : sim.requests()) {
+      if (!r.registered) continue;
+      RequestOutcome o;
+      o.id = r.index;
+      o.slo_class = r.slo_class;
+      o.tenant = r.tenant_id;
+      o.instance = r.instance;
+      o.completed = r.completed;
+      o.arrived_s = static_cast<double>(r.arrival) / 1e6;
+      o.ttft_ms = r.has_ttft ? static_cast<double>(r.first_token_time) / 1e3 : 0.0;
+      o.e2e_ms = r.completed ? static_cast<double>(r.e2e) / 1e3 : 0.0;
+      o.itl_ms = r.completed ? r.tpot / 1e3 : 0.0;
+      o.scheduling_delay_ms = r.has_scheduling_delay ? static_cast<double>(r.scheduling_delay) / 1e3 : 0.0;
+      o.input_tokens = r.input_len;
+      o.output_tokens = r.output_len;
+      results->requests.push_back(std::move(o));
+    }
+    results->trace = sim.shared_trace();
+    out.results = results;
   }
   return out;
 }
