@@ -100,7 +100,7 @@ Digest BlockStore::prompt_prefix_digest(const KvRequest& r, int64_t length) cons
     const auto index = static_cast<size_t>(length / block_size_);
     if (index >= 1 && index <= aligned.size()) return aligned[index - 1];
   }
-  return digest_of(r.input.first(static_cast<size_t>(length)));
+  return digest_of(r.input.first(static_cast<size_t>(length)), block_size_);
 }
 
 // A request's block list appears with its first block (cached or new), reusing a spare record.
@@ -109,11 +109,12 @@ BlockStore::RequestTail& BlockStore::start_record(int64_t request_key) {
   if (spare_.empty()) {
     records_.push_back(std::make_unique<RequestBlocks>());
     record = records_.back().get();
+    record->contents.reset(static_cast<size_t>(block_size_));
   } else {
     record = spare_.back();
     spare_.pop_back();
     record->blocks.clear();
-    record->contents.reset();
+    record->contents.reset(static_cast<size_t>(block_size_));
   }
   const auto i = static_cast<size_t>(request_key);
   if (i >= tails_.size()) tails_.resize(std::max(i + 1, tails_.size() * 2));

@@ -57,7 +57,7 @@ class BlockStore final : public KvCache {
  private:
   struct RequestBlocks {
     std::vector<BlockId> blocks;
-    StreamingDigest contents;  // digest state over the tokens of `blocks`, in order
+    ChunkDigest contents;  // digest state over the tokens of `blocks`, in order
   };
 
   BlockId pop_free();

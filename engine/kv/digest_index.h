@@ -28,7 +28,7 @@ class DigestIndex {
 
   // Registers `block` under `d`; a digest already registered is re-pointed at `block`.
   void assign(const Digest& d, int32_t block) {
-    if ((size_ + 1) * 2 > slots_.size()) grow();
+    if ((size_ + 1) * 4 > slots_.size() * 3) grow();  // load <= 3/4: 8-byte slots keep probes short
     Slot& s = slots_[locate(d)];
     if (s.block < 0) ++size_;
     s = Slot{tag(d), block};

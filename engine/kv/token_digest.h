@@ -1,10 +1,11 @@
 // Prefix digests for the prefix cache. The reference hashes the '|'-joined decimal token ids of a
 // whole prefix with SHA-256; only digest *equality* is observable (engine-core §5.2), so blis
-// uses 128-bit XXH3 over the tokens' bytes, computed incrementally.
+// uses 128-bit XXH3 chained block by block (ChunkDigest).
 #pragma once
 
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -21,48 +22,58 @@ struct Digest {
   bool operator==(const Digest&) const = default;
 };
 
-inline Digest digest_of(std::span<const Token> tokens) {
-  XXH128_hash_t h = XXH3_128bits(tokens.data(), tokens.size_bytes());
-  return Digest{h.low64, h.high64};
-}
 
-// A running digest over a token sequence that grows at the end; digest() does not consume it.
-// Tokens arrive one at a time during decode; they are buffered so that XXH3 sees whole blocks
-// rather than 8-byte updates.
-class StreamingDigest {
+// A running digest over a token sequence consumed in chunks of one block (B tokens): each
+// complete chunk folds into the chain, h_k = XXH3-128(h_{k-1} || chunk_k). Every digest the KV
+// cache takes is of a whole number of blocks (a prompt prefix at a block boundary, or the
+// contents of a request's blocks, which are all full or empty when one of them completes), and
+// those chunks are exactly the blocks, so equal digests still mean equal token sequences — the
+// only property the prefix cache observes (engine-core §5.2). A chain needs 16 bytes of state per
+// request and one short one-shot hash per block, where a streaming hash over the whole sequence
+// needed a 576-byte state and a finalisation per block.
+class ChunkDigest {
  public:
-  StreamingDigest() : state_(XXH3_createState()) { reset(); }
-  StreamingDigest(const StreamingDigest&) = delete;
-  StreamingDigest& operator=(const StreamingDigest&) = delete;
-  void reset() {
-    XXH3_128bits_reset(state_.get());
-    pending_.clear();
+  explicit ChunkDigest(size_t chunk_tokens = 1) { reset(chunk_tokens); }
+  void reset(size_t chunk_tokens) {
+    chunk_ = chunk_tokens;
+    buffer_.assign(2, 0);  // slots 0-1 carry the previous chunk's digest (the chain IV is 0)
+    buffer_.reserve(2 + std::min<size_t>(chunk_, 4096));  // grows past that only for huge blocks
   }
   void append(std::span<const Token> tokens) {
-    pending_.insert(pending_.end(), tokens.begin(), tokens.end());
-    if (pending_.size() >= kFlushTokens) flush();
+    for (const Token t : tokens) append_one(t);
   }
   void append_one(Token t) {
-    pending_.push_back(t);
-    if (pending_.size() >= kFlushTokens) flush();
+    buffer_.push_back(t);
+    if (buffer_.size() == 2 + chunk_) fold();
   }
-  Digest digest() {
-    flush();
-    XXH128_hash_t h = XXH3_128bits_digest(state_.get());
-    return Digest{h.low64, h.high64};
+  // Digest of everything appended so far (a trailing partial chunk is hashed as it stands,
+  // without being consumed).
+  Digest digest() const {
+    if (buffer_.size() == 2) return Digest{static_cast<uint64_t>(buffer_[0]), static_cast<uint64_t>(buffer_[1])};
+    return hash_buffer();
   }
 
  private:
-  static constexpr size_t kFlushTokens = 512;
-  void flush() {
-    if (pending_.empty()) return;
-    XXH3_128bits_update(state_.get(), pending_.data(), pending_.size() * sizeof(Token));
-    pending_.clear();
+  Digest hash_buffer() const {
+    const XXH128_hash_t h = XXH3_128bits(buffer_.data(), buffer_.size() * sizeof(Token));
+    return Digest{h.low64, h.high64};
   }
-  struct Free { void operator()(XXH3_state_t* s) const { XXH3_freeState(s); } };
-  std::unique_ptr<XXH3_state_t, Free> state_;
-  std::vector<Token> pending_;
+  void fold() {
+    const Digest d = hash_buffer();
+    buffer_.resize(2);
+    buffer_[0] = static_cast<Token>(d.lo);
+    buffer_[1] = static_cast<Token>(d.hi);
+  }
+  size_t chunk_ = 1;
+  std::vector<Token> buffer_;  // [previous digest (2 words)] [tokens of the current chunk]
 };
+
+// Digest of tokens[0:n] under the same chaining (any n; a partial last chunk is allowed).
+inline Digest digest_of(std::span<const Token> tokens, int64_t block_size) {
+  ChunkDigest d(static_cast<size_t>(block_size));
+  d.append(tokens);
+  return d.digest();
+}
 
 // Digests of a prompt's block-aligned prefixes tokens[0 : (i+1)*B], computed once on first use:
 // GetCachedBlocks probes them for the queue head every step (engine-core §5.4).
@@ -70,7 +81,7 @@ class PrefixDigests {
  public:
   const std::vector<Digest>& get(std::span<const Token> tokens, int64_t block_size) {
     if (!computed_) {
-      StreamingDigest running;
+      ChunkDigest running(static_cast<size_t>(block_size));
       const size_t full_blocks = tokens.size() / static_cast<size_t>(block_size);
       digests_.reserve(full_blocks);
       for (size_t i = 0; i < full_blocks; ++i) {
