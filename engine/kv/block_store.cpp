@@ -82,11 +82,15 @@ void BlockStore::set_hash(BlockId b, const Digest& d) {
 
 void BlockStore::cached_blocks(const KvRequest& r, std::vector<BlockId>& out) {
   out.clear();
-  for (const Digest& d : r.prefix_digests->get(r.input, block_size_)) {
+  const std::vector<Digest>& digests = r.prefix_digests->get(r.input, block_size_);
+  for (const Digest& d : digests) {
     const BlockId b = hash_to_block_.find(d);
     if (b < 0) break;
     out.push_back(b);
   }
+  // The uncached blocks are registered under these digests when the prompt is allocated, which
+  // usually follows at once: fetch their index slots together rather than one miss at a time.
+  for (size_t i = out.size() + 1; i < digests.size(); ++i) hash_to_block_.prefetch(digests[i]);
 }
 
 double BlockStore::cache_hit_rate() const {
@@ -162,9 +166,17 @@ bool BlockStore::allocate(const KvRequest& r, int64_t start, int64_t end,
     // Fast path for the common decode case: one token topping up a partial last block (3b).
     RequestTail* t = tail_of(r.key);
     if (t != nullptr && t->record != nullptr && t->fill > 0 && t->fill < block_size_) {
-      t->record->contents.append_one(decode_token);
+      ChunkDigest& contents = t->record->contents;
+      contents.append_one(decode_token);
       at(t->last).tokens = ++t->fill;
-      if (t->fill == block_size_) set_hash(t->last, t->record->contents.digest());
+      if (t->fill == block_size_) {
+        set_hash(t->last, contents.digest());
+      } else if (t->fill + 1 == block_size_ && index + 1 < static_cast<int64_t>(r.output.size()) &&
+                 contents.one_token_from_chunk_end()) {
+        // The next decode token completes this block: its digest is known now, so its index
+        // slot (a cold line in a large table) can be fetched a step ahead.
+        hash_to_block_.prefetch(contents.predict(r.output[static_cast<size_t>(index + 1)]));
+      }
       return true;
     }
     fresh = std::span<const Token>(&decode_token, 1);

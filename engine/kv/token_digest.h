@@ -36,6 +36,7 @@ class ChunkDigest {
   explicit ChunkDigest(size_t chunk_tokens = 1) { reset(chunk_tokens); }
   void reset(size_t chunk_tokens) {
     chunk_ = chunk_tokens;
+    predicted_ = false;
     buffer_.assign(2, 0);  // slots 0-1 carry the previous chunk's digest (the chain IV is 0)
     buffer_.reserve(2 + std::min<size_t>(chunk_, 4096));  // grows past that only for huge blocks
   }
@@ -43,9 +44,26 @@ class ChunkDigest {
     for (const Token t : tokens) append_one(t);
   }
   void append_one(Token t) {
+    if (buffer_.size() + 1 == 2 + chunk_ && predicted_ && t == predicted_token_) {
+      set_chain(predicted_digest_);  // the digest predict() computed for exactly this token
+      return;
+    }
+    predicted_ = false;
     buffer_.push_back(t);
     if (buffer_.size() == 2 + chunk_) fold();
   }
+  // The digest that appending `next` would produce when it completes the current chunk (the
+  // caller knows the next decode token in advance); remembered, so the append itself is free.
+  // Lets the caller warm the index slot that digest will land in, one step early.
+  Digest predict(Token next) {
+    buffer_.push_back(next);
+    predicted_digest_ = hash_buffer();
+    buffer_.pop_back();
+    predicted_token_ = next;
+    predicted_ = true;
+    return predicted_digest_;
+  }
+  bool one_token_from_chunk_end() const { return buffer_.size() + 1 == 2 + chunk_; }
   // Digest of everything appended so far (a trailing partial chunk is hashed as it stands,
   // without being consumed).
   Digest digest() const {
@@ -58,13 +76,17 @@ class ChunkDigest {
     const XXH128_hash_t h = XXH3_128bits(buffer_.data(), buffer_.size() * sizeof(Token));
     return Digest{h.low64, h.high64};
   }
-  void fold() {
-    const Digest d = hash_buffer();
+  void fold() { set_chain(hash_buffer()); }
+  void set_chain(const Digest& d) {
     buffer_.resize(2);
     buffer_[0] = static_cast<Token>(d.lo);
     buffer_[1] = static_cast<Token>(d.hi);
+    predicted_ = false;
   }
   size_t chunk_ = 1;
+  bool predicted_ = false;
+  Token predicted_token_ = 0;
+  Digest predicted_digest_;
   std::vector<Token> buffer_;  // [previous digest (2 words)] [tokens of the current chunk]
 };
 
