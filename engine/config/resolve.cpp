@@ -6,22 +6,8 @@
 
 #include "engine/core/error.h"
 #include "engine/config/defaults_registry.h"
-#if __has_include("engine/config/policy_bundle.h") && __has_include("engine/cluster/scorer_config.h")
 #include "engine/cluster/scorer_config.h"
 #include "engine/config/policy_bundle.h"
-#else
-#define BLIS_TEMP_NO_BUNDLE 1
-namespace blis::cluster { struct ScorerWeight { std::string name; double weight; };
-inline std::vector<ScorerWeight> parse_scorer_config(std::string_view t) {
-  std::vector<ScorerWeight> out; std::string s(t); size_t p = 0;
-  while (p <= s.size()) { size_t c = s.find(',', p); if (c == std::string::npos) c = s.size();
-    std::string part = s.substr(p, c - p); size_t k = part.find(':');
-    out.push_back({part.substr(0, k), std::stod(part.substr(k + 1))}); p = c + 1; }
-  return out; } }
-namespace blis::config { struct PolicyBundle { std::optional<std::string> admission_policy; std::optional<double> token_bucket_capacity, token_bucket_refill_rate; std::optional<std::string> routing_policy; std::vector<cluster::ScorerWeight> scorers; std::optional<std::string> priority_policy, scheduler; };
-inline PolicyBundle load_policy_bundle(const std::string&) { throw blis::Error("TEMP"); }
-inline void validate_policy_bundle(const PolicyBundle&) {} }
-#endif
 #include "engine/config/run_config.h"
 #include "engine/core/error.h"
 #include "engine/latency/blackbox_model.h"
