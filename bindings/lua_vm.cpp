@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bindings/blis_ffi.h"
 #include "bindings/embedded_stdlib.h"
 #include "engine/core/error.h"
 
@@ -24,8 +25,10 @@ struct LuaVm::LineTracker {
 
 namespace {
 
-// Registry key (its address) under which the VM keeps a pointer to its LineTracker.
+// Registry keys (their addresses) under which the VM keeps a pointer to its LineTracker and to
+// itself.
 const char kTrackerKey = 0;
+const char kVmKey = 0;
 
 bool is_stdlib(const char* source) {
   return source != nullptr &&
@@ -108,14 +111,40 @@ int message_handler(lua_State* L) {
   return 1;
 }
 
+// math.random / math.randomseed in a scenario would make results depend on something other
+// than the scenario's seed (and LuaJIT's generator differs between builds).
+int disabled_random(lua_State* L) {
+  // Blame the nearest user frame (a tail call may have left only the stdlib's loop above us).
+  lua_Debug ar;
+  std::string where;
+  for (int level = 1; lua_getstack(L, level, &ar) != 0; ++level) {
+    if (lua_getinfo(L, "Sl", &ar) != 0 && ar.currentline > 0 && !is_stdlib(ar.source)) {
+      where = fmt::format("{}:{}: ", ar.short_src, ar.currentline);
+      break;
+    }
+  }
+  lua_pushfstring(L, "%smath.random is disabled in blis scenarios: results must follow from the scenario's seed "
+                     "alone; policies must be deterministic", where.c_str());
+  return lua_error(L);
+}
+
 }  // namespace
 
 LuaVm::LuaVm() : L_(luaL_newstate()), tracker_(std::make_unique<LineTracker>()) {
   if (L_ == nullptr) throw Error("cannot create a Lua state (out of memory)");
   luaL_openlibs(L_);
+  lua_getglobal(L_, "math");
+  lua_pushcfunction(L_, disabled_random);
+  lua_setfield(L_, -2, "random");
+  lua_pushcfunction(L_, disabled_random);
+  lua_setfield(L_, -2, "randomseed");
+  lua_pop(L_, 1);
 
   lua_pushlightuserdata(L_, const_cast<char*>(&kTrackerKey));
   lua_pushlightuserdata(L_, tracker_.get());
+  lua_rawset(L_, LUA_REGISTRYINDEX);
+  lua_pushlightuserdata(L_, const_cast<char*>(&kVmKey));
+  lua_pushlightuserdata(L_, this);
   lua_rawset(L_, LUA_REGISTRYINDEX);
 
   lua_getglobal(L_, "package");
@@ -137,7 +166,57 @@ LuaVm::LuaVm() : L_(luaL_newstate()), tracker_(std::make_unique<LineTracker>()) 
   lua_pushcfunction(L_, host_last_user_line);
   lua_setfield(L_, -2, "last_user_line");
   lua_setfield(L_, -2, "blis.host");
+  // blis.ffi: the cdef text and the layout C++ compiled (bindings/blis_ffi.h), for blis.policy.
+  lua_newtable(L_);
+  lua_pushstring(L_, kFfiCdef);
+  lua_setfield(L_, -2, "cdef");
+  lua_newtable(L_);
+  int n = 0;
+  for (const FfiLayoutEntry& e : kFfiLayout) {
+    lua_newtable(L_);
+    lua_pushstring(L_, e.type);
+    lua_setfield(L_, -2, "type");
+    if (e.field != nullptr) {
+      lua_pushstring(L_, e.field);
+      lua_setfield(L_, -2, "field");
+    }
+    lua_pushnumber(L_, static_cast<lua_Number>(e.value));
+    lua_setfield(L_, -2, "value");
+    lua_rawseti(L_, -2, ++n);
+  }
+  lua_setfield(L_, -2, "layout");
+  lua_setfield(L_, -2, "blis.ffi");
   lua_pop(L_, 2);
+  lua_pushcfunction(L_, message_handler);
+  handler_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
+}
+
+LuaVm& LuaVm::of(lua_State* L) {
+  lua_pushlightuserdata(L, const_cast<char*>(&kVmKey));
+  lua_rawget(L, LUA_REGISTRYINDEX);
+  auto* vm = static_cast<LuaVm*>(lua_touserdata(L, -1));
+  lua_pop(L, 1);
+  if (vm == nullptr) throw Error("internal error: a Lua state without its LuaVm");
+  return *vm;
+}
+
+int LuaVm::ref() { return luaL_ref(L_, LUA_REGISTRYINDEX); }
+
+void LuaVm::unref(int reference) { luaL_unref(L_, LUA_REGISTRYINDEX, reference); }
+
+void LuaVm::push_ref(int reference) const { lua_rawgeti(L_, LUA_REGISTRYINDEX, reference); }
+
+void LuaVm::call_ref(int reference, int nresults) {
+  const int base = lua_gettop(L_) + 1;
+  lua_rawgeti(L_, LUA_REGISTRYINDEX, handler_ref_);
+  lua_rawgeti(L_, LUA_REGISTRYINDEX, reference);
+  const int status = lua_pcall(L_, 0, nresults, base);
+  if (status != 0) {
+    std::string message = error_text(L_, -1);
+    lua_settop(L_, base - 1);
+    throw Error(message);
+  }
+  lua_remove(L_, base);  // the handler, below the results
 }
 
 LuaVm::~LuaVm() { lua_close(L_); }

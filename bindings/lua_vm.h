@@ -20,6 +20,8 @@ class LuaVm {
   LuaVm& operator=(const LuaVm&) = delete;
 
   lua_State* state() const { return L_; }
+  // The LuaVm that owns L.
+  static LuaVm& of(lua_State* L);
 
   // Reads `path` and pushes its compiled chunk, named "@path" so that messages name the file.
   // Throws Error "cannot read <what> <path>: <reason>" when the file cannot be read, and
@@ -42,6 +44,16 @@ class LuaVm {
   // Pushes require(module).
   void require(const char* module);
 
+  // Registry references, for values C++ calls again and again (hooks resolved at load time,
+  // rule 6): ref() pops the top value and returns its reference.
+  int ref();
+  void unref(int reference);
+  void push_ref(int reference) const;
+  // The per-decision path: calls the function held by `reference` with no arguments, leaving
+  // `nresults` results. The message handler is pushed from the registry, not created per call.
+  // Throws Error like call().
+  void call_ref(int reference, int nresults);
+
   // Chunk names of the embedded stdlib start with this; such frames are never "user code".
   static constexpr std::string_view kStdlibChunkPrefix = "@stdlib_lua/";
 
@@ -50,6 +62,7 @@ class LuaVm {
  private:
   lua_State* L_;
   std::unique_ptr<LineTracker> tracker_;
+  int handler_ref_ = -1;
 };
 
 }  // namespace blis::bindings

@@ -16,9 +16,11 @@
 
 #include "bindings/diagnostics.h"
 #include "bindings/lua_vm.h"
+#include "bindings/report_hook.h"
 #include "bindings/run_flags.h"
 #include "bindings/scenario_loader.h"
 #include "engine/core/error.h"
+#include "engine/metrics/run_results.h"
 #include "engine/simulation.h"
 
 #ifndef BLIS_VERSION
@@ -42,12 +44,17 @@ void write_stdout(const std::string& text) {
 }
 
 // Runs a resolved scenario; `warnings` are front-end warnings, shown at the scenario's log level.
-int run(const blis::config::ScenarioSpec& spec, const std::vector<std::string>& warnings = {}) {
+int run(blis::bindings::LuaVm& vm, const blis::config::ScenarioSpec& spec,
+        const std::vector<std::string>& warnings = {}) {
   const LogFilter filter = blis::bindings::parse_log_level(spec.log_level.value_or("warn"));
   const blis::DiagnosticSink sink = blis::bindings::stderr_sink(filter);
   for (const std::string& warning : warnings) sink(blis::LogLevel::Warning, warning);
   const blis::SimulationOutput output = blis::run_scenario(spec, sink);
   write_stdout(output.stdout_text);
+  if (output.results && blis::bindings::has_report_hook(vm)) {
+    blis::bindings::call_report_hook(vm, *output.results);
+    std::fflush(stdout);
+  }
   return 0;
 }
 
@@ -68,7 +75,7 @@ int run_command(const std::vector<std::string>& args) {
   for (const std::string& argument : command.ignored_arguments) {
     warnings.push_back("ignoring argument '" + argument + "': blis run takes only flags");
   }
-  return run(spec, warnings);
+  return run(vm, spec, warnings);
 }
 
 int scenario_command(const std::string& path, const std::vector<std::string>& rest) {
@@ -79,7 +86,7 @@ int scenario_command(const std::string& path, const std::vector<std::string>& re
       return 0;
     }
   }
-  return run(blis::bindings::load_scenario_file(vm, path, rest));
+  return run(vm, blis::bindings::load_scenario_file(vm, path, rest));
 }
 
 int dispatch(const std::vector<std::string>& args) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include <lua.hpp>
 #include <optional>
 
@@ -96,6 +98,24 @@ config::ScenarioSpec finish(LuaVm& vm, const std::string& origin) {
   return spec;
 }
 
+// `require "scripts.scorers.queue_depth"` from a scenario: modules are looked up next to the
+// scenario file and in its parent directory (the project root for scenarios/*.lua) before
+// Lua's defaults (the working directory first).
+void add_scenario_search_path(LuaVm& vm, const std::string& path) {
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  const std::string here = dir.empty() ? "." : dir.string();
+  const std::string parent = (dir.empty() ? std::filesystem::path("..") : dir / "..").string();
+  lua_State* L = vm.state();
+  lua_getglobal(L, "package");
+  lua_getfield(L, -1, "path");
+  const std::string old_path = lua_tostring(L, -1);
+  lua_pop(L, 1);
+  const std::string new_path = "./?.lua;" + here + "/?.lua;" + parent + "/?.lua;" + old_path;
+  lua_pushlstring(L, new_path.data(), new_path.size());
+  lua_setfield(L, -2, "path");
+  lua_pop(L, 1);
+}
+
 }  // namespace
 
 config::ScenarioSpec load_scenario_file(LuaVm& vm, const std::string& path,
@@ -103,6 +123,7 @@ config::ScenarioSpec load_scenario_file(LuaVm& vm, const std::string& path,
   const ParamArgs params = parse_param_args(param_args, path);
   const int top = lua_gettop(vm.state());
   try {
+    add_scenario_search_path(vm, path);
     vm.load_file(path, "scenario file");
     run_scenario_chunk(vm, params);
     return finish(vm, path);

@@ -11,6 +11,8 @@
 #include <lua.hpp>
 #include <optional>
 
+#include "bindings/lua_policies.h"
+#include "bindings/report_hook.h"
 #include "bindings/scenario_loader.h"
 #include "engine/core/error.h"
 
@@ -129,6 +131,11 @@ class TableReader {
     lua_pop(L_, 1);
   }
 
+  // Pushes t[key] (raw) for the caller to inspect, or nothing (false) when it is nil. The key
+  // counts as read. The caller pops it.
+  bool push_raw(const char* key) { return push(key); }
+  std::string path_of(std::string_view key) const { return full(key); }
+
   // Every key of the table must have been read: anything else is unknown to the engine.
   void reject_unknown_keys() const {
     std::vector<std::string> unknown;
@@ -209,6 +216,64 @@ void read_workload(TableReader& w, config::WorkloadSpec& out) {
   }
 }
 
+// (name, "file:line") of the Lua function on the stack top, via blis.policy.describe_function.
+std::pair<std::string, std::string> describe_function(LuaVm& vm, int index) {
+  lua_State* L = vm.state();
+  vm.require("blis.policy");
+  lua_getfield(L, -1, "describe_function");
+  lua_pushvalue(L, index);
+  vm.call(1, 2);
+  std::string name = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+  std::string where = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+  lua_pop(L, 3);
+  return {name, where};
+}
+
+// routing.scorers in its list form (checked by blis.schema: entries are { name = "builtin",
+// weight = w } or { score = f, prepare = f?, name, where, prefix_index, weight = w }).
+void read_scorer_list(lua_State* L, int list, TableReader& routing, config::ScenarioSpec& s) {
+  LuaVm& vm = LuaVm::of(L);
+  std::vector<config::ScorerSpec> specs;
+  std::vector<LuaScorers::Entry> lua_entries;
+  lua_newtable(L);  // the Lua entries, in external-index order
+  const int lua_list = lua_gettop(L);
+  const int n = static_cast<int>(lua_objlen(L, list));
+  for (int i = 1; i <= n; ++i) {
+    lua_rawgeti(L, list, i);
+    const int item = lua_gettop(L);
+    if (lua_type(L, item) != LUA_TTABLE) routing.fail(fmt::format("scorers[{}]", i), "must be a {scorer, weight} pair");
+    lua_getfield(L, item, "weight");
+    const double weight = lua_tonumber(L, -1);
+    lua_getfield(L, item, "name");
+    const std::string name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+    lua_getfield(L, item, "score");
+    const bool is_lua = lua_type(L, -1) == LUA_TFUNCTION;
+    lua_pop(L, 3);
+    if (is_lua) {
+      LuaScorers::Entry e;
+      e.name = name;
+      lua_getfield(L, item, "where");
+      e.where = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+      lua_getfield(L, item, "prefix_index");
+      e.prefix_index = lua_toboolean(L, -1) != 0;
+      lua_pop(L, 2);
+      specs.push_back(config::ScorerSpec{name, weight, static_cast<int>(lua_entries.size())});
+      lua_entries.push_back(std::move(e));
+      lua_pushvalue(L, item);
+      lua_rawseti(L, lua_list, static_cast<int>(lua_entries.size()));
+    } else {
+      specs.push_back(config::ScorerSpec{name, weight, -1});
+    }
+    lua_pop(L, 1);
+  }
+  if (!lua_entries.empty()) {
+    s.external_scorers = std::make_shared<LuaScorers>(vm, std::move(lua_entries));  // pops the list
+  } else {
+    lua_pop(L, 1);
+  }
+  s.scorer_list = std::move(specs);
+}
+
 }  // namespace
 
 config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string& origin) {
@@ -251,14 +316,42 @@ config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string&
   });
   t.table("workload", [&](TableReader& w) { read_workload(w, s.workload); });
   t.table("admission", [&](TableReader& a) {
-    s.admission_policy = a.string("policy");
+    if (a.push_raw("policy")) {
+      if (lua_type(L, -1) == LUA_TFUNCTION) {
+        const auto [name, where] = describe_function(LuaVm::of(L), lua_gettop(L));
+        s.external_admission = std::make_shared<LuaAdmission>(LuaVm::of(L), name.empty() ? "lua admission" : name,
+                                                              where);  // pops the function
+      } else if (lua_type(L, -1) == LUA_TSTRING) {
+        s.admission_policy = lua_tostring(L, -1);
+        lua_pop(L, 1);
+      } else {
+        a.fail("policy", "must be a policy name or a function, got " + describe(L, -1));
+      }
+    }
     s.admission_latency_us = a.integer("latency_us");
     s.token_bucket_capacity = a.number("capacity");
     s.token_bucket_refill_per_s = a.number("refill_per_s");
   });
   t.table("routing", [&](TableReader& r) {
     s.routing_policy = r.string("policy");
-    s.routing_scorers = r.string("scorers");
+    if (r.push_raw("scorers")) {
+      if (lua_type(L, -1) == LUA_TSTRING) {
+        s.routing_scorers = lua_tostring(L, -1);
+      } else if (lua_type(L, -1) == LUA_TTABLE) {
+        read_scorer_list(L, lua_gettop(L), r, s);
+        // A scorer list means weighted routing; with Lua scorers, any other policy is a mistake
+        // (their functions would never run).
+        if (!s.routing_policy) {
+          s.routing_policy = "weighted";
+        } else if (*s.routing_policy != "weighted" && s.external_scorers) {
+          r.fail("scorers", fmt::format("holds Lua scorers, but routing.policy is \"{}\": scorers only apply to "
+                                        "\"weighted\" routing", *s.routing_policy));
+        }
+      } else {
+        r.fail("scorers", "must be a string or a list of {scorer, weight} pairs, got " + describe(L, -1));
+      }
+      lua_pop(L, 1);
+    }
     s.routing_latency_us = r.integer("latency_us");
     s.snapshot_refresh_us = r.integer("snapshot_refresh_us");
   });
@@ -267,7 +360,13 @@ config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string&
     s.trace_level = tr.string("level");
     s.counterfactual_k = tr.integer("counterfactual_k");
     s.summarize_trace = tr.boolean("summarize");
+    s.trace_file = tr.string("file");
   });
+  if (t.push_raw("report")) {
+    if (lua_type(L, -1) != LUA_TFUNCTION) t.fail("report", "must be a function(results), got " + describe(L, -1));
+    set_report_hook(LuaVm::of(L));  // pops the function
+    s.collect_results = true;
+  }
   t.reject_unknown_keys();
   return s;
 }

@@ -52,6 +52,19 @@ end
 M.params = params.declare
 
 
+-- blis.scorer{ name, score = function(req, inst), prepare = function(req, cluster),
+-- prefix_index = true }: a routing scorer with a name and options (see blis.policy.lua).
+M.scorer = require("blis.policy").scorer
+
+
+-- For report hooks: blis.jain_fairness{...}, blis.slo_attainment(results.requests, targets),
+-- blis.tenant_throughput(results) (see blis.metrics.lua).
+local metrics = require "blis.metrics"
+M.jain_fairness = metrics.jain_fairness
+M.slo_attainment = metrics.slo_attainment
+M.tenant_throughput = metrics.tenant_throughput
+
+
 -- For the C++ loader (bindings/scenario_loader.cpp); not part of the user API.
 M._loader = {
   begin = params.begin,

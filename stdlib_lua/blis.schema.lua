@@ -16,8 +16,10 @@ local describe, path_string, sorted_keys = util.describe, util.path_string, util
 
 
 -- Field types: "integer" (an exact integer in the int64 range), "number", "string", "boolean",
--- "numbers" (a list of numbers), "workload" (a table made by a blis.workload builder), or a
--- table of nested keys.
+-- "numbers" (a list of numbers), "workload" (a table made by a blis.workload builder),
+-- "function", "policy" (a built-in name or a Lua function), "scorers" (the --routing-scorers
+-- string or a list of {name-or-function, weight} pairs), "admission" (a table of the keys below,
+-- or a function: the admission rule), or a table of nested keys.
 local length = { mean = "integer", std = "integer", min = "integer", max = "integer" }
 
 M.scenario = {
@@ -40,11 +42,15 @@ M.scenario = {
     kv_transfer_base_latency_us = "integer",
   },
   workload = "workload",
-  admission = { policy = "string", latency_us = "integer", capacity = "number", refill_per_s = "number" },
-  routing = { policy = "string", scorers = "string", latency_us = "integer", snapshot_refresh_us = "integer" },
+  admission = "admission",
+  routing = { policy = "string", scorers = "scorers", latency_us = "integer", snapshot_refresh_us = "integer" },
   policy_config = "string",
-  trace = { level = "string", counterfactual_k = "integer", summarize = "boolean" },
+  trace = { level = "string", counterfactual_k = "integer", summarize = "boolean", file = "string" },
+  report = "function",
 }
+
+-- admission = { ... } (or admission = rule, short for { policy = rule }).
+M.admission = { policy = "policy", latency_us = "integer", capacity = "number", refill_per_s = "number" }
 
 -- Workload kinds: their keys (besides `kind`) and the keys they cannot do without.
 M.workloads = {
@@ -63,7 +69,7 @@ for _, kind in ipairs(M.workload_kinds) do M.workloads[kind].keys.kind = "string
 
 
 local article = { integer = "an integer", number = "a number", string = "a string", boolean = "a boolean",
-                  numbers = "a list of numbers" }
+                  numbers = "a list of numbers", ["function"] = "a function" }
 
 
 local function fail(path, message)
@@ -96,6 +102,8 @@ local function index_keys(schema, prefix)
       index_keys(t, full)
     elseif t == "workload" then
       for _, kind in ipairs(M.workload_kinds) do index_keys(M.workloads[kind].keys, full) end
+    elseif t == "admission" then
+      index_keys(M.admission, full)
     end
   end
 end
@@ -228,8 +236,79 @@ local function check_workload(t, path)
 end
 
 
+local policy = require "blis.policy"
+
+local known_scorer_list = { "kv-utilization", "load-balance", "prefix-affinity", "queue-depth" }
+local known_scorers = {}
+for _, name in ipairs(known_scorer_list) do known_scorers[name] = true end
+
+-- routing.scorers: the flag's string form, or { {"queue-depth", 2}, {my_scorer, 1}, ... }.
+-- The list form comes back as { {name=..., weight=...} | {score=f, name=..., ...}, ... }.
+local function check_scorers(v, path)
+  if type(v) == "string" then return v end
+  if type(v) ~= "table" then
+    fail(path, quoted_path(path) .. " must be a string (\"queue-depth:2,kv-utilization:1\") or a list of "
+               .. "{scorer, weight} pairs, got " .. describe(v))
+  end
+  local n, out = #v, {}
+  if n == 0 then fail(path, quoted_path(path) .. " is an empty list: give at least one {scorer, weight} pair") end
+  for _, key in ipairs(sorted_keys(v)) do
+    if type(key) ~= "number" or key < 1 or key > n or floor(key) ~= key then
+      fail(path, quoted_path(path) .. " must be a list of {scorer, weight} pairs (it has the key " .. describe(key) .. ")")
+    end
+  end
+  for i = 1, n do
+    local item_path = append(path, i)
+    local item = v[i]
+    if type(item) ~= "table" or #item ~= 2 then
+      fail(item_path, quoted_path(item_path) .. " must be a {scorer, weight} pair, got " .. describe(item))
+    end
+    local scorer, weight = item[1], item[2]
+    if type(weight) ~= "number" or weight ~= weight or weight <= 0 or weight == huge then
+      fail(append(item_path, 2), quoted_path(append(item_path, 2)) .. " (the weight) must be a finite number > 0, got "
+                                 .. describe(weight))
+    end
+    if type(scorer) == "string" then
+      if not known_scorers[scorer] then
+        local near = util.closest(scorer, known_scorer_list)
+        fail(append(item_path, 1), quoted_path(append(item_path, 1)) .. " must be a built-in scorer ("
+                                   .. concat(known_scorer_list, ", ") .. "), a function(req, inst) or a "
+                                   .. "blis.scorer{...}, got " .. describe(scorer)
+                                   .. (near and (" (did you mean '" .. near .. "'?)") or ""))
+      end
+      for j = 1, i - 1 do
+        if out[j].name == scorer and out[j].score == nil then
+          fail(append(item_path, 1), quoted_path(append(item_path, 1)) .. ": scorer \"" .. scorer
+                                     .. "\" appears twice; each built-in scorer may appear at most once")
+        end
+      end
+      out[i] = { name = scorer, weight = weight }
+    elseif type(scorer) == "function" or policy.is_scorer(scorer) then
+      local entry = policy.normalize_scorer(scorer, i)
+      entry.weight = weight
+      out[i] = entry
+    else
+      fail(append(item_path, 1), quoted_path(append(item_path, 1)) .. " must be a built-in scorer name, a "
+                                 .. "function(req, inst) or a blis.scorer{...}, got " .. describe(scorer))
+    end
+  end
+  return out
+end
+
+
 check_value = function(v, expected, path)
   if type(expected) == "table" then return check_table(v, expected, path, false) end
+  if expected == "scorers" then return check_scorers(v, path) end
+  if expected == "admission" then
+    if type(v) == "function" then return { policy = v } end
+    return check_table(v, M.admission, path, false)
+  end
+  if expected == "policy" then
+    if type(v) ~= "string" and type(v) ~= "function" then
+      fail(path, quoted_path(path) .. " must be a policy name or a function, got " .. describe(v))
+    end
+    return v
+  end
   if expected == "workload" then return check_workload(v, path) end
   if expected == "numbers" then return check_numbers(v, path) end
   if expected == "integer" then
@@ -278,6 +357,9 @@ function M.key_paths()
         walk(t, full .. ".")
       elseif t == "workload" then
         for _, kind in ipairs(M.workload_kinds) do walk(M.workloads[kind].keys, full .. "(" .. kind .. ").") end
+      elseif t == "admission" then
+        walk(M.admission, full .. ".")
+        out[#out + 1] = full .. " : function"
       else
         out[#out + 1] = full .. " : " .. t
       end

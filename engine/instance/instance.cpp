@@ -190,7 +190,9 @@ void Instance::step(Tick now) {
     observer_->on_step(index_, now, step_time, kv_->used_blocks(), running_, progress_before_, wait_queue_,
                        requests_);
   }
-  const int64_t log_position = step_latencies_.record(token_latency);
+  // The step goes into the latency log only if someone decodes in it: a stint is a run of
+  // consecutive steps, all of them decode steps, so logged positions stay contiguous per stint.
+  int64_t log_position = -1;
   for (RequestIndex index : running_) {
     Request& r = requests_[static_cast<size_t>(index)];
     if (r.progress < r.input_len) {
@@ -201,6 +203,10 @@ void Instance::step(Tick now) {
       r.progress += 1;
       counters_.total_output_tokens += 1;
       // This step's token latency is one ITL entry of the request (its stint covers the step).
+      if (log_position < 0) {
+        if ((step_latencies_.size() & 0xFFFF) == 0xFFFF) trim_step_log();  // before this step joins
+        log_position = step_latencies_.record(token_latency);
+      }
       if (r.decode_stints.open_from < 0) r.decode_stints.open_from = log_position;
     }
     if (r.progress == r.input_len) {
@@ -279,6 +285,20 @@ metrics::TickHistogram Instance::itl_histogram() const {
   metrics::TickHistogram all = counters_.itl_completion_entries;
   step_latencies_.add_counted_to(all);
   return all;
+}
+
+// Steps before the earliest stint of any request still here (running, or queued after a
+// preemption) can no longer be referred to; fold them away.
+void Instance::trim_step_log() {
+  int64_t keep_from = step_latencies_.size();
+  const auto earliest = [&](RequestIndex index) {
+    const DecodeStints& d = requests_[static_cast<size_t>(index)].decode_stints;
+    if (!d.closed.empty()) keep_from = std::min(keep_from, d.closed.front().first);
+    if (d.open_from >= 0) keep_from = std::min(keep_from, d.open_from);
+  };
+  for (RequestIndex index : running_) earliest(index);
+  for (RequestIndex index : wait_queue_) earliest(index);
+  step_latencies_.trim(keep_from);
 }
 
 }  // namespace blis::instance

@@ -98,6 +98,7 @@ class Instance {
   bool reserve(RequestIndex r, int64_t tokens);
   kv::KvRequest kv_view(Request& r);
   void complete(Request& r, Tick now, Tick step_time, Tick output_time);
+  void trim_step_log();
 
   int index_;
   InstanceConfig config_;

@@ -325,7 +325,7 @@ TEST_CASE("spec_from_table: its own checks name the key path and the origin") {
   };
   CHECK(from_lua("{ model = { name = 'x' } }") == "ok origin.lua");
   CHECK(source_error("return blis.scenario{ trace = { xyz = 'x' } }") ==
-        "test:1: blis.scenario: unknown key 'trace.xyz' (expected one of counterfactual_k, level, summarize)");
+        "test:1: blis.scenario: unknown key 'trace.xyz' (expected one of counterfactual_k, file, level, summarize)");
   CHECK(from_lua("{ engine = { kv_blokcs = 1 } }") == "origin.lua: unknown scenario key 'engine.kv_blokcs'");
   CHECK(from_lua("{ zeta = 1, alpha = 2 }") == "origin.lua: unknown scenario key 'alpha'");
   CHECK(from_lua("{ [1] = 5 }") == "origin.lua: unknown scenario key '[1]'");
