@@ -38,6 +38,8 @@
     double queued;          /* sums over the instances */                                     \
     double running;                                                                           \
     double pending;                                                                           \
+    double min_load;        /* smallest and largest effective_load */                         \
+    double max_load;                                                                          \
     blis_instance* instances; /* 0-based array of num_instances */                            \
   } blis_cluster;                                                                             \
   typedef struct blis_decision {                                                              \

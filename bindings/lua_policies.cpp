@@ -27,15 +27,18 @@ DecisionViews::DecisionViews() : decision_(std::make_unique<blis_decision>()) {
   decision_->scores = scores_.data();
 }
 
-void DecisionViews::fill(const cluster::DecisionContext& ctx, size_t scores_per_instance) {
+bool DecisionViews::fill(const cluster::DecisionContext& ctx, size_t scores_per_instance) {
   const size_t n = ctx.snapshots.size();
+  bool moved = false;
   if (instances_.size() < n) {
     instances_.resize(n);
     decision_->cluster.instances = instances_.data();
+    moved = true;
   }
   if (scores_.size() < n * scores_per_instance) {
     scores_.resize(n * scores_per_instance);
     decision_->scores = scores_.data();
+    moved = true;
   }
   const Request& r = ctx.request;
   blis_request& q = decision_->request;
@@ -50,6 +53,8 @@ void DecisionViews::fill(const cluster::DecisionContext& ctx, size_t scores_per_
   c.clock_us = static_cast<double>(ctx.clock);
   c.num_instances = static_cast<int32_t>(n);
   c.queued = c.running = c.pending = 0;
+  c.min_load = n > 0 ? static_cast<double>(ctx.snapshots[0].effective_load()) : 0.0;
+  c.max_load = c.min_load;
   for (size_t i = 0; i < n; ++i) {
     const cluster::RoutingSnapshot& s = ctx.snapshots[i];
     blis_instance& v = instances_[i];
@@ -65,12 +70,16 @@ void DecisionViews::fill(const cluster::DecisionContext& ctx, size_t scores_per_
     c.queued += v.queue_depth;
     c.running += v.batch_size;
     c.pending += v.pending_requests;
+    if (v.effective_load < c.min_load) c.min_load = v.effective_load;
+    if (v.effective_load > c.max_load) c.max_load = v.effective_load;
   }
+  return moved;
 }
 
 // ---- scorers ------------------------------------------------------------------------------
 
-LuaScorers::LuaScorers(LuaVm& vm, std::vector<Entry> entries) : vm_(vm), entries_(std::move(entries)) {
+LuaScorers::LuaScorers(LuaVm& vm, std::vector<Entry> entries)
+    : vm_(vm), vm_alive_(vm.alive()), entries_(std::move(entries)) {
   for (const Entry& e : entries_) uses_prefix_index_ = uses_prefix_index_ || e.prefix_index;
   lua_State* L = vm_.state();
   // blis.policy.bind_scorers(decision, entries) -> the per-decision loop, kept by reference.
@@ -78,20 +87,24 @@ LuaScorers::LuaScorers(LuaVm& vm, std::vector<Entry> entries) : vm_(vm), entries
   push_policy_function(vm_, "bind_scorers");
   lua_pushlightuserdata(L, views_.decision());
   lua_pushvalue(L, entries_index);
-  vm_.call(2, 1);
-  loop_ref_ = vm_.ref();
+  vm_.call(2, 2);
+  rebind_ref_ = vm_.ref();
+  decide_ref_ = vm_.ref();
   lua_pop(L, 1);  // the entries
 }
 
 LuaScorers::~LuaScorers() {
-  if (loop_ref_ >= 0) vm_.unref(loop_ref_);
+  if (!*vm_alive_) return;  // the VM went first and took its references with it
+  if (decide_ref_ >= 0) vm_.unref(decide_ref_);
+  if (rebind_ref_ >= 0) vm_.unref(rebind_ref_);
 }
 
 void LuaScorers::score_all(const cluster::DecisionContext& ctx, std::span<double> out) {
   const size_t n = ctx.snapshots.size();
-  views_.fill(ctx, entries_.size());
+  const bool moved = views_.fill(ctx, entries_.size());
   try {
-    vm_.call_ref(loop_ref_, 0);
+    if (moved) vm_.call_ref(rebind_ref_, 0);
+    vm_.call_ref(decide_ref_, 0);
   } catch (const Error& e) {
     const int32_t current = views_.decision()->current_scorer;
     const Entry* failed = current >= 1 && static_cast<size_t>(current) <= entries_.size() ? &entries_[current - 1] : nullptr;
@@ -105,7 +118,7 @@ void LuaScorers::score_all(const cluster::DecisionContext& ctx, std::span<double
 // ---- admission ----------------------------------------------------------------------------
 
 LuaAdmission::LuaAdmission(LuaVm& vm, std::string name, std::string where)
-    : vm_(vm), name_(std::move(name)), where_(std::move(where)) {
+    : vm_(vm), vm_alive_(vm.alive()), name_(std::move(name)), where_(std::move(where)) {
   lua_State* L = vm_.state();
   const int rule_index = lua_gettop(L);
   push_policy_function(vm_, "bind_admission");
@@ -118,6 +131,7 @@ LuaAdmission::LuaAdmission(LuaVm& vm, std::string name, std::string where)
 }
 
 LuaAdmission::~LuaAdmission() {
+  if (!*vm_alive_) return;
   if (rule_ref_ >= 0) vm_.unref(rule_ref_);
 }
 

@@ -21,7 +21,8 @@ class DecisionViews {
   blis_decision* decision() { return decision_.get(); }
   // Copies the request and the snapshots into the views; grows the arrays when needed (the
   // pointers inside blis_decision follow, so Lua always reads the live ones).
-  void fill(const cluster::DecisionContext& ctx, size_t scores_per_instance);
+  // Returns true when an array moved (Lua must re-read the pointers).
+  bool fill(const cluster::DecisionContext& ctx, size_t scores_per_instance);
   const double* scores() const { return scores_.data(); }
 
  private:
@@ -49,10 +50,12 @@ class LuaScorers final : public cluster::ExternalScorers {
 
  private:
   LuaVm& vm_;
+  std::shared_ptr<const bool> vm_alive_;
   std::vector<Entry> entries_;
   bool uses_prefix_index_ = false;
   DecisionViews views_;
-  int loop_ref_ = -1;
+  int decide_ref_ = -1;
+  int rebind_ref_ = -1;
 };
 
 class LuaAdmission final : public cluster::ExternalAdmission {
@@ -66,6 +69,7 @@ class LuaAdmission final : public cluster::ExternalAdmission {
 
  private:
   LuaVm& vm_;
+  std::shared_ptr<const bool> vm_alive_;
   std::string name_, where_;
   DecisionViews views_;
   int rule_ref_ = -1;

@@ -219,7 +219,10 @@ void LuaVm::call_ref(int reference, int nresults) {
   lua_remove(L_, base);  // the handler, below the results
 }
 
-LuaVm::~LuaVm() { lua_close(L_); }
+LuaVm::~LuaVm() {
+  *alive_ = false;
+  lua_close(L_);
+}
 
 void LuaVm::load_string(std::string_view source, const std::string& chunkname) {
   if (luaL_loadbuffer(L_, source.data(), source.size(), chunkname.c_str()) != 0) {

@@ -54,6 +54,10 @@ class LuaVm {
   // Throws Error like call().
   void call_ref(int reference, int nresults);
 
+  // False once the VM is gone: objects holding references into it (Lua policies kept by a
+  // ScenarioSpec that outlives the VM) check it before releasing them.
+  std::shared_ptr<const bool> alive() const { return alive_; }
+
   // Chunk names of the embedded stdlib start with this; such frames are never "user code".
   static constexpr std::string_view kStdlibChunkPrefix = "@stdlib_lua/";
 
@@ -63,6 +67,7 @@ class LuaVm {
   lua_State* L_;
   std::unique_ptr<LineTracker> tracker_;
   int handler_ref_ = -1;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace blis::bindings

@@ -112,37 +112,67 @@ end
 
 -- ---- per-decision entry points ---------------------------------------------------------------
 
--- One loop per scorer, each its own closure: LuaJIT compiles a trace per loop with that
--- scorer's function inlined. Returns the function C++ calls once per routing decision.
+-- The per-decision function for a list of scorers: one loop over the instances that calls every
+-- scorer, generated for exactly this many scorers with each scorer an upvalue of its own, so
+-- every call site sees one function and LuaJIT inlines them all into one trace. `prepare`
+-- hooks run once per decision before the loop. Returns the function C++ calls per decision.
+local loop_cache = {}
+
+local function loop_source(count)
+  local lines = { "local d, check", }
+  for s = 1, count do lines[#lines + 1] = "local score" .. s end
+  lines[#lines + 1] = "return function(...) d, check"
+  for s = 1, count do lines[#lines] = lines[#lines] .. ", score" .. s end
+  lines[#lines] = lines[#lines] .. " = ..."
+  lines[#lines + 1] = "return function(n, out, req, cluster, instances)"
+  lines[#lines + 1] = "for i = 0, n - 1 do local inst = instances[i]"
+  for s = 1, count do
+    lines[#lines + 1] = format("d.current_scorer = %d local v%d = score%d(req, inst, cluster) "
+                               .. "if type(v%d) ~= 'number' then check(%d, i, v%d) end out[%d * n + i] = v%d",
+                               s, s, s, s, s, s, s - 1, s)
+  end
+  lines[#lines + 1] = "end end end"
+  return table.concat(lines, "\n")
+end
+
 function M.bind_scorers(decision_lud, entries)
   local d = ffi.cast(decision_ptr_t, decision_lud)  -- once per run, never per call
   local req, cluster = d.request, d.cluster
-  local loops = {}
+  local count = #entries
+  local scores, prepares, prepare_scorer, names = {}, {}, {}, {}
   for s, entry in ipairs(entries) do
-    local score, prepare, name = entry.score, entry.prepare, entry.name
-    local first = s - 1
-    loops[s] = function(n, out)
-      if prepare ~= nil then prepare(req, cluster) end
-      local instances = cluster.instances
-      local base = first * n
-      for i = 0, n - 1 do
-        local v = score(req, instances[i])
-        if type(v) ~= "number" then
-          error(format("scorer '%s' returned %s for instance_%d, expected a number", name, type(v), i), 0)
-        end
-        out[base + i] = v
-      end
+    scores[s], names[s] = entry.score, entry.name
+    if entry.prepare ~= nil then
+      prepares[#prepares + 1] = entry.prepare
+      prepare_scorer[#prepares] = s
     end
   end
-  local count = #loops
-  return function()
-    local n, out = cluster.num_instances, d.scores
-    for s = 1, count do
-      d.current_scorer = s
-      loops[s](n, out)
-    end
-    d.current_scorer = 0
+  local function check(s, i, v)
+    d.current_scorer = s
+    error(format("scorer '%s' returned %s for instance_%d, expected a number", names[s], type(v), i), 0)
   end
+  local make = loop_cache[count]
+  if make == nil then
+    make = assert(loadstring(loop_source(count), "@stdlib_lua/blis.policy.lua (scorer loop)"))()
+    loop_cache[count] = make
+  end
+  local loop = make(d, check, unpack(scores, 1, count))
+  local prepare_count = #prepares
+  -- The arrays' pointers, read once and again only when C++ has grown them (rebind): reading
+  -- a pointer field boxes a new cdata, which the per-decision call should not pay for.
+  local out, instances
+  local function rebind()
+    out, instances = d.scores, cluster.instances
+  end
+  rebind()
+  local function decide()
+    for p = 1, prepare_count do
+      d.current_scorer = prepare_scorer[p]
+      prepares[p](req, cluster)
+    end
+    loop(cluster.num_instances, out, req, cluster, instances)
+  end
+  return decide, rebind
 end
 
 

@@ -4,23 +4,32 @@
 //
 //   single (default): one instance at 20 req/s, which keeps about 110 requests running
 //   cluster: 8 instances behind weighted routing with the default scorers, at 80 req/s
+//   cluster-lua: the same with the Lua versions of those scorers (scripts/scorers/*.lua; run
+//                from the repository root)
 //
 //   build/blis_bench                 # single instance, 100,000 requests
 //   build/blis_bench 10000           # the comparison run against the reference
 //   build/blis_bench cluster 10000   # the cluster comparison run
+//   build/blis_bench cluster-lua 10000
 #include <sys/resource.h>
 
 #include <chrono>
+#include <functional>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
+#include <lua.hpp>
+
+#include "bindings/lua_policies.h"
+#include "bindings/lua_vm.h"
 #include "engine/simulation.h"
 
 int main(int argc, char** argv) {
   int arg = 1;
-  const bool cluster = argc > arg && std::string(argv[arg]) == "cluster";
-  if (cluster) ++arg;
+  const std::string mode = argc > arg && std::string(argv[arg]).rfind("cluster", 0) == 0 ? argv[arg++] : "single";
+  const bool cluster = mode != "single";
+  const bool lua = mode == "cluster-lua";
   const int64_t requests = argc > arg ? std::atoll(argv[arg]) : 100000;
   blis::config::ScenarioSpec spec;
   spec.origin = "blis_bench";
@@ -38,6 +47,26 @@ int main(int argc, char** argv) {
     spec.instances = 8;
     spec.routing_policy = "weighted";  // default scorers: prefix-affinity:3, queue-depth:2, kv-utilization:2
   }
+  blis::bindings::LuaVm vm;
+  if (lua) {
+    lua_State* L = vm.state();
+    vm.require("blis");
+    lua_setglobal(L, "blis");
+    vm.load_string(
+        "package.path = './?.lua;' .. package.path\n"
+        "local p = require 'blis.policy'\n"
+        "return { p.normalize_scorer(require 'scripts.scorers.prefix_affinity', 1),\n"
+        "         p.normalize_scorer(require 'scripts.scorers.queue_depth', 2),\n"
+        "         p.normalize_scorer(require 'scripts.scorers.kv_utilization', 3) }\n",
+        "=bench");
+    vm.call(0, 1);
+    spec.external_scorers = std::make_shared<blis::bindings::LuaScorers>(
+        vm, std::vector<blis::bindings::LuaScorers::Entry>{{"prefix-affinity (lua)", "", true},
+                                                           {"queue-depth (lua)", "", false},
+                                                           {"kv-utilization (lua)", "", false}});
+    spec.scorer_list = std::vector<blis::config::ScorerSpec>{
+        {"prefix-affinity (lua)", 3, 0}, {"queue-depth (lua)", 2, 1}, {"kv-utilization (lua)", 2, 2}};
+  }
 
   const auto start = std::chrono::steady_clock::now();
   blis::SimulationOutput out;
@@ -50,12 +79,14 @@ int main(int argc, char** argv) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  std::printf("mode                %s\n", cluster ? "cluster (8 instances, weighted routing, 80 req/s)"
-                                                  : "single instance (20 req/s)");
+  std::printf("mode                %s\n", lua       ? "cluster, Lua scorers (8 instances, weighted, 80 req/s)"
+                                       : cluster ? "cluster (8 instances, weighted routing, 80 req/s)"
+                                                 : "single instance (20 req/s)");
   std::printf("requests            %lld\n", static_cast<long long>(requests));
   std::printf("wall time           %.3f s\n", seconds);
   std::printf("simulated req/s     %.0f\n", static_cast<double>(requests) / seconds);
   std::printf("peak memory (RSS)   %.1f MB\n", static_cast<double>(usage.ru_maxrss) / 1024.0);
-  std::printf("result checksum     %zu bytes of stdout\n", out.stdout_text.size());
+  std::printf("result checksum     %zu bytes of stdout, hash %016llx\n", out.stdout_text.size(),
+              static_cast<unsigned long long>(std::hash<std::string>{}(out.stdout_text)));
   return 0;
 }
