@@ -60,6 +60,14 @@ void line_hook(lua_State* L, lua_Debug* ar) {
   tracker->line = ar->currentline;
 }
 
+// blis.host.source_line(chunkname, line) -> the text of that line of a chunk the VM loaded, or nil.
+int host_source_line(lua_State* L) {
+  const std::string text = LuaVm::of(L).source_line(luaL_checkstring(L, 1), static_cast<int>(luaL_checkinteger(L, 2)));
+  if (text.empty()) return 0;
+  lua_pushlstring(L, text.data(), text.size());
+  return 1;
+}
+
 // blis.host.last_user_line() -> source, short_src, line (nothing when no user code is running).
 int host_last_user_line(lua_State* L) {
   const LuaVm::LineTracker* tracker = tracker_of(L);
@@ -165,6 +173,8 @@ LuaVm::LuaVm() : L_(luaL_newstate()), tracker_(std::make_unique<LineTracker>()) 
   lua_newtable(L_);
   lua_pushcfunction(L_, host_last_user_line);
   lua_setfield(L_, -2, "last_user_line");
+  lua_pushcfunction(L_, host_source_line);
+  lua_setfield(L_, -2, "source_line");
   lua_setfield(L_, -2, "blis.host");
   // blis.ffi: the cdef text and the layout C++ compiled (bindings/blis_ffi.h), for blis.policy.
   lua_newtable(L_);
@@ -224,7 +234,21 @@ LuaVm::~LuaVm() {
   lua_close(L_);
 }
 
+std::string LuaVm::source_line(const std::string& chunkname, int line) const {
+  const auto it = sources_.find(chunkname);
+  if (it == sources_.end() || line < 1) return "";
+  size_t start = 0;
+  for (int n = 1; n < line; ++n) {
+    start = it->second.find('\n', start);
+    if (start == std::string::npos) return "";
+    ++start;
+  }
+  const size_t end = it->second.find('\n', start);
+  return it->second.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
 void LuaVm::load_string(std::string_view source, const std::string& chunkname) {
+  if (!is_stdlib(chunkname.c_str())) sources_[chunkname] = std::string(source);
   if (luaL_loadbuffer(L_, source.data(), source.size(), chunkname.c_str()) != 0) {
     std::string message = error_text(L_, -1);
     lua_pop(L_, 1);

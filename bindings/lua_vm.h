@@ -4,6 +4,7 @@
 // becomes a blis::Error whose first line is "file:line: message".
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -63,11 +64,16 @@ class LuaVm {
 
   struct LineTracker;  // state of the user-line hook (lua_vm.cpp)
 
+  // Line `line` (1-based) of a chunk this VM loaded from text or file, by chunk name; empty when
+  // unknown. Lets messages quote the line that defines a policy function.
+  std::string source_line(const std::string& chunkname, int line) const;
+
  private:
   lua_State* L_;
   std::unique_ptr<LineTracker> tracker_;
   int handler_ref_ = -1;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::map<std::string, std::string> sources_;  // user chunks by chunk name
 };
 
 }  // namespace blis::bindings

@@ -56,19 +56,9 @@ local function describe_function(f)
   local info = debug.getinfo(f, "S")
   local where = format("%s:%d", info.short_src, info.linedefined)
   local name
-  if info.source and info.source:sub(1, 1) == "@" then
-    local file = io.open(info.source:sub(2), "r")
-    if file then
-      local n = 0
-      for line in file:lines() do
-        n = n + 1
-        if n == info.linedefined then
-          name = match(line, "function%s+([%w_%.:]+)%s*%(") or match(line, "([%w_%.]+)%s*=%s*function%s*%(")
-          break
-        end
-      end
-      file:close()
-    end
+  local line = info.source and require("blis.host").source_line(info.source, info.linedefined)
+  if line then
+    name = match(line, "function%s+([%w_%.:]+)%s*%(") or match(line, "([%w_%.]+)%s*=%s*function%s*%(")
   end
   return name, where
 end
