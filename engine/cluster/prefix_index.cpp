@@ -11,15 +11,22 @@ void router_block_hashes(std::span<const Token> tokens, int64_t block_size, std:
   const size_t b = static_cast<size_t>(block_size);
   const size_t blocks = tokens.size() / b;
   out.reserve(blocks);
-  XXH3_state_t* state = XXH3_createState();
+  // One contiguous buffer per block: [previous digest (16 bytes)] [the block's tokens], hashed
+  // in one shot (block 0 has no previous digest).
+  thread_local std::vector<uint64_t> buffer;
+  buffer.resize(2 + b);
   for (size_t k = 0; k < blocks; ++k) {
-    XXH3_128bits_reset(state);
-    if (k > 0) XXH3_128bits_update(state, &out.back(), sizeof(Digest));
-    XXH3_128bits_update(state, tokens.data() + k * b, b * sizeof(Token));
-    const XXH128_hash_t h = XXH3_128bits_digest(state);
+    std::memcpy(buffer.data() + 2, tokens.data() + k * b, b * sizeof(Token));
+    XXH128_hash_t h;
+    if (k == 0) {
+      h = XXH3_128bits(buffer.data() + 2, b * sizeof(Token));
+    } else {
+      buffer[0] = out.back().lo;
+      buffer[1] = out.back().hi;
+      h = XXH3_128bits(buffer.data(), (2 + b) * sizeof(Token));
+    }
     out.push_back(Digest{h.low64, h.high64});
   }
-  XXH3_freeState(state);
 }
 
 Digest hash_all_tokens(std::span<const Token> tokens) {

@@ -41,7 +41,16 @@ class ChunkDigest {
     buffer_.reserve(2 + std::min<size_t>(chunk_, 4096));  // grows past that only for huge blocks
   }
   void append(std::span<const Token> tokens) {
-    for (const Token t : tokens) append_one(t);
+    if (tokens.empty()) return;
+    predicted_ = false;
+    while (!tokens.empty()) {
+      // Copy up to the end of the current chunk at once; fold when it is complete.
+      const size_t room = 2 + chunk_ - buffer_.size();
+      const size_t take = std::min(room, tokens.size());
+      buffer_.insert(buffer_.end(), tokens.begin(), tokens.begin() + static_cast<std::ptrdiff_t>(take));
+      tokens = tokens.subspan(take);
+      if (buffer_.size() == 2 + chunk_) fold();
+    }
   }
   void append_one(Token t) {
     if (buffer_.size() + 1 == 2 + chunk_ && predicted_ && t == predicted_token_) {
