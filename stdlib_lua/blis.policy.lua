@@ -108,23 +108,37 @@ end
 -- hooks run once per decision before the loop. Returns the function C++ calls per decision.
 local loop_cache = {}
 
+-- Source of a chunk returning make(d, req, cluster, check, prepare_decision, score1, ...) ->
+-- decide, rebind. decide is what C++ calls: one function, the instance loop inside it, so the
+-- call from C enters a single compiled trace.
 local function loop_source(count)
-  local lines = { "local d, check", }
-  for s = 1, count do lines[#lines + 1] = "local score" .. s end
-  lines[#lines + 1] = "return function(...) d, check"
-  for s = 1, count do lines[#lines] = lines[#lines] .. ", score" .. s end
-  lines[#lines] = lines[#lines] .. " = ..."
-  lines[#lines + 1] = "return function(n, out, req, cluster, instances)"
-  lines[#lines + 1] = "for i = 0, n - 1 do local inst = instances[i]"
+  local names = {}
+  for s = 1, count do names[s] = "score" .. s end
+  local lines = {
+    "return function(d, req, cluster, check, prepare_decision, " .. table.concat(names, ", ") .. ")",
+    "local out, instances",
+    "local function rebind() out, instances = d.scores, cluster.instances end",
+    "rebind()",
+    "local function decide()",
+    "if prepare_decision ~= nil then prepare_decision() end",
+    "local n = cluster.num_instances",
+    "for i = 0, n - 1 do local inst = instances[i]",
+  }
   for s = 1, count do
     lines[#lines + 1] = format("d.current_scorer = %d local v%d = score%d(req, inst, cluster) "
                                .. "if type(v%d) ~= 'number' then check(%d, i, v%d) end out[%d * n + i] = v%d",
                                s, s, s, s, s, s, s - 1, s)
   end
-  lines[#lines + 1] = "end end end"
+  lines[#lines + 1] = "end end"
+  lines[#lines + 1] = "return decide, rebind end"
   return table.concat(lines, "\n")
 end
 
+-- The functions C++ calls for a list of scorers: decide (once per routing decision: every
+-- prepare hook, then one loop over the instances calling every scorer, generated for exactly
+-- this many scorers with each scorer an upvalue of its own, so every call site sees one
+-- function and LuaJIT inlines them all into one trace) and rebind (after C++ grew its arrays:
+-- reading a pointer field boxes a new cdata, which the per-decision call should not pay for).
 function M.bind_scorers(decision_lud, entries)
   local d = ffi.cast(decision_ptr_t, decision_lud)  -- once per run, never per call
   local req, cluster = d.request, d.cluster
@@ -141,28 +155,21 @@ function M.bind_scorers(decision_lud, entries)
     d.current_scorer = s
     error(format("scorer '%s' returned %s for instance_%d, expected a number", names[s], type(v), i), 0)
   end
+  local prepare_decision
+  if #prepares > 0 then
+    prepare_decision = function()
+      for p = 1, #prepares do
+        d.current_scorer = prepare_scorer[p]
+        prepares[p](req, cluster)
+      end
+    end
+  end
   local make = loop_cache[count]
   if make == nil then
     make = assert(loadstring(loop_source(count), "@stdlib_lua/blis.policy.lua (scorer loop)"))()
     loop_cache[count] = make
   end
-  local loop = make(d, check, unpack(scores, 1, count))
-  local prepare_count = #prepares
-  -- The arrays' pointers, read once and again only when C++ has grown them (rebind): reading
-  -- a pointer field boxes a new cdata, which the per-decision call should not pay for.
-  local out, instances
-  local function rebind()
-    out, instances = d.scores, cluster.instances
-  end
-  rebind()
-  local function decide()
-    for p = 1, prepare_count do
-      d.current_scorer = prepare_scorer[p]
-      prepares[p](req, cluster)
-    end
-    loop(cluster.num_instances, out, req, cluster, instances)
-  end
-  return decide, rebind
+  return make(d, req, cluster, check, prepare_decision, unpack(scores, 1, count))
 end
 
 
