@@ -159,8 +159,8 @@ void resolve_scorers(const ScenarioSpec& spec, const std::string& routing,
       else if (s.name == "kv-utilization") w.kind = cluster::ScorerKind::KvUtilization;
       else if (s.name == "load-balance") w.kind = cluster::ScorerKind::LoadBalance;
       else if (s.name == "prefix-affinity") w.kind = cluster::ScorerKind::PrefixAffinity;
-      else throw Error(fmt::format("Invalid --routing-scorers: unknown scorer \"{}\"; valid: kv-utilization, "
-                                   "load-balance, prefix-affinity, queue-depth", s.name));
+      else throw Error(fmt::format("Invalid --routing-scorers: unknown scorer \"{}\"; valid: {}", s.name,
+                                   cluster::known_scorer_list()));
       for (size_t j = 0; j < i; ++j) {
         if (chosen[j].external < 0 && chosen[j].name == s.name) {
           throw Error(fmt::format("Invalid --routing-scorers: duplicate scorer \"{}\"", s.name));
