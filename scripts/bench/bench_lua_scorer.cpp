@@ -15,15 +15,28 @@
 #include "bindings/lua_vm.h"
 #include "engine/cluster/router.h"
 #include "engine/core/error.h"
+#include "engine/core/go_rand.h"
 
 namespace {
 
 using namespace blis;
 
-double seconds_per_decision(cluster::Router& router, size_t instances, int64_t decisions, double& checksum) {
+// Prompts for the default-scorer comparison: 512 tokens, a shared 64-token system prompt.
+std::vector<Request> make_requests(size_t count) {
+  core::GoRand rng(7);
+  std::vector<Request> out(count);
+  for (auto& r : out) {
+    for (int t = 0; t < 512; ++t) r.input.push_back(t < 64 ? t : rng.intn(128000));
+    r.input_len = 512;
+  }
+  return out;
+}
+
+double seconds_per_decision(cluster::Router& router, size_t instances, int64_t decisions, double& checksum,
+                            const std::vector<Request>* prompts = nullptr) {
   std::vector<cluster::RoutingSnapshot> snapshots(instances);
-  Request request;
-  request.input_len = 512;
+  Request plain;
+  plain.input_len = 512;
   const auto start = std::chrono::steady_clock::now();
   for (int64_t d = 0; d < decisions; ++d) {
     for (size_t i = 0; i < snapshots.size(); ++i) {
@@ -34,6 +47,7 @@ double seconds_per_decision(cluster::Router& router, size_t instances, int64_t d
       s.pending = static_cast<int64_t>(i) % 2;
       s.kv_utilization = static_cast<double>((d + static_cast<int64_t>(i) * 31) % 100) / 100.0;
     }
+    const Request& request = prompts ? (*prompts)[static_cast<size_t>(d) % prompts->size()] : plain;
     const cluster::RoutingDecision decision = router.route(request, snapshots, d);
     checksum += decision.target + decision.scores[0];
   }
@@ -88,7 +102,45 @@ int main(int argc, char** argv) {
       std::printf("%-10zu %-12lld %-14.1f %-14.1f %.2f\n", instances, static_cast<long long>(n), native_s * 1e9,
                   lua_s * 1e9, lua_s / native_s);
     }
-    std::printf("scorers: queue-depth + kv-utilization; same decisions: %s\n", same ? "yes" : "NO");
+    std::printf("scorers: queue-depth + kv-utilization; same decisions: %s\n\n", same ? "yes" : "NO");
+
+    // The cluster benchmark's configuration: 8 instances, the default scorers
+    // (prefix-affinity:3, queue-depth:2, kv-utilization:2) on 512-token prompts, where the
+    // router also hashes each prompt and keeps its prefix index.
+    {
+      cluster::RouterConfig native;
+      native.policy = cluster::RoutingPolicyKind::Weighted;
+      native.scorers = {{cluster::ScorerKind::PrefixAffinity, "prefix-affinity", 3, -1},
+                        {cluster::ScorerKind::QueueDepth, "queue-depth", 2, -1},
+                        {cluster::ScorerKind::KvUtilization, "kv-utilization", 2, -1}};
+      cluster::Router native_router(native, 8);
+      vm.load_string(
+          "local p = require 'blis.policy'\n"
+          "return { p.normalize_scorer(require 'scripts.scorers.prefix_affinity', 1),\n"
+          "         p.normalize_scorer(require 'scripts.scorers.queue_depth', 2),\n"
+          "         p.normalize_scorer(require 'scripts.scorers.kv_utilization', 3) }\n",
+          "=bench");
+      vm.call(0, 1);
+      cluster::RouterConfig scripted;
+      scripted.policy = cluster::RoutingPolicyKind::Weighted;
+      scripted.external = std::make_shared<bindings::LuaScorers>(
+          vm, std::vector<bindings::LuaScorers::Entry>{{"prefix-affinity (lua)", "", true},
+                                                       {"queue-depth (lua)", "", false},
+                                                       {"kv-utilization (lua)", "", false}});
+      scripted.scorers = {{cluster::ScorerKind::External, "prefix-affinity (lua)", 3, 0},
+                          {cluster::ScorerKind::External, "queue-depth (lua)", 2, 1},
+                          {cluster::ScorerKind::External, "kv-utilization (lua)", 2, 2}};
+      cluster::Router lua_router(scripted, 8);
+      const auto prompts = make_requests(4096);
+      const int64_t n = decisions / 8;
+      double native_sum = 0, lua_sum = 0;
+      const double native_s = seconds_per_decision(native_router, 8, n, native_sum, &prompts);
+      const double lua_s = seconds_per_decision(lua_router, 8, n, lua_sum, &prompts);
+      same = same && native_sum == lua_sum;
+      std::printf("default scorers, 8 instances, 512-token prompts (%lld decisions):\n", static_cast<long long>(n));
+      std::printf("  native %.1f ns, Lua %.1f ns per decision, Lua/native %.2f, same decisions: %s\n",
+                  native_s * 1e9, lua_s * 1e9, lua_s / native_s, native_sum == lua_sum ? "yes" : "NO");
+    }
     return same ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "blis_bench_lua: %s\n", e.what());
