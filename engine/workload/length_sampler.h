@@ -1,0 +1,34 @@
+// Token-length samplers of workload specs (cluster-workload-trace §D.6): gaussian, exponential,
+// pareto_lognormal, constant, empirical — the reference's formulas, draw order, rounding (half
+// away from zero), floors and "out of range ⇒ 1".
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/core/go_rand.h"
+
+namespace blis::workload {
+
+// A DistSpec: `params` in file order (names as written; empirical uses them as token counts).
+struct DistSpec {
+  std::string type;
+  std::vector<std::pair<std::string, double>> params;
+  std::string file;  // accepted, never read (as in the reference)
+};
+
+class LengthSampler {
+ public:
+  virtual ~LengthSampler() = default;
+  virtual int64_t sample(core::GoRand& rng) = 0;
+};
+
+// Throws blis::Error: unknown type; `distribution requires parameter "<p>"`; for empirical, no
+// bins, a key that is not an integer (`empirical PDF key "<k>" is not an integer: <why>`), and
+// two keys naming the same integer (a deliberate deviation: the reference's result would depend
+// on Go's random map order).
+std::unique_ptr<LengthSampler> make_length_sampler(const DistSpec& spec);
+
+}  // namespace blis::workload
