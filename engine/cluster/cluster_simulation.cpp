@@ -10,6 +10,7 @@
 #include "engine/kv/tiered_cache.h"
 #include "engine/workload/csv_trace_source.h"
 #include "engine/workload/distribution_source.h"
+#include "engine/workload/spec_source.h"
 
 namespace blis::cluster {
 
@@ -82,7 +83,14 @@ bool ClusterSimulation::pull_arrival() {
 }
 
 void ClusterSimulation::run() {
-  if (config_.workload == config::WorkloadKind::CsvTrace) {
+  if (config_.workload == config::WorkloadKind::Spec) {
+    try {
+      source_ = std::make_unique<workload::SpecSource>(*config_.workload_spec, config_.workload_spec_seed,
+                                                       config_.horizon, config_.workload_spec_max_requests, log_);
+    } catch (const Error& e) {
+      throw Error(std::string("Failed to generate workload: ") + e.what());
+    }
+  } else if (config_.workload == config::WorkloadKind::CsvTrace) {
     try {
       source_ = std::make_unique<workload::CsvTraceSource>(config_.trace_path, config_.horizon);
     } catch (const Error& e) {

@@ -13,10 +13,11 @@
 #include "engine/kv/tiered_cache.h"
 #include "engine/latency/latency_model.h"
 #include "engine/workload/distribution_source.h"
+#include "engine/workload/workload_spec.h"
 
 namespace blis::config {
 
-enum class WorkloadKind { Distribution, CsvTrace };
+enum class WorkloadKind { Distribution, CsvTrace, Spec };
 enum class TraceLevel { None, Decisions };
 
 struct RunConfig {
@@ -34,6 +35,10 @@ struct RunConfig {
   WorkloadKind workload = WorkloadKind::Distribution;
   workload::DistributionParams distribution;  // distribution and presets
   std::string trace_path;                     // csv traces
+  // workload specs (cluster-workload-trace §D.3): the loaded, validated spec with clients
+  std::shared_ptr<const workload::WorkloadSpecFile> workload_spec;
+  int64_t workload_spec_seed = 0;
+  int64_t workload_spec_max_requests = 0;  // 0 = no cap
 
   cluster::AdmissionConfig admission;
   cluster::RouterConfig routing;

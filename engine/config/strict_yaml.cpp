@@ -291,6 +291,19 @@ double SchemaReader::read_float(const YAML::Node& node, const std::string& path)
   return 0;
 }
 
+bool SchemaReader::read_bool(const YAML::Node& node, const std::string& path) {
+  if (node.IsNull()) return false;
+  if (node.IsScalar()) {
+    const Scalar s = resolve(node);
+    if (s.kind == Scalar::Kind::Bool) {
+      const std::string& t = node.Scalar();
+      return t == "true" || t == "True" || t == "TRUE";
+    }
+  }
+  type_error(node, "bool", path);
+  return false;
+}
+
 std::vector<double> SchemaReader::read_float_list(const YAML::Node& node, const std::string& path) {
   std::vector<double> out;
   if (node.IsNull()) return out;

@@ -43,6 +43,7 @@ class SchemaReader {
   std::string read_string(const YAML::Node& node, const std::string& path);
   int64_t read_int(const YAML::Node& node, const std::string& path);
   double read_float(const YAML::Node& node, const std::string& path);
+  bool read_bool(const YAML::Node& node, const std::string& path);
   std::vector<double> read_float_list(const YAML::Node& node, const std::string& path);
 
   // A null value decodes to the zero value; anything but a mapping is a type error.

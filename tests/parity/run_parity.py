@@ -1,14 +1,13 @@
 #!/usr/bin/env python3
 """Parity test: run `blis` over cases recorded from the reference and compare.
 
-usage: run_parity.py BLIS FIXTURES_DIR [--all] [-k SUBSTRING]
+usage: run_parity.py BLIS FIXTURES_DIR [-k SUBSTRING]
 
 FIXTURES_DIR holds reference/ (the working directory every case ran in) and parity/cases/.
 A case passes when the exit status agrees (zero vs non-zero; a non-zero exit must come with a
 message on stderr), stdout agrees line by line with numbers equal to a relative 1e-9, and the
 results file (if the case has results.json) agrees as JSON in key order, list order and value.
-By default only the cases in scope of the implemented engine run: every case without
---workload-spec (workload specs are the next milestone). --all runs every case.
+Every case runs; -k runs the cases whose name contains SUBSTRING.
 Ends with the line 'N passed, N failed' and exits non-zero if any case failed.
 """
 import json
@@ -63,10 +62,6 @@ def json_difference(got, want, path='$'):
     return None if got == want else '%s: %r, reference %r' % (path, got, want)
 
 
-def in_scope(args):
-    return '--workload-spec' not in args
-
-
 def check_case(blis, case_dir, workdir):
     args = open(os.path.join(case_dir, 'args')).read().splitlines()
     want_stdout = open(os.path.join(case_dir, 'stdout')).read()
@@ -108,8 +103,6 @@ def check_case(blis, case_dir, workdir):
 
 def main():
     argv = sys.argv[1:]
-    run_all = '--all' in argv
-    argv = [a for a in argv if a != '--all']
     only = None
     if '-k' in argv:
         i = argv.index('-k')
@@ -119,15 +112,11 @@ def main():
     fixtures = os.path.abspath(argv[1])
     cases_root = os.path.join(fixtures, 'parity', 'cases')
     workdir = os.path.join(fixtures, 'reference')
-    passed = failed = skipped = 0
+    passed = failed = 0
     for name in sorted(os.listdir(cases_root)):
         if only and only not in name:
             continue
         case_dir = os.path.join(cases_root, name)
-        args = open(os.path.join(case_dir, 'args')).read().splitlines()
-        if not run_all and not in_scope(args):
-            skipped += 1
-            continue
         problem = check_case(blis, case_dir, workdir)
         if problem:
             failed += 1
@@ -135,7 +124,7 @@ def main():
         else:
             passed += 1
             print('ok   %s' % name, flush=True)
-    print('parity: %d passed, %d failed, %d skipped' % (passed, failed, skipped))
+    print('parity: %d passed, %d failed' % (passed, failed))
     sys.exit(1 if failed else 0)
 
 

@@ -1,0 +1,103 @@
+#include "engine/workload/spec_expansion.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "engine/core/error.h"
+#include "engine/metrics/go_json.h"
+
+namespace blis::workload {
+
+namespace {
+
+void validate_inference_perf(const InferencePerfSpec& ip) {
+  if (ip.stages.empty()) throw Error("at least one stage is required");
+  for (size_t i = 0; i < ip.stages.size(); ++i) {
+    const InferencePerfStage& s = ip.stages[i];
+    if (!(s.duration > 0)) {
+      throw Error(fmt::format("stage[{}]: duration must be positive, got {}", i, metrics::go_format_g(s.duration)));
+    }
+    if (!std::isfinite(s.rate) || s.rate <= 0) {
+      throw Error(fmt::format("stage[{}]: rate must be a finite positive number, got {}", i,
+                              metrics::go_format_g(s.rate)));
+    }
+  }
+  if (!ip.shared_prefix) throw Error("shared_prefix is required");
+  const SharedPrefixSpec& p = *ip.shared_prefix;
+  if (p.num_unique_system_prompts <= 0) {
+    throw Error(fmt::format("num_unique_system_prompts must be positive, got {}", p.num_unique_system_prompts));
+  }
+  if (p.num_users_per_system_prompt <= 0) {
+    throw Error(fmt::format("num_users_per_system_prompt must be positive, got {}", p.num_users_per_system_prompt));
+  }
+  if (p.system_prompt_len < 0) throw Error(fmt::format("system_prompt_len must be non-negative, got {}", p.system_prompt_len));
+  if (p.question_len < 0) throw Error(fmt::format("question_len must be non-negative, got {}", p.question_len));
+  if (p.output_len < 0) throw Error(fmt::format("output_len must be non-negative, got {}", p.output_len));
+}
+
+DistSpec constant(int64_t value) { return DistSpec{"constant", {{"value", static_cast<double>(value)}}, ""}; }
+
+void expand_inference_perf(WorkloadSpecFile& spec) {
+  const InferencePerfSpec& ip = *spec.inference_perf;
+  try {
+    validate_inference_perf(ip);
+  } catch (const Error& e) {
+    throw Error(std::string("expanding inference-perf spec: validating inference-perf spec: ") + e.what());
+  }
+  const SharedPrefixSpec& p = *ip.shared_prefix;
+  // NOTE (a): every stage runs at the average rate; windows only end arrivals after the last stage.
+  double weighted = 0, duration = 0;
+  for (const auto& s : ip.stages) {
+    weighted += s.rate * s.duration;
+    duration += s.duration;
+  }
+  std::optional<std::vector<LifecycleWindow>> windows;
+  if (ip.stages.size() >= 2) {
+    windows.emplace();
+    double offset = 0;
+    for (const auto& s : ip.stages) {
+      const int64_t start = static_cast<int64_t>(offset);
+      offset += s.duration * 1e6;
+      windows->push_back({start, static_cast<int64_t>(offset)});
+    }
+  }
+  const int64_t n = p.num_unique_system_prompts, m = p.num_users_per_system_prompt;
+  for (int64_t prompt = 0; prompt < n; ++prompt) {
+    for (int64_t user = 0; user < m; ++user) {
+      ClientSpec c;
+      c.id = fmt::format("prompt-{}-user-{}", prompt, user);
+      c.tenant_id = fmt::format("prompt-{}", prompt);
+      c.slo_class = "batch";
+      c.rate_fraction = 1.0 / static_cast<double>(n * m);
+      c.arrival.process = "poisson";
+      c.input = constant(p.question_len);
+      c.output = constant(p.output_len);
+      c.prefix_group = fmt::format("prompt-{}", prompt);
+      c.prefix_length = p.system_prompt_len;
+      c.lifecycle = windows;
+      if (p.enable_multi_turn_chat) {
+        ReasoningSpec r;
+        r.reason_ratio = constant(0);
+        r.multi_turn = MultiTurnSpec{5, 500000, "accumulate"};
+        c.reasoning = r;
+      }
+      spec.clients.push_back(std::move(c));
+    }
+  }
+  if (spec.category.empty()) spec.category = p.enable_multi_turn_chat ? "reasoning" : "language";
+  if (spec.aggregate_rate <= 0) spec.aggregate_rate = weighted / duration;
+}
+
+}  // namespace
+
+void expand_workload_sources(WorkloadSpecFile& spec, const DiagnosticSink& log) {
+  (void)log;
+  if (spec.clients.empty() && spec.inference_perf) expand_inference_perf(spec);
+  if (spec.clients.empty() && spec.servegen_data) {
+    throw Error(fmt::format("loading ServeGen data from {}: ServeGen data directories are not supported by this "
+                            "build yet (give the clients in the spec)", spec.servegen_data->path));
+  }
+}
+
+}  // namespace blis::workload

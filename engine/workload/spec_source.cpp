@@ -1,0 +1,277 @@
+#include "engine/workload/spec_source.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <span>
+
+#include "engine/core/error.h"
+#include "engine/core/partitioned_rng.h"
+
+namespace blis::workload {
+
+namespace {
+
+constexpr int64_t kMaxTokenId = 128000;
+constexpr int64_t kDefaultPrefixLength = 50;
+
+void draw_tokens(core::GoRand& rng, int64_t count, std::vector<kv::Token>& out, const std::string& client) {
+  if (count < 0) {
+    throw Error(fmt::format("client \"{}\": sampled token length {} is negative (the reference crashes: makeslice: "
+                            "len out of range)", client, count));
+  }
+  const size_t old_size = out.size();
+  out.resize(old_size + static_cast<size_t>(count));
+  rng.fill_intn(kMaxTokenId, std::span<int64_t>(out).subspan(old_size));
+}
+
+std::unique_ptr<LengthSampler> sampler_for(const DistSpec& d, const std::string& what) {
+  try {
+    return make_length_sampler(d);
+  } catch (const Error& e) {
+    throw Error(what + ": " + e.what());
+  }
+}
+
+bool in_windows(const std::vector<LifecycleWindow>& windows, Tick t) {
+  for (const auto& w : windows) {
+    if (w.start_us <= t && t < w.end_us) return true;
+  }
+  return false;
+}
+
+bool window_ahead(const std::vector<LifecycleWindow>& windows, Tick t) {
+  for (const auto& w : windows) {
+    if (t < w.end_us) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+// One client's request stream (§D.4 step 9).
+class SpecSource::Client {
+ public:
+  Client(const ClientSpec& spec, size_t index, int64_t seed, double rate, const std::vector<kv::Token>* prefix,
+         Tick horizon, int64_t cap, const DiagnosticSink& log)
+      : spec_(spec), index_(index), rng_(seed), prefix_(prefix), horizon_(horizon), cap_(cap) {
+    arrivals_ = make_arrival_sampler(spec.arrival.process, rate, spec.arrival.cv, log);
+    input_ = sampler_for(spec.input, fmt::format("client \"{}\" input distribution", spec.id));
+    output_ = sampler_for(spec.output, fmt::format("client \"{}\" output distribution", spec.id));
+    sessions_ = spec.reasoning && spec.reasoning->multi_turn;
+    if (sessions_ && spec.reasoning->multi_turn->max_rounds <= 0 && horizon >= kInfiniteHorizon) {
+      throw Error(fmt::format("client \"{}\": multi_turn.max_rounds {} produces no requests, and without a horizon "
+                              "generation would never end (the reference hangs here)",
+                              spec.id, spec.reasoning->multi_turn->max_rounds));
+    }
+  }
+
+  size_t index() const { return index_; }
+
+  // The client's next request in arrival order, or null when it has no more.
+  const GeneratedRequest* head() {
+    if (!has_head_) has_head_ = sessions_ ? next_from_sessions() : next_single();
+    return has_head_ ? &head_ : nullptr;
+  }
+  void pop(GeneratedRequest& out) {
+    out = std::move(head_);
+    has_head_ = false;
+  }
+
+ private:
+  struct Pending {
+    Tick arrival;
+    int64_t seq;
+    GeneratedRequest request;
+  };
+  struct Later {
+    bool operator()(const Pending& a, const Pending& b) const {
+      return a.arrival != b.arrival ? a.arrival > b.arrival : a.seq > b.seq;
+    }
+  };
+
+  void stamp(GeneratedRequest& r, Tick arrival) const {
+    r.arrival = arrival;
+    r.slo_class = spec_.slo_class;
+    r.tenant_id = spec_.tenant_id;
+  }
+
+  // Plain and multimodal clients: arrivals strictly increase, one request per in-window arrival.
+  bool next_single() {
+    while (true) {
+      if (cap_ > 0 && count_ >= cap_) return false;
+      t_ = wrap_add(t_, arrivals_->next(rng_));
+      if (t_ >= horizon_) return false;
+      if (spec_.lifecycle && !in_windows(*spec_.lifecycle, t_)) {
+        // Deliberate deviation: with no window ahead the reference keeps drawing until the
+        // horizon (forever without one); no request could follow, so stop here.
+        if (!window_ahead(*spec_.lifecycle, t_)) return false;
+        continue;
+      }
+      head_.input.clear();
+      head_.output.clear();
+      if (prefix_ != nullptr) head_.input = *prefix_;
+      if (spec_.multimodal) {
+        multimodal_tokens(head_.input);
+        draw_tokens(rng_, output_->sample(rng_), head_.output, spec_.id);
+      } else {
+        const int64_t il = input_->sample(rng_);
+        const int64_t ol = output_->sample(rng_);
+        draw_tokens(rng_, il, head_.input, spec_.id);
+        draw_tokens(rng_, ol, head_.output, spec_.id);
+      }
+      stamp(head_, t_);
+      ++count_;
+      return true;
+    }
+  }
+
+  // §D.9: text, then image, audio, video (count, then that many sizes); all tokens in one block.
+  void multimodal_tokens(std::vector<kv::Token>& out) {
+    const MultimodalSpec& m = *spec_.multimodal;
+    const std::string where = fmt::format("client \"{}\" multimodal", spec_.id);
+    int64_t total = 0;
+    if (!m.text.type.empty()) total += sampler_for(m.text, where + ": text distribution")->sample(rng_);
+    const struct { const DistSpec& tokens; const DistSpec& count; const char* name; } modalities[] = {
+        {m.image, m.image_count, "image"}, {m.audio, m.audio_count, "audio"}, {m.video, m.video_count, "video"}};
+    for (const auto& mod : modalities) {
+      if (mod.tokens.type.empty() || mod.count.type.empty()) continue;
+      auto count_sampler = sampler_for(mod.count, fmt::format("{}: {} count distribution", where, mod.name));
+      auto token_sampler = sampler_for(mod.tokens, fmt::format("{}: {} distribution", where, mod.name));
+      const int64_t count = count_sampler->sample(rng_);
+      for (int64_t i = 0; i < count; ++i) total += token_sampler->sample(rng_);
+    }
+    if (total == 0) total = 1;
+    draw_tokens(rng_, total, out, spec_.id);
+  }
+
+  // Multi-turn clients (§D.10): sessions start at the arrival process's times; their rounds
+  // wait in `pending_` until no later session can start before them.
+  bool next_from_sessions() {
+    while (!exhausted_ && (pending_.empty() || pending_.top().arrival > last_session_start_)) generate_session();
+    if (pending_.empty()) return false;
+    head_ = std::move(const_cast<Pending&>(pending_.top()).request);
+    pending_.pop();
+    return true;
+  }
+
+  void generate_session() {
+    if (cap_ > 0 && count_ >= cap_) {
+      exhausted_ = true;
+      return;
+    }
+    t_ = wrap_add(t_, arrivals_->next(rng_));
+    if (t_ >= horizon_) {
+      exhausted_ = true;
+      return;
+    }
+    last_session_start_ = t_;
+    const MultiTurnSpec& mt = *spec_.reasoning->multi_turn;
+    if (mt.max_rounds <= 0) return;
+    std::unique_ptr<LengthSampler> reason;
+    if (!spec_.reasoning->reason_ratio.type.empty()) {
+      reason = sampler_for(spec_.reasoning->reason_ratio,
+                           fmt::format("client \"{}\" reasoning: reason ratio distribution", spec_.id));
+    }
+    rng_.int63();  // the session id ("sess_<Int63>") is a label, but its draw is part of the stream
+    const bool accumulate = mt.context_growth == "accumulate";
+    std::vector<kv::Token> context;
+    Tick rt = t_;
+    for (int64_t round = 0; round < mt.max_rounds; ++round) {
+      const int64_t il = input_->sample(rng_);
+      const int64_t ol = output_->sample(rng_);
+      std::vector<kv::Token> fresh, out;
+      draw_tokens(rng_, il, fresh, spec_.id);
+      draw_tokens(rng_, ol, out, spec_.id);
+      if (reason) reason->sample(rng_);  // the reason ratio is metadata; its draw still counts
+      GeneratedRequest r;
+      if (accumulate && round > 0) {
+        r.input = context;
+        r.input.insert(r.input.end(), fresh.begin(), fresh.end());
+      } else {
+        r.input = fresh;
+      }
+      r.output = out;
+      stamp(r, rt);
+      pending_.push(Pending{rt, seq_++, std::move(r)});
+      if (accumulate) {
+        context.insert(context.end(), fresh.begin(), fresh.end());
+        context.insert(context.end(), out.begin(), out.end());
+      }
+      rt = wrap_add(rt, wrap_add(mt.think_time_us, ol));
+    }
+    count_ += mt.max_rounds;
+  }
+
+  const ClientSpec& spec_;
+  size_t index_;
+  core::GoRand rng_;
+  const std::vector<kv::Token>* prefix_;
+  Tick horizon_;
+  int64_t cap_;
+  std::unique_ptr<ArrivalSampler> arrivals_;
+  std::unique_ptr<LengthSampler> input_, output_;
+  bool sessions_ = false;
+
+  Tick t_ = 0;
+  int64_t count_ = 0;
+  bool has_head_ = false;
+  GeneratedRequest head_;
+  // sessions
+  bool exhausted_ = false;
+  Tick last_session_start_ = 0;
+  int64_t seq_ = 0;
+  std::priority_queue<Pending, std::vector<Pending>, Later> pending_;
+};
+
+SpecSource::SpecSource(const WorkloadSpecFile& spec, int64_t seed, Tick horizon, int64_t max_requests,
+                       const DiagnosticSink& log)
+    : max_requests_(max_requests) {
+  if (max_requests < 0) throw Error(fmt::format("maximum number of requests {} is negative", max_requests));
+  if (horizon <= 0) return;  // no requests
+  core::PartitionedRng partitioned(seed);
+  core::GoRand& spec_rng = partitioned.for_subsystem("workload-gen");
+  double fraction_sum = 0;
+  for (const auto& c : spec.clients) fraction_sum += c.rate_fraction;
+  // Prefixes: one per group, drawn in client order from the spec-level stream.
+  for (const auto& c : spec.clients) {
+    if (c.prefix_group.empty() || prefixes_.count(c.prefix_group) != 0) continue;
+    std::vector<kv::Token>& p = prefixes_[c.prefix_group];
+    draw_tokens(spec_rng, c.prefix_length > 0 ? c.prefix_length : kDefaultPrefixLength, p, c.id);
+  }
+  int64_t cap = 0;  // per client: 2 x max_requests, saturating; 0 = unlimited
+  if (max_requests > 0) cap = max_requests > INT64_MAX / 2 ? INT64_MAX : 2 * max_requests;
+  for (size_t i = 0; i < spec.clients.size(); ++i) {
+    const ClientSpec& c = spec.clients[i];
+    const double fraction = fraction_sum > 0 ? c.rate_fraction / fraction_sum : 0.0;
+    const double rate = spec.aggregate_rate * fraction / 1e6;
+    if (rate <= 0) continue;  // no draw for this client
+    const int64_t client_seed = spec_rng.int63();
+    // Multi-turn clients never get the prefix (their group still drew one above).
+    const bool sessions = c.reasoning && c.reasoning->multi_turn;
+    const std::vector<kv::Token>* prefix = !c.prefix_group.empty() && !sessions ? &prefixes_[c.prefix_group] : nullptr;
+    clients_.push_back(std::make_unique<Client>(c, i, client_seed, rate, prefix, horizon, cap, log));
+  }
+}
+
+SpecSource::~SpecSource() = default;
+
+bool SpecSource::next(GeneratedRequest& out) {
+  if (max_requests_ > 0 && emitted_ >= max_requests_) return false;
+  Client* best = nullptr;
+  Tick best_arrival = 0;
+  for (auto& c : clients_) {  // client order: ties keep it (the reference's stable sort)
+    const GeneratedRequest* h = c->head();
+    if (h != nullptr && (best == nullptr || h->arrival < best_arrival)) {
+      best = c.get();
+      best_arrival = h->arrival;
+    }
+  }
+  if (best == nullptr) return false;
+  best->pop(out);
+  out.id = emitted_++;
+  return true;
+}
+
+}  // namespace blis::workload

@@ -1,0 +1,41 @@
+// Requests of a WorkloadSpec (cluster-workload-trace §D.4), produced lazily in arrival order.
+// The reference generates every client's requests up front, then stable-sorts them by arrival;
+// here each client generates on demand from its own RNG stream (so the draws are the same) and
+// a k-way merge by (arrival, client index, generation order) gives the same sequence and ids
+// with memory bounded by the clients, not by the run. Multi-turn sessions, whose later rounds
+// can arrive after later sessions start, wait in a per-client heap until no later session can
+// precede them.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <queue>
+#include <vector>
+
+#include "engine/core/go_rand.h"
+#include "engine/simulation.h"
+#include "engine/workload/arrival_sampler.h"
+#include "engine/workload/request_source.h"
+#include "engine/workload/workload_spec.h"
+
+namespace blis::workload {
+
+class SpecSource final : public RequestSource {
+ public:
+  // `spec` must have clients (after inference-perf/ServeGen expansion) and be valid. Throws
+  // blis::Error for sampler construction errors (`client "x" input distribution: ...`) and for
+  // specs that would never finish (deliberate deviation, docs/deviations.md).
+  SpecSource(const WorkloadSpecFile& spec, int64_t seed, Tick horizon, int64_t max_requests, const DiagnosticSink& log);
+  ~SpecSource() override;
+  bool next(GeneratedRequest& out) override;
+
+  class Client;
+
+ private:
+  std::map<std::string, std::vector<kv::Token>> prefixes_;  // per prefix group; clients point here
+  std::vector<std::unique_ptr<Client>> clients_;
+  int64_t max_requests_;
+  int64_t emitted_ = 0;
+};
+
+}  // namespace blis::workload
