@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "bindings/lua_policies.h"
+#include "bindings/lua_yaml.h"
 #include "bindings/report_hook.h"
 #include "bindings/scenario_loader.h"
 #include "engine/core/error.h"
@@ -134,6 +135,8 @@ class TableReader {
   // Pushes t[key] (raw) for the caller to inspect, or nothing (false) when it is nil. The key
   // counts as read. The caller pops it.
   bool push_raw(const char* key) { return push(key); }
+  lua_State* state() const { return L_; }
+  const std::string& origin() const { return origin_; }
   std::string path_of(std::string_view key) const { return full(key); }
 
   // Every key of the table must have been read: anything else is unknown to the engine.
@@ -158,6 +161,7 @@ class TableReader {
 
  private:
   std::string full(std::string_view key) const {
+    if (key.empty()) return path_;
     if (path_.empty()) return std::string(key);
     return key.front() == '[' ? path_ + std::string(key) : path_ + "." + std::string(key);
   }
@@ -211,6 +215,27 @@ void read_workload(TableReader& w, config::WorkloadSpec& out) {
   } else if (*kind == "spec") {
     out.path = w.string("path").value_or("");
     out.requests = w.integer("requests");
+    if (out.path.empty()) {
+      // The spec's keys inline: converted to a YAML document and read by the same strict reader.
+      lua_State* L = w.state();
+      lua_newtable(L);
+      const int inline_table = lua_gettop(L);
+      for (const char* key : {"version", "seed", "category", "clients", "aggregate_rate", "horizon", "num_requests",
+                              "servegen_data", "inference_perf"}) {
+        if (w.push_raw(key)) lua_setfield(L, inline_table, key);
+      }
+      try {
+        const YAML::Node node = yaml_from_lua(L, inline_table, w.path_of(""));
+        out.inline_spec = std::make_shared<workload::WorkloadSpecFile>(workload::workload_spec_from_node(node, "inline"));
+      } catch (const Error& e) {
+        lua_pop(L, 1);
+        std::string message = e.what();
+        const std::string reader_prefix = "parsing workload spec: inline: ";
+        if (message.rfind(reader_prefix, 0) == 0) message = message.substr(reader_prefix.size());
+        w.fail("", "is not a valid workload spec: " + message);
+      }
+      lua_pop(L, 1);
+    }
   } else {
     w.fail("kind", fmt::format("must be one of csv_trace, distribution, preset, spec, got \"{}\"", *kind));
   }

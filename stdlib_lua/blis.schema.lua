@@ -62,7 +62,12 @@ M.workloads = {
   preset = { keys = { name = "string", rate = "number", requests = "integer" }, required = { "name" } },
   csv_trace = { keys = { path = "string" }, required = { "path" } },
   -- requests: an explicit cap that replaces the spec's num_requests (cluster-workload-trace §D.3)
-  spec = { keys = { path = "string", requests = "integer" }, required = { "path" } },
+  -- A WorkloadSpec: a YAML file (`path`) or the same keys inline (checked by the C++ reader,
+  -- which holds a table to exactly the rules of a file).
+  spec = { keys = { path = "string", requests = "integer", version = "any", seed = "any", category = "any",
+                    clients = "any", aggregate_rate = "any", horizon = "any", num_requests = "any",
+                    servegen_data = "any", inference_perf = "any" },
+           required = {} },
 }
 M.workload_kinds = sorted_keys(M.workloads)
 for _, kind in ipairs(M.workload_kinds) do M.workloads[kind].keys.kind = "string" end
@@ -211,12 +216,25 @@ local function check_workload_table(kind, t, path)
   for _, key in ipairs(spec.required) do
     if out[key] == nil then fail(append(path, key), quoted_path(append(path, key)) .. " is required") end
   end
+  if kind == "spec" then
+    local inline = false
+    for _, key in ipairs(sorted_keys(out)) do
+      if key ~= "path" and key ~= "requests" and key ~= "kind" then inline = true end
+    end
+    if out.path ~= nil and inline then
+      fail(path, quoted_path(path) .. ": give either 'path' (a WorkloadSpec file) or the spec's keys inline, not both")
+    elseif out.path == nil and not inline then
+      fail(path, quoted_path(path) .. " needs 'path' (a WorkloadSpec file) or the spec's keys inline "
+                 .. "(aggregate_rate, clients, ...)")
+    end
+  end
   out.kind = kind
   return out
 end
 
 
 local function check_workload(t, path)
+  if type(t) == "string" then return { kind = "spec", path = t } end  -- workload = "spec.yaml"
   if type(t) ~= "table" then
     fail(path, quoted_path(path) .. " must be a workload made by blis.workload.distribution{...}, preset{...}, "
                .. "csv_trace{...} or spec{...}, got " .. describe(t))
@@ -297,6 +315,7 @@ end
 
 
 check_value = function(v, expected, path)
+  if expected == "any" then return v end
   if type(expected) == "table" then return check_table(v, expected, path, false) end
   if expected == "scorers" then return check_scorers(v, path) end
   if expected == "admission" then

@@ -182,10 +182,14 @@ void resolve_scorers(const ScenarioSpec& spec, const std::string& routing,
 // only by an explicit scenario value (flag).
 void resolve_workload_spec(const ScenarioSpec& spec, RunConfig& c, const DiagnosticSink& log) {
   auto loaded = std::make_shared<workload::WorkloadSpecFile>();
-  try {
-    *loaded = workload::load_workload_spec(spec.workload.path);
-  } catch (const Error& e) {
-    throw Error(std::string("Failed to load workload spec: ") + e.what());
+  if (spec.workload.inline_spec) {
+    *loaded = *spec.workload.inline_spec;
+  } else {
+    try {
+      *loaded = workload::load_workload_spec(spec.workload.path);
+    } catch (const Error& e) {
+      throw Error(std::string("Failed to load workload spec: ") + e.what());
+    }
   }
   // Validate as loaded, then expand (inference-perf, ServeGen) and validate what expansion made,
   // as the reference's generator does. A spec given only as inference-perf passes the first

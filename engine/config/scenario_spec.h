@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/cluster/policy_hooks.h"
+#include "engine/workload/workload_spec.h"
 
 namespace blis::config {
 
@@ -29,7 +30,7 @@ struct LengthSpec {
 
 struct WorkloadSpec {
   // "distribution" (default), "preset" (name = chatbot|summarization|contentgen|multidoc),
-  // "csv_trace" (path), "spec" (path to a WorkloadSpec YAML; not implemented yet).
+  // "csv_trace" (path), "spec" (a WorkloadSpec: `path` to YAML, or `inline_spec`).
   std::string kind = "distribution";
   std::optional<double> rate;          // requests per second
   std::optional<int64_t> requests;     // number of requests
@@ -37,6 +38,7 @@ struct WorkloadSpec {
   LengthSpec prompt_tokens, output_tokens;
   std::string preset;
   std::string path;
+  std::shared_ptr<const workload::WorkloadSpecFile> inline_spec;  // a scenario's inline spec table
 };
 
 struct ScenarioSpec {

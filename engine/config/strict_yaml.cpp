@@ -235,7 +235,12 @@ Scalar resolve(const YAML::Node& node) {
 
 
 void SchemaReader::problem(const YAML::Node& at, const std::string& what) {
-  problems_.push_back(fmt::format("line {}: {}", at.Mark().line + 1, what));
+  // Documents built in memory (a scenario's inline table) have no lines: the key path says where.
+  if (at.Mark().is_null()) {
+    problems_.push_back(what);
+  } else {
+    problems_.push_back(fmt::format("line {}: {}", at.Mark().line + 1, what));
+  }
 }
 
 void SchemaReader::type_error(const YAML::Node& node, const char* go_type, const std::string& path) {

@@ -237,6 +237,10 @@ WorkloadSpecFile parse_workload_spec(const std::string& text, const std::string&
   if (root.IsNull() && !config::strict_yaml::has_document(text)) {
     throw Error(fmt::format("parsing workload spec: EOF ({} holds no YAML document)", origin));
   }
+  return workload_spec_from_node(root, origin);
+}
+
+WorkloadSpecFile workload_spec_from_node(const YAML::Node& root, const std::string& origin) {
   WorkloadSpecFile spec;
   spec.origin = origin;
   SchemaReader r;

@@ -5,6 +5,8 @@
 // the file, the line and the key path.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -94,6 +96,9 @@ struct WorkloadSpecFile {
 WorkloadSpecFile load_workload_spec(const std::string& path);
 // The same from YAML text (tests, inline specs); `origin` names it in messages.
 WorkloadSpecFile parse_workload_spec(const std::string& text, const std::string& origin);
+// The same from a YAML document already built (a scenario's inline table, converted by the
+// loader): one reader, so a table and a file are held to the same rules.
+WorkloadSpecFile workload_spec_from_node(const YAML::Node& root, const std::string& origin);
 
 // Validate() (§D.2): the first failure, with the reference's text.
 void validate_workload_spec(const WorkloadSpecFile& spec);

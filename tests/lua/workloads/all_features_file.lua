@@ -1,0 +1,6 @@
+-- example scenario that demonstrates a WorkloadSpec YAML file as a scenario's workload
+return blis.scenario{
+  model = { name = "foo", alpha = { 100, 1, 50 }, beta = { 1000, 10, 5 } },
+  instances = 2,
+  workload = "tests/lua/workloads/all_features.yaml",
+}
