@@ -6,11 +6,14 @@
 //   cluster: 8 instances behind weighted routing with the default scorers, at 80 req/s
 //   cluster-lua: the same with the Lua versions of those scorers (scripts/scorers/*.lua; run
 //                from the repository root)
+//   servegen: 8 instances, weighted routing, a ServeGen-style WorkloadSpec — four clients with
+//             gamma arrivals, Pareto-lognormal prompts and exponential outputs, 80 req/s
 //
 //   build/blis_bench                 # single instance, 100,000 requests
 //   build/blis_bench 10000           # the comparison run against the reference
 //   build/blis_bench cluster 10000   # the cluster comparison run
 //   build/blis_bench cluster-lua 10000
+//   build/blis_bench servegen 1000000
 #include <sys/resource.h>
 
 #include <chrono>
@@ -27,7 +30,9 @@
 
 int main(int argc, char** argv) {
   int arg = 1;
-  const std::string mode = argc > arg && std::string(argv[arg]).rfind("cluster", 0) == 0 ? argv[arg++] : "single";
+  const std::string first = argc > arg ? argv[arg] : "";
+  const std::string mode = first.rfind("cluster", 0) == 0 || first == "servegen" ? argv[arg++] : "single";
+  const bool servegen = mode == "servegen";
   const bool cluster = mode != "single";
   const bool lua = mode == "cluster-lua";
   const int64_t requests = argc > arg ? std::atoll(argv[arg]) : 100000;
@@ -43,7 +48,28 @@ int main(int argc, char** argv) {
   spec.workload.kind = "distribution";
   spec.workload.rate = cluster ? 80.0 : 20.0;
   spec.workload.requests = requests;
-  if (cluster) {
+  if (servegen) {
+    auto workload = std::make_shared<blis::workload::WorkloadSpecFile>();
+    workload->origin = "blis_bench";
+    workload->seed = 42;
+    workload->aggregate_rate = 80;
+    workload->num_requests = requests;
+    const double cvs[] = {2.0, 3.5, 1.5, 2.5}, fractions[] = {0.4, 0.3, 0.2, 0.1};
+    for (int i = 0; i < 4; ++i) {
+      blis::workload::ClientSpec c;
+      c.id = "client-" + std::to_string(i);
+      c.tenant_id = "tenant-" + std::to_string(i);
+      c.rate_fraction = fractions[i];
+      c.arrival = {"gamma", cvs[i]};
+      c.input = {"pareto_lognormal", {{"alpha", 2.0}, {"xm", 100}, {"mu", 5.8}, {"sigma", 0.7}, {"mix_weight", 0.2}}, ""};
+      c.output = {"exponential", {{"mean", 250}}, ""};
+      workload->clients.push_back(c);
+    }
+    spec.workload.kind = "spec";
+    spec.workload.inline_spec = workload;
+    spec.workload.requests.reset();
+  }
+  if (cluster || servegen) {
     spec.instances = 8;
     spec.routing_policy = "weighted";  // default scorers: prefix-affinity:3, queue-depth:2, kv-utilization:2
   }
@@ -79,7 +105,8 @@ int main(int argc, char** argv) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  std::printf("mode                %s\n", lua       ? "cluster, Lua scorers (8 instances, weighted, 80 req/s)"
+  std::printf("mode                %s\n", servegen ? "ServeGen-style spec (8 instances, weighted, 4 gamma clients, 80 req/s)"
+                                       : lua      ? "cluster, Lua scorers (8 instances, weighted, 80 req/s)"
                                        : cluster ? "cluster (8 instances, weighted routing, 80 req/s)"
                                                  : "single instance (20 req/s)");
   std::printf("requests            %lld\n", static_cast<long long>(requests));
