@@ -86,7 +86,8 @@ void ClusterSimulation::run() {
   if (config_.workload == config::WorkloadKind::Spec) {
     try {
       source_ = std::make_unique<workload::SpecSource>(*config_.workload_spec, config_.workload_spec_seed,
-                                                       config_.horizon, config_.workload_spec_max_requests, log_);
+                                                       config_.workload_spec_generation_horizon,
+                                                       config_.workload_spec_max_requests, log_);
     } catch (const Error& e) {
       throw Error(std::string("Failed to generate workload: ") + e.what());
     }

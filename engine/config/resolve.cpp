@@ -182,6 +182,7 @@ void resolve_scorers(const ScenarioSpec& spec, const std::string& routing,
 // only by an explicit scenario value (flag).
 void resolve_workload_spec(const ScenarioSpec& spec, RunConfig& c, const DiagnosticSink& log) {
   auto loaded = std::make_shared<workload::WorkloadSpecFile>();
+  bool from_inference_perf = false;
   if (spec.workload.inline_spec) {
     *loaded = *spec.workload.inline_spec;
   } else {
@@ -199,6 +200,7 @@ void resolve_workload_spec(const ScenarioSpec& spec, RunConfig& c, const Diagnos
   } catch (const Error& e) {
     throw Error(std::string("Invalid workload spec: ") + e.what());
   }
+  from_inference_perf = loaded->clients.empty() && loaded->inference_perf.has_value();
   try {
     workload::expand_workload_sources(*loaded, log);
   } catch (const Error& e) {
@@ -213,14 +215,22 @@ void resolve_workload_spec(const ScenarioSpec& spec, RunConfig& c, const Diagnos
   c.workload_spec_seed = spec.seed ? *spec.seed : loaded->seed;
   if (loaded->horizon > 0 && !spec.horizon_us) c.horizon = loaded->horizon;
   c.workload_spec_max_requests = spec.workload.requests ? *spec.workload.requests : loaded->num_requests;
-  if (c.workload_spec_max_requests <= 0 && c.horizon == kInfiniteHorizon) {
+  c.workload_spec_generation_horizon = c.horizon;
+  if (c.workload_spec_max_requests <= 0 && c.horizon == kInfiniteHorizon && from_inference_perf) {
+    // An inference-perf spec is bounded by its stages: no arrivals after the last one ends.
+    double seconds = 0;
+    for (const auto& stage : loaded->inference_perf->stages) seconds += stage.duration;
+    c.workload_spec_generation_horizon = go_int64(seconds * 1e6);
+  }
+  if (c.workload_spec_max_requests <= 0 && c.workload_spec_generation_horizon == kInfiniteHorizon) {
     throw Error("--workload-spec requires either num_requests (in YAML or --num-requests) or --horizon to bound "
                 "generation");
   }
   // Building the generator checks every client's samplers now, before the run (the reference
   // generates everything here).
   try {
-    workload::SpecSource probe(*loaded, c.workload_spec_seed, c.horizon, c.workload_spec_max_requests, log);
+    workload::SpecSource probe(*loaded, c.workload_spec_seed, c.workload_spec_generation_horizon,
+                               c.workload_spec_max_requests, log);
   } catch (const Error& e) {
     throw Error(std::string("Failed to generate workload: ") + e.what());
   }

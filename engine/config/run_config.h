@@ -39,6 +39,7 @@ struct RunConfig {
   std::shared_ptr<const workload::WorkloadSpecFile> workload_spec;
   int64_t workload_spec_seed = 0;
   int64_t workload_spec_max_requests = 0;  // 0 = no cap
+  Tick workload_spec_generation_horizon = kInfiniteHorizon;  // arrivals stop here
 
   cluster::AdmissionConfig admission;
   cluster::RouterConfig routing;

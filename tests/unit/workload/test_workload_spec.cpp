@@ -1,0 +1,130 @@
+// WorkloadSpec: Validate()'s order and texts, and the generated stream's rules (arrival order,
+// ids, the request cap, lifecycle windows, multi-turn sessions, prefix groups).
+#include <doctest/doctest.h>
+
+#include "engine/core/error.h"
+#include "engine/workload/spec_source.h"
+#include "engine/workload/workload_spec.h"
+
+using blis::workload::GeneratedRequest;
+using blis::workload::parse_workload_spec;
+using blis::workload::SpecSource;
+using blis::workload::validate_workload_spec;
+
+namespace {
+
+const blis::DiagnosticSink quiet = [](blis::LogLevel, const std::string&) {};
+
+std::string validation_error(const std::string& yaml) {
+  try {
+    validate_workload_spec(parse_workload_spec(yaml, "test"));
+  } catch (const blis::Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+const std::string kClient =
+    "  - id: a\n    rate_fraction: 1\n    arrival: {process: poisson}\n"
+    "    input_distribution: {type: constant, params: {value: 10}}\n"
+    "    output_distribution: {type: constant, params: {value: 5}}\n";
+
+std::vector<GeneratedRequest> generate(const std::string& yaml, blis::Tick horizon, int64_t cap) {
+  const auto spec = parse_workload_spec(yaml, "test");
+  validate_workload_spec(spec);
+  SpecSource source(spec, spec.seed, horizon, cap, quiet);
+  std::vector<GeneratedRequest> out;
+  GeneratedRequest r;
+  while (source.next(r)) out.push_back(r);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Validate: first failure wins, in the reference's order") {
+  CHECK(validation_error("category: chat\naggregate_rate: 0\n") ==
+        "unknown category \"chat\"; valid: language, multimodal, reasoning");
+  CHECK(validation_error("aggregate_rate: 0\n") == "aggregate_rate must be positive, got 0.000000");
+  CHECK(validation_error("aggregate_rate: 5\n") == "at least one client or servegen_data path required");
+  CHECK(validation_error("aggregate_rate: 5\nclients:\n" + kClient + "    slo_class: gold\n") ==
+        "client[0]: unknown slo_class \"gold\"; valid: realtime, interactive, batch");
+  CHECK(validation_error("aggregate_rate: 5\nclients:\n  - {id: a, rate_fraction: 1, arrival: {process: gamma, cv: -1},"
+                         " input_distribution: {type: constant}, output_distribution: {type: constant}}\n") ==
+        "client[0].cv must be positive, got -1.000000");
+  CHECK(validation_error("aggregate_rate: 5\nclients:\n  - {id: a, rate_fraction: 1, arrival: {process: poisson},"
+                         " prefix_length: -2, input_distribution: {type: constant}, output_distribution: {type: constant}}\n") ==
+        "client[0]: prefix_length must be non-negative, got -2");
+  CHECK(validation_error("aggregate_rate: 5\nclients:\n  - {id: a, rate_fraction: 1, arrival: {process: poisson},"
+                         " input_distribution: {type: uniform}, output_distribution: {type: constant}}\n") ==
+        "client[0].input_distribution: unknown distribution type \"uniform\"; valid: gaussian, exponential, "
+        "pareto_lognormal, empirical, constant");
+  // NOTE 18: NaN passes the positivity checks.
+  CHECK(validation_error("aggregate_rate: .nan\nclients:\n" + kClient) == "");
+}
+
+TEST_CASE("generated requests: arrival order, dense ids, the cap, tenants and SLO classes") {
+  const std::string yaml =
+      "seed: 3\naggregate_rate: 100\nclients:\n" + kClient + "    tenant_id: t1\n    slo_class: batch\n" +
+      "  - id: b\n    rate_fraction: 3\n    tenant_id: t2\n    arrival: {process: gamma, cv: 2}\n"
+      "    input_distribution: {type: exponential, params: {mean: 30}}\n"
+      "    output_distribution: {type: constant, params: {value: 2}}\n";
+  const auto requests = generate(yaml, blis::kInfiniteHorizon, 200);
+  REQUIRE(requests.size() == 200);
+  int64_t t1 = 0;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    CHECK(requests[i].id == static_cast<int64_t>(i));
+    if (i > 0) CHECK(requests[i].arrival >= requests[i - 1].arrival);
+    if (requests[i].tenant_id == "t1") {
+      ++t1;
+      CHECK(requests[i].slo_class == "batch");
+      CHECK(requests[i].input.size() == 10);
+      CHECK(requests[i].output.size() == 5);
+    }
+  }
+  CHECK(t1 > 20);  // about a quarter of the traffic
+  CHECK(t1 < 90);
+  // The same spec and seed give the same stream.
+  const auto again = generate(yaml, blis::kInfiniteHorizon, 200);
+  CHECK(again[123].arrival == requests[123].arrival);
+  CHECK(again[123].input == requests[123].input);
+}
+
+TEST_CASE("lifecycle windows drop arrivals outside them, and a client past its last window stops") {
+  const std::string yaml = "aggregate_rate: 1000\nclients:\n" + kClient +
+                           "    lifecycle:\n      windows: [{start_us: 100000, end_us: 200000}]\n";
+  // No cap and no horizon: the reference would never finish; the stream ends after the window.
+  const auto requests = generate(yaml, blis::kInfiniteHorizon, 0);
+  REQUIRE(!requests.empty());
+  for (const auto& r : requests) {
+    CHECK(r.arrival >= 100000);
+    CHECK(r.arrival < 200000);
+  }
+}
+
+TEST_CASE("prefix groups: one prefix per group, shared by its clients") {
+  const std::string yaml = "aggregate_rate: 100\nclients:\n" + kClient + "    prefix_group: g\n    prefix_length: 7\n" +
+                           kClient + "    prefix_group: g\n    prefix_length: 99\n";
+  const auto requests = generate(yaml, blis::kInfiniteHorizon, 20);
+  REQUIRE(requests.size() == 20);
+  for (const auto& r : requests) {
+    REQUIRE(r.input.size() == 17);  // the first client's length decides the group's prefix
+    CHECK(std::equal(r.input.begin(), r.input.begin() + 7, requests[0].input.begin()));
+  }
+}
+
+TEST_CASE("multi-turn sessions: rounds arrive think time + output length apart, and merge in order") {
+  const std::string yaml =
+      "aggregate_rate: 50\nclients:\n" + kClient +
+      "    reasoning:\n      multi_turn: {max_rounds: 3, think_time_us: 1000, context_growth: accumulate}\n";
+  const auto requests = generate(yaml, blis::kInfiniteHorizon, 30);
+  REQUIRE(requests.size() == 30);
+  size_t grown = 0;
+  for (size_t i = 1; i < requests.size(); ++i) CHECK(requests[i].arrival >= requests[i - 1].arrival);
+  for (const auto& r : requests) grown += r.input.size() > 10 ? 1 : 0;
+  CHECK(grown > 0);  // later rounds carry the earlier rounds' prompts and outputs
+  CHECK_THROWS_WITH(
+      generate("aggregate_rate: 50\nclients:\n" + kClient + "    reasoning:\n      multi_turn: {max_rounds: 0}\n",
+               blis::kInfiniteHorizon, 10),
+      "client \"a\": multi_turn.max_rounds 0 produces no requests, and without a horizon generation would never end "
+      "(the reference hangs here)");
+}
