@@ -6,6 +6,7 @@
 
 #include "engine/core/error.h"
 #include "engine/metrics/go_json.h"
+#include "engine/workload/servegen_loader.h"
 
 namespace blis::workload {
 
@@ -92,11 +93,13 @@ void expand_inference_perf(WorkloadSpecFile& spec) {
 }  // namespace
 
 void expand_workload_sources(WorkloadSpecFile& spec, const DiagnosticSink& log) {
-  (void)log;
   if (spec.clients.empty() && spec.inference_perf) expand_inference_perf(spec);
   if (spec.clients.empty() && spec.servegen_data) {
-    throw Error(fmt::format("loading ServeGen data from {}: ServeGen data directories are not supported by this "
-                            "build yet (give the clients in the spec)", spec.servegen_data->path));
+    try {
+      spec.clients = load_servegen_clients(*spec.servegen_data, log);
+    } catch (const Error& e) {
+      throw Error(std::string("loading ServeGen data: ") + e.what());
+    }
   }
 }
 

@@ -1,5 +1,5 @@
-// Workload-spec forms that expand into clients (cluster-workload-trace §D.15 inference-perf;
-// §D.14 ServeGen data is rejected with a clear message in this build).
+// Workload-spec forms that expand into clients: inference-perf (cluster-workload-trace §D.15)
+// and ServeGen data directories (§D.14).
 #pragma once
 
 #include "engine/simulation.h"
