@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "bindings/lua_policies.h"
+#include "bindings/lua_workload.h"
 #include "bindings/lua_yaml.h"
 #include "bindings/report_hook.h"
 #include "bindings/scenario_loader.h"
@@ -212,6 +213,16 @@ void read_workload(TableReader& w, config::WorkloadSpec& out) {
     out.requests = w.integer("requests");
   } else if (*kind == "csv_trace") {
     out.path = w.string("path").value_or("");
+  } else if (*kind == "generator") {
+    lua_State* L = w.state();
+    if (!w.push_raw("generate") || lua_type(L, -1) != LUA_TFUNCTION) {
+      if (lua_gettop(L) > 0 && lua_type(L, -1) != LUA_TFUNCTION) lua_pop(L, 1);
+      w.fail("generate", "must be a function(gen)");
+    }
+    lua_Debug ar;
+    lua_pushvalue(L, -1);
+    lua_getinfo(L, ">S", &ar);
+    out.generator = std::make_shared<LuaWorkload>(LuaVm::of(L), fmt::format("{}:{}", ar.short_src, ar.linedefined));
   } else if (*kind == "spec") {
     out.path = w.string("path").value_or("");
     out.requests = w.integer("requests");
@@ -237,7 +248,7 @@ void read_workload(TableReader& w, config::WorkloadSpec& out) {
       lua_pop(L, 1);
     }
   } else {
-    w.fail("kind", fmt::format("must be one of csv_trace, distribution, preset, spec, got \"{}\"", *kind));
+    w.fail("kind", fmt::format("must be one of csv_trace, distribution, generator, preset, spec, got \"{}\"", *kind));
   }
 }
 

@@ -64,6 +64,8 @@ M.workloads = {
   -- requests: an explicit cap that replaces the spec's num_requests (cluster-workload-trace §D.3)
   -- A WorkloadSpec: a YAML file (`path`) or the same keys inline (checked by the C++ reader,
   -- which holds a table to exactly the rules of a file).
+  -- workload = function(gen) ... end: a Lua generator, pulled lazily (bindings/lua_workload.cpp).
+  generator = { keys = { generate = "function" }, required = { "generate" } },
   spec = { keys = { path = "string", requests = "integer", version = "any", seed = "any", category = "any",
                     clients = "any", aggregate_rate = "any", horizon = "any", num_requests = "any",
                     servegen_data = "any", inference_perf = "any" },
@@ -235,6 +237,7 @@ end
 
 local function check_workload(t, path)
   if type(t) == "string" then return { kind = "spec", path = t } end  -- workload = "spec.yaml"
+  if type(t) == "function" then return { kind = "generator", generate = t } end
   if type(t) ~= "table" then
     fail(path, quoted_path(path) .. " must be a workload made by blis.workload.distribution{...}, preset{...}, "
                .. "csv_trace{...} or spec{...}, got " .. describe(t))

@@ -83,7 +83,9 @@ bool ClusterSimulation::pull_arrival() {
 }
 
 void ClusterSimulation::run() {
-  if (config_.workload == config::WorkloadKind::Spec) {
+  if (config_.workload == config::WorkloadKind::Generator) {
+    source_ = config_.generator->open(config_.seed);
+  } else if (config_.workload == config::WorkloadKind::Spec) {
     try {
       source_ = std::make_unique<workload::SpecSource>(*config_.workload_spec, config_.workload_spec_seed,
                                                        config_.workload_spec_generation_horizon,

@@ -284,6 +284,10 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
     c.trace_path = w.path;
   } else if (w.kind == "spec") {
     resolve_workload_spec(spec, c, log);
+  } else if (w.kind == "generator") {
+    if (!w.generator) throw Error("a generator workload needs its generator");
+    c.workload = WorkloadKind::Generator;
+    c.generator = w.generator;
   } else {
     throw Error(fmt::format("unknown workload kind \"{}\"", w.kind));
   }

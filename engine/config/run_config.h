@@ -17,7 +17,7 @@
 
 namespace blis::config {
 
-enum class WorkloadKind { Distribution, CsvTrace, Spec };
+enum class WorkloadKind { Distribution, CsvTrace, Spec, Generator };
 enum class TraceLevel { None, Decisions };
 
 struct RunConfig {
@@ -37,6 +37,7 @@ struct RunConfig {
   std::string trace_path;                     // csv traces
   // workload specs (cluster-workload-trace §D.3): the loaded, validated spec with clients
   std::shared_ptr<const workload::WorkloadSpecFile> workload_spec;
+  std::shared_ptr<workload::ExternalWorkload> generator;  // WorkloadKind::Generator
   int64_t workload_spec_seed = 0;
   int64_t workload_spec_max_requests = 0;  // 0 = no cap
   Tick workload_spec_generation_horizon = kInfiniteHorizon;  // arrivals stop here

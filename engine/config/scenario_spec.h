@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/cluster/policy_hooks.h"
+#include "engine/workload/request_source.h"
 #include "engine/workload/workload_spec.h"
 
 namespace blis::config {
@@ -39,6 +40,7 @@ struct WorkloadSpec {
   std::string preset;
   std::string path;
   std::shared_ptr<const workload::WorkloadSpecFile> inline_spec;  // a scenario's inline spec table
+  std::shared_ptr<workload::ExternalWorkload> generator;          // kind "generator": a Lua function
 };
 
 struct ScenarioSpec {

@@ -3,6 +3,7 @@
 // stream only, so generating lazily gives the same requests as generating up front.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,14 @@ class RequestSource {
   virtual ~RequestSource() = default;
   // Fills `out` with the next request; false when the workload is exhausted.
   virtual bool next(GeneratedRequest& out) = 0;
+};
+
+// A workload defined outside the engine (a scenario's Lua generator): opened once per run with
+// the run's seed, it yields a RequestSource. Errors are blis::Error.
+class ExternalWorkload {
+ public:
+  virtual ~ExternalWorkload() = default;
+  virtual std::unique_ptr<RequestSource> open(int64_t seed) = 0;
 };
 
 }  // namespace blis::workload
