@@ -240,7 +240,7 @@ local function check_workload(t, path)
   if type(t) == "function" then return { kind = "generator", generate = t } end
   if type(t) ~= "table" then
     fail(path, quoted_path(path) .. " must be a workload made by blis.workload.distribution{...}, preset{...}, "
-               .. "csv_trace{...} or spec{...}, got " .. describe(t))
+               .. "csv_trace{...}, spec{...}, a spec file name or a function(gen), got " .. describe(t))
   end
   local kind = t.kind
   if kind == nil then

@@ -133,7 +133,7 @@ TEST_CASE("scenario: workloads") {
         "test:1: blis.scenario: 'workload' has no 'kind': make it with blis.workload.distribution{...}, "
         "preset{...}, csv_trace{...} or spec{...}");
   CHECK(source_error("return blis.scenario{ workload = { kind = 'distribtion' } }") ==
-        "test:1: blis.scenario: 'workload.kind' must be one of csv_trace, distribution, preset, spec, got string "
+        "test:1: blis.scenario: 'workload.kind' must be one of csv_trace, distribution, generator, preset, spec, got string "
         "\"distribtion\" (did you mean 'distribution'?)");
   CHECK(source_error("return blis.scenario{ workload = blis.workload.csv_trace{} }") ==
         "test:1: blis.workload.csv_trace: 'path' is required");
