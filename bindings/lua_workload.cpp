@@ -135,8 +135,10 @@ class LuaWorkloadSource final : public workload::RequestSource {
     return static_cast<int64_t>(v);
   }
 
-  // Tokens from `list_key` (explicit ids) or `count_key` (that many drawn ids).
-  void read_tokens(lua_State* L, int t, const char* list_key, const char* count_key, std::vector<kv::Token>& out) {
+  // Tokens from `list_key` (explicit ids: marks the request literal) or `count_key` (that many
+  // drawn ids).
+  void read_tokens(lua_State* L, int t, const char* list_key, const char* count_key, workload::GeneratedRequest& r,
+                   std::vector<kv::Token>& out) {
     lua_getfield(L, t, list_key);
     if (lua_type(L, -1) == LUA_TTABLE) {
       const size_t n = lua_objlen(L, -1);
@@ -147,6 +149,7 @@ class LuaWorkloadSource final : public workload::RequestSource {
         lua_pop(L, 1);
       }
       lua_pop(L, 1);
+      r.sharing.literal = true;
       return;
     }
     if (!lua_isnil(L, -1)) throw Error(fmt::format("'{}' must be a list of token ids", list_key));
@@ -168,6 +171,11 @@ class LuaWorkloadSource final : public workload::RequestSource {
     last_arrival_ = r.arrival;
     r.slo_class = string_field(L, t, "slo_class");
     r.tenant_id = string_field(L, t, "tenant");
+    r.labels.client_id = string_field(L, t, "client");
+    lua_getfield(L, t, "streaming");
+    if (!lua_isnil(L, -1) && !lua_isboolean(L, -1)) throw Error("'streaming' must be a boolean");
+    r.labels.streaming = lua_toboolean(L, -1) != 0;
+    lua_pop(L, 1);
     const std::string group = string_field(L, t, "prefix_group");
     if (!group.empty()) {
       auto it = prefixes_.find(group);
@@ -178,9 +186,12 @@ class LuaWorkloadSource final : public workload::RequestSource {
         it = prefixes_.emplace(group, std::move(prefix)).first;
       }
       r.input = it->second;
+      r.labels.prefix_group = group;
+      r.sharing.group = group;
+      r.sharing.group_tokens = static_cast<int64_t>(it->second.size());
     }
-    read_tokens(L, t, "input", "input_tokens", r.input);
-    read_tokens(L, t, "output", "output_tokens", r.output);
+    read_tokens(L, t, "input", "input_tokens", r, r.input);
+    read_tokens(L, t, "output", "output_tokens", r, r.output);
     lua_getfield(L, t, "accumulate");
     const bool accumulate = lua_toboolean(L, -1) != 0;
     lua_pop(L, 1);
@@ -191,6 +202,10 @@ class LuaWorkloadSource final : public workload::RequestSource {
       std::vector<kv::Token> context = r.input;
       context.insert(context.end(), r.output.begin(), r.output.end());
       Tick when = r.arrival;
+      const int64_t session = sessions_++;
+      r.labels.session_id = string_field(L, t, "session");
+      if (r.labels.session_id.empty()) r.labels.session_id = fmt::format("session_{}", session);
+      r.sharing.session = session;
       for (size_t i = 1; i <= n; ++i) {
         lua_rawgeti(L, list, static_cast<int>(i));
         if (lua_type(L, -1) != LUA_TTABLE) throw Error(fmt::format("'follow_ups[{}]' must be a table", i));
@@ -200,9 +215,18 @@ class LuaWorkloadSource final : public workload::RequestSource {
         f.arrival = when;
         f.slo_class = r.slo_class;
         f.tenant_id = r.tenant_id;
-        if (accumulate) f.input = context;
-        read_tokens(L, item, "input", "input_tokens", f.input);
-        read_tokens(L, item, "output", "output_tokens", f.output);
+        f.labels.client_id = r.labels.client_id;
+        f.labels.streaming = r.labels.streaming;
+        f.labels.session_id = r.labels.session_id;
+        f.labels.round_index = static_cast<int64_t>(i);
+        f.sharing.session = session;
+        f.sharing.literal = r.sharing.literal;
+        if (accumulate) {
+          f.input = context;
+          f.sharing.session_tokens = static_cast<int64_t>(context.size());
+        }
+        read_tokens(L, item, "input", "input_tokens", f, f.input);
+        read_tokens(L, item, "output", "output_tokens", f, f.output);
         if (accumulate) {
           context = f.input;
           context.insert(context.end(), f.output.begin(), f.output.end());
@@ -251,6 +275,7 @@ class LuaWorkloadSource final : public workload::RequestSource {
   Tick last_arrival_ = 0;
   int64_t emitted_ = 0;
   int64_t seq_ = 0;
+  int64_t sessions_ = 0;
   std::map<std::string, std::vector<kv::Token>> prefixes_;
   std::string error_;  // the message of a rejected emit, kept while Lua raises it
   std::priority_queue<FollowUp, std::vector<FollowUp>, Later> follow_ups_;

@@ -41,7 +41,8 @@ struct FlagDef {
 };
 
 // Every flag of the reference's `run` command (engine-core §8.1, cluster-workload-trace §G), in
-// that table's order, plus --print-scenario and cobra's --help.
+// that table's order, then blis's own (trace v2 replay and export, --print-scenario) and
+// cobra's --help.
 constexpr FlagDef kFlags[] = {
     {"model", FlagType::kString, Target::kScenario, "model.name", 0, "", "LLM name (required)"},
     {"hardware", FlagType::kString, Target::kScenario, "model.gpu", 0, "",
@@ -139,6 +140,15 @@ constexpr FlagDef kFlags[] = {
      "counterfactual candidates per decision"},
     {"summarize-trace", FlagType::kBool, Target::kScenario, "trace.summarize", 0, "false",
      "print a summary of the decision trace"},
+    // blis's own flags
+    {"workload-trace", FlagType::kString, Target::kFrontEnd, "", 0, "",
+     "trace v2 header YAML to replay (blis); overrides --workload"},
+    {"workload-trace-data", FlagType::kString, Target::kFrontEnd, "", 0, "",
+     "trace v2 data CSV (default: the header's name with .csv)"},
+    {"export-workload", FlagType::kString, Target::kScenario, "export.workload", 0, "",
+     "write the run's workload and simulated times as trace v2: this header YAML (blis)"},
+    {"export-workload-data", FlagType::kString, Target::kScenario, "export.workload_data", 0, "",
+     "the exported trace's data CSV (default: the header's name with .csv)"},
     {"print-scenario", FlagType::kBool, Target::kFrontEnd, "", 0, "false",
      "print the equivalent Lua scenario (run it with: blis <file>) and exit"},
     {"help", FlagType::kBool, Target::kFrontEnd, "", 0, "false", "help for run"},
@@ -241,10 +251,25 @@ void add_workload(LuaTableSource& scenario, const std::map<std::string, Value>& 
   const std::string* spec_path = string_value(values, "workload-spec");
   const std::string* selected = string_value(values, "workload");
   const std::string* traces_path = string_value(values, "workload-traces-filepath");
+  const std::string* trace_v2_path = string_value(values, "workload-trace");
+  const std::string* trace_v2_data = string_value(values, "workload-trace-data");
   const std::string workload = selected != nullptr ? *selected : "distribution";
   // The reference checks this even when --workload-spec takes precedence.
   if (workload == "traces" && (traces_path == nullptr || traces_path->empty())) {
     throw Error("--workload traces requires --workload-traces-filepath");
+  }
+  if (trace_v2_data != nullptr && (trace_v2_path == nullptr || trace_v2_path->empty())) {
+    throw Error("--workload-trace-data needs --workload-trace (the trace's header YAML)");
+  }
+  if (trace_v2_path != nullptr && !trace_v2_path->empty()) {
+    if (spec_path != nullptr && !spec_path->empty()) {
+      throw Error("give either --workload-spec or --workload-trace, not both");
+    }
+    LuaTableSource table("blis.workload.trace_v2");
+    table.set("path", lua_string_literal(*trace_v2_path));
+    if (trace_v2_data != nullptr) table.set("data", lua_string_literal(*trace_v2_data));
+    scenario.set_table("workload", std::move(table));
+    return;
   }
   std::string kind = "preset";
   unsigned kind_bit = kPreset;

@@ -213,6 +213,9 @@ void read_workload(TableReader& w, config::WorkloadSpec& out) {
     out.requests = w.integer("requests");
   } else if (*kind == "csv_trace") {
     out.path = w.string("path").value_or("");
+  } else if (*kind == "trace_v2") {
+    out.path = w.string("path").value_or("");
+    out.data_path = w.string("data").value_or("");
   } else if (*kind == "generator") {
     lua_State* L = w.state();
     if (!w.push_raw("generate") || lua_type(L, -1) != LUA_TFUNCTION) {
@@ -248,7 +251,8 @@ void read_workload(TableReader& w, config::WorkloadSpec& out) {
       lua_pop(L, 1);
     }
   } else {
-    w.fail("kind", fmt::format("must be one of csv_trace, distribution, generator, preset, spec, got \"{}\"", *kind));
+    w.fail("kind", fmt::format("must be one of csv_trace, distribution, generator, preset, spec, trace_v2, got \"{}\"",
+                              *kind));
   }
 }
 
@@ -397,6 +401,10 @@ config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string&
     s.counterfactual_k = tr.integer("counterfactual_k");
     s.summarize_trace = tr.boolean("summarize");
     s.trace_file = tr.string("file");
+  });
+  t.table("export", [&](TableReader& ex) {
+    s.export_workload = ex.string("workload");
+    s.export_workload_data = ex.string("workload_data");
   });
   if (t.push_raw("report")) {
     if (lua_type(L, -1) != LUA_TFUNCTION) t.fail("report", "must be a function(results), got " + describe(L, -1));

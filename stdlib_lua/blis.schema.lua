@@ -46,6 +46,7 @@ M.scenario = {
   routing = { policy = "string", scorers = "scorers", latency_us = "integer", snapshot_refresh_us = "integer" },
   policy_config = "string",
   trace = { level = "string", counterfactual_k = "integer", summarize = "boolean", file = "string" },
+  export = { workload = "string", workload_data = "string" },
   report = "function",
 }
 
@@ -61,6 +62,8 @@ M.workloads = {
   },
   preset = { keys = { name = "string", rate = "number", requests = "integer" }, required = { "name" } },
   csv_trace = { keys = { path = "string" }, required = { "path" } },
+  -- A trace v2 file (header YAML `path`, data CSV `data`, default: the header's name with .csv).
+  trace_v2 = { keys = { path = "string", data = "string" }, required = { "path" } },
   -- requests: an explicit cap that replaces the spec's num_requests (cluster-workload-trace §D.3)
   -- A WorkloadSpec: a YAML file (`path`) or the same keys inline (checked by the C++ reader,
   -- which holds a table to exactly the rules of a file).
@@ -240,12 +243,12 @@ local function check_workload(t, path)
   if type(t) == "function" then return { kind = "generator", generate = t } end
   if type(t) ~= "table" then
     fail(path, quoted_path(path) .. " must be a workload made by blis.workload.distribution{...}, preset{...}, "
-               .. "csv_trace{...}, spec{...}, a spec file name or a function(gen), got " .. describe(t))
+               .. "csv_trace{...}, spec{...}, trace_v2{...}, a spec file name or a function(gen), got " .. describe(t))
   end
   local kind = t.kind
   if kind == nil then
     fail(path, quoted_path(path) .. " has no 'kind': make it with blis.workload.distribution{...}, preset{...}, "
-               .. "csv_trace{...} or spec{...}")
+               .. "csv_trace{...}, spec{...} or trace_v2{...}")
   end
   if M.workloads[kind] == nil then
     local kind_path = append(path, "kind")

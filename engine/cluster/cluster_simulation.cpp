@@ -11,6 +11,7 @@
 #include "engine/workload/csv_trace_source.h"
 #include "engine/workload/distribution_source.h"
 #include "engine/workload/spec_source.h"
+#include "engine/workload/trace_replay.h"
 
 namespace blis::cluster {
 
@@ -99,8 +100,16 @@ void ClusterSimulation::run() {
     } catch (const Error& e) {
       throw Error(std::string("Simulation failed: generating requests: ") + e.what());
     }
+  } else if (config_.workload == config::WorkloadKind::TraceV2) {
+    // The replay's own stream (§D.17: a plain rand(seed)); token values never reach the output.
+    source_ = std::make_unique<workload::TraceReplaySource>(config_.trace_v2, config_.seed);
   } else {
     source_ = std::make_unique<workload::DistributionSource>(config_.distribution, rng_.for_subsystem("workload"));
+  }
+  if (!config_.workload_export.empty()) {
+    auto recorder = std::make_unique<workload::WorkloadRecorder>(std::move(source_));
+    recorder_ = recorder.get();
+    source_ = std::move(recorder);
   }
   pull_arrival();
 

@@ -18,6 +18,7 @@
 #include "engine/instance/instance.h"
 #include "engine/trace/decision_trace.h"
 #include "engine/workload/request_source.h"
+#include "engine/workload/trace_export.h"
 
 namespace blis::cluster {
 
@@ -41,6 +42,8 @@ class ClusterSimulation {
   Tick instance_end_time(size_t i) const;
   // The cluster clock: the time of the last processed event of either kind.
   Tick clock() const { return clock_; }
+  // The run's workload as pulled (when config.workload_export is set; else null).
+  workload::WorkloadRecorder* workload_recorder() const { return recorder_; }
   // Per instance: requests routed there whose Queued event has not run yet.
   const std::vector<int64_t>& pending() const { return pending_; }
 
@@ -72,6 +75,7 @@ class ClusterSimulation {
   const DiagnosticSink& log_;
   core::PartitionedRng rng_;
   std::unique_ptr<workload::RequestSource> source_;
+  workload::WorkloadRecorder* recorder_ = nullptr;  // inside source_ when exporting
   std::deque<Request> requests_;
   std::vector<std::unique_ptr<instance::Instance>> instances_;
 

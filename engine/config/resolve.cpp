@@ -16,6 +16,7 @@
 #include "engine/metrics/go_json.h"
 #include "engine/workload/spec_expansion.h"
 #include "engine/workload/spec_source.h"
+#include "engine/workload/trace_replay.h"
 
 namespace blis::config {
 
@@ -245,6 +246,8 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   const std::string defaults_file = value_or(spec.defaults_file, std::string("defaults.yaml"));
 
   const ModelResolution model = resolve_model(spec, defaults_file, log);
+  c.model_name = *spec.model;
+  c.tensor_parallel = model.tp;
   c.seed = value_or(spec.seed, int64_t{42});
   c.horizon = value_or(spec.horizon_us, kInfiniteHorizon);
 
@@ -275,6 +278,7 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
       throw Error(fmt::format("Undefined workload \"{}\". Use one among (chatbot, summarization, contentgen, multidoc)",
                               w.preset));
     }
+    c.workload_provenance = "preset:" + w.preset;
     c.distribution.prefix_tokens = p->prefix_tokens;
     c.distribution.prompt = {p->prompt_tokens, p->prompt_tokens_stdev, p->prompt_tokens_min, p->prompt_tokens_max};
     c.distribution.output = {p->output_tokens, p->output_tokens_stdev, p->output_tokens_min, p->output_tokens_max};
@@ -284,10 +288,23 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
     c.trace_path = w.path;
   } else if (w.kind == "spec") {
     resolve_workload_spec(spec, c, log);
+    c.workload_provenance = w.path;  // "" for an inline spec
   } else if (w.kind == "generator") {
     if (!w.generator) throw Error("a generator workload needs its generator");
     c.workload = WorkloadKind::Generator;
     c.generator = w.generator;
+  } else if (w.kind == "trace_v2") {
+    c.workload = WorkloadKind::TraceV2;
+    if (w.path.empty()) throw Error("a trace v2 workload needs the header file's path");
+    const std::string data = w.data_path.empty() ? workload::trace_data_path_for(w.path) : w.data_path;
+    try {
+      auto trace = std::make_shared<workload::TraceV2>(workload::load_trace_v2(w.path, data));
+      workload::check_replayable(*trace);
+      c.trace_v2 = std::move(trace);
+    } catch (const Error& e) {
+      throw Error(std::string("Failed to load trace v2: ") + e.what());
+    }
+    c.workload_provenance = c.trace_v2->header.workload_spec;
   } else {
     throw Error(fmt::format("unknown workload kind \"{}\"", w.kind));
   }
@@ -417,6 +434,16 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   c.routing_latency = value_or(spec.routing_latency_us, int64_t{0});
   c.results_path = value_or(spec.results_path, std::string());
   c.collect_results = spec.collect_results;
+  c.workload_export = value_or(spec.export_workload, std::string());
+  if (spec.export_workload_data && !spec.export_workload_data->empty()) {
+    if (c.workload_export.empty()) throw Error("export.workload_data needs export.workload (the header file)");
+    c.workload_export_data = *spec.export_workload_data;
+  } else if (!c.workload_export.empty()) {
+    c.workload_export_data = workload::trace_data_path_for(c.workload_export);
+  }
+  if (!c.workload_export.empty() && c.workload_export == c.workload_export_data) {
+    throw Error(fmt::format("export.workload and export.workload_data are the same file \"{}\"", c.workload_export));
+  }
   c.trace_file = value_or(spec.trace_file, std::string());
   if (!c.trace_file.empty() && c.trace_level != TraceLevel::Decisions) {
     throw Error(fmt::format("trace.file \"{}\" needs trace.level = \"decisions\" (nothing is recorded otherwise)",

@@ -13,14 +13,17 @@
 #include "engine/kv/tiered_cache.h"
 #include "engine/latency/latency_model.h"
 #include "engine/workload/distribution_source.h"
+#include "engine/workload/trace_v2.h"
 #include "engine/workload/workload_spec.h"
 
 namespace blis::config {
 
-enum class WorkloadKind { Distribution, CsvTrace, Spec, Generator };
+enum class WorkloadKind { Distribution, CsvTrace, Spec, Generator, TraceV2 };
 enum class TraceLevel { None, Decisions };
 
 struct RunConfig {
+  std::string model_name;     // as given; labels exported traces
+  int64_t tensor_parallel = 0;
   int64_t seed = 42;
   Tick horizon = kInfiniteHorizon;
   int num_instances = 1;
@@ -41,6 +44,11 @@ struct RunConfig {
   int64_t workload_spec_seed = 0;
   int64_t workload_spec_max_requests = 0;  // 0 = no cap
   Tick workload_spec_generation_horizon = kInfiniteHorizon;  // arrivals stop here
+  std::shared_ptr<const workload::TraceV2> trace_v2;  // WorkloadKind::TraceV2, loaded and checked
+  // Where the run's workload goes as trace v2 ("" = nowhere): header here, data beside it.
+  std::string workload_export;
+  std::string workload_export_data;
+  std::string workload_provenance;  // the header's workload_spec: a spec file, "preset:<name>", ...
 
   cluster::AdmissionConfig admission;
   cluster::RouterConfig routing;

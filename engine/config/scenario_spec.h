@@ -31,7 +31,8 @@ struct LengthSpec {
 
 struct WorkloadSpec {
   // "distribution" (default), "preset" (name = chatbot|summarization|contentgen|multidoc),
-  // "csv_trace" (path), "spec" (a WorkloadSpec: `path` to YAML, or `inline_spec`).
+  // "csv_trace" (path), "spec" (a WorkloadSpec: `path` to YAML, or `inline_spec`), "generator",
+  // "trace_v2" (header `path`, `data_path`).
   std::string kind = "distribution";
   std::optional<double> rate;          // requests per second
   std::optional<int64_t> requests;     // number of requests
@@ -41,6 +42,7 @@ struct WorkloadSpec {
   std::string path;
   std::shared_ptr<const workload::WorkloadSpecFile> inline_spec;  // a scenario's inline spec table
   std::shared_ptr<workload::ExternalWorkload> generator;          // kind "generator": a Lua function
+  std::string data_path;  // kind "trace_v2": the data CSV (default: beside the header `path`)
 };
 
 struct ScenarioSpec {
@@ -103,6 +105,10 @@ struct ScenarioSpec {
   std::optional<int64_t> counterfactual_k;
   std::optional<bool> summarize_trace;
   std::optional<std::string> trace_file;
+
+  // export = { workload = "run.yaml", workload_data = "run.csv" }: the run's workload as trace v2
+  std::optional<std::string> export_workload;
+  std::optional<std::string> export_workload_data;
 
   // Not a scenario key: set by a front end that wants the run as data (a report hook).
   bool collect_results = false;

@@ -81,18 +81,57 @@ struct Collected {
   int64_t preemptions = 0;
 };
 
-void write_file_atomically(const std::string& path, const std::string& text) {
+void write_file_atomically(const std::string& path, const std::string& text, const char* what = "results file") {
   const std::string temp = path + ".tmp";
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(fmt::format("cannot write results file {}", path));
+    if (!out) throw Error(fmt::format("cannot write {} {}", what, path));
     out << text;
-    if (!out.flush()) throw Error(fmt::format("cannot write results file {}", path));
+    if (!out.flush()) throw Error(fmt::format("cannot write {} {}", what, path));
   }
   std::error_code ec;
   std::filesystem::rename(temp, path, ec);
-  if (ec) throw Error(fmt::format("cannot write results file {}: {}", path, ec.message()));
+  if (ec) throw Error(fmt::format("cannot write {} {}: {}", what, path, ec.message()));
   std::filesystem::permissions(path, std::filesystem::perms(0644), ec);
+}
+
+// The run's workload as trace v2 (trace_export.h): each row gets the simulated times, as a
+// client would have seen them with no network, and how the request ended.
+void export_workload(const config::RunConfig& config, const cluster::ClusterSimulation& sim,
+                     workload::WorkloadRecorder& recorder, const DiagnosticSink& log) {
+  workload::TraceHeader header;
+  header.mode = "generated";
+  header.workload_spec = config.workload_provenance;
+  workload::TraceServerConfig server;
+  server.type = "blis";
+  server.model = config.model_name;
+  server.tensor_parallel = config.tensor_parallel;
+  server.max_num_seqs = config.instance.max_running_requests;
+  server.block_size = config.block_size;
+  header.server = server;
+  std::vector<workload::TraceRecord>& rows = recorder.records();
+  const std::deque<Request>& requests = sim.requests();
+  for (workload::TraceRecord& row : rows) {
+    const Request& r = requests[static_cast<size_t>(row.request_id)];
+    row.send_time_us = r.arrival;
+    if (r.has_ttft) row.first_chunk_time_us = r.arrival + r.first_token_time;
+    if (r.completed) {
+      row.last_chunk_time_us = r.arrival + r.e2e;
+      row.num_chunks = r.output_len;
+      row.status = "ok";
+    } else {
+      row.status = r.instance >= 0 ? "incomplete" : "not_routed";
+      if (r.instance >= 0 && !r.registered) row.error_message = "dropped: the request can never fit in the KV cache";
+    }
+  }
+  if (recorder.literal_requests() > 0) {
+    log(LogLevel::Warning,
+        fmt::format("workload export: {} request(s) were given as explicit token ids; {} records prefix groups and "
+                    "sessions but not other repeats between explicit ids, so a replay can differ from this run",
+                    recorder.literal_requests(), config.workload_export_data));
+  }
+  write_file_atomically(config.workload_export, workload::format_trace_header(header), "workload trace");
+  write_file_atomically(config.workload_export_data, workload::format_trace_data(rows, true), "workload trace");
 }
 
 // Registered requests in the reference's order: ids byte-sorted, then Go's unstable
@@ -373,6 +412,9 @@ SimulationOutput build_report(const cluster::ClusterSimulation& sim, const confi
   }
   if (!config.trace_file.empty() && sim.trace() != nullptr) {
     write_file_atomically(config.trace_file, sim.trace()->to_json_lines());
+  }
+  if (workload::WorkloadRecorder* recorder = sim.workload_recorder(); recorder != nullptr) {
+    export_workload(config, sim, *recorder, log);
   }
 
   // ---- fitness (weights were checked before the run: cluster §E.6, docs/deviations.md)

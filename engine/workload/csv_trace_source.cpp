@@ -75,6 +75,7 @@ CsvTraceSource::CsvTraceSource(const std::string& path, Tick horizon) {
       if (r.arrival > horizon) break;  // later rows are ignored even if earlier in time
       r.input = parse_token_array(fields[3], "prefill_tokens", row);
       r.output = parse_token_array(fields[4], "decode_tokens", row);
+      r.sharing.literal = true;
       rows_.push_back(std::move(r));
     } catch (const Error& e) {
       throw Error(fmt::format("{}: {}", path, e.what()));

@@ -44,14 +44,16 @@ int64_t DistributionSource::sample_length(const LengthDistribution& d) {
 
 bool DistributionSource::next(GeneratedRequest& out) {
   if (stopped_ || !(next_arrival_ < params_.horizon) || emitted_ >= params_.num_requests) return false;
+  out.reset();
   out.id = emitted_;
   out.arrival = next_arrival_;
   out.input = prefix_;
+  if (!prefix_.empty()) {
+    out.sharing.group = "prefix";
+    out.sharing.group_tokens = static_cast<int64_t>(prefix_.size());
+  }
   draw_tokens(sample_length(params_.prompt), out.input);
-  out.output.clear();
   draw_tokens(sample_length(params_.output), out.output);
-  out.slo_class.clear();
-  out.tenant_id.clear();
   // A constant inter-arrival time, not Poisson: int64(1.0 / (rate / 1e6)).
   next_arrival_ = wrap_add(next_arrival_, go_int64(1.0 / (params_.rate_per_second / 1e6)));
   ++emitted_;

@@ -95,6 +95,7 @@ class SpecSource::Client {
     r.arrival = arrival;
     r.slo_class = spec_.slo_class;
     r.tenant_id = spec_.tenant_id;
+    r.labels.client_id = spec_.id;
   }
 
   // Plain and multimodal clients: arrivals strictly increase, one request per in-window arrival.
@@ -109,11 +110,16 @@ class SpecSource::Client {
         if (!window_ahead(*spec_.lifecycle, t_)) return false;
         continue;
       }
-      head_.input.clear();
-      head_.output.clear();
-      if (prefix_ != nullptr) head_.input = *prefix_;
+      head_.reset();
+      if (prefix_ != nullptr) {
+        head_.input = *prefix_;
+        head_.labels.prefix_group = spec_.prefix_group;
+        head_.sharing.group = spec_.prefix_group;
+        head_.sharing.group_tokens = static_cast<int64_t>(prefix_->size());
+      }
+      head_.labels.streaming = spec_.streaming;  // multi-turn rounds never stream (§D.10 step 4)
       if (spec_.multimodal) {
-        multimodal_tokens(head_.input);
+        multimodal_tokens(head_.input, head_.labels);
         draw_tokens(rng_, output_->sample(rng_), head_.output, spec_.id);
       } else {
         const int64_t il = input_->sample(rng_);
@@ -128,19 +134,25 @@ class SpecSource::Client {
   }
 
   // §D.9: text, then image, audio, video (count, then that many sizes); all tokens in one block.
-  void multimodal_tokens(std::vector<kv::Token>& out) {
+  void multimodal_tokens(std::vector<kv::Token>& out, RequestLabels& labels) {
     const MultimodalSpec& m = *spec_.multimodal;
     const std::string where = fmt::format("client \"{}\" multimodal", spec_.id);
     int64_t total = 0;
-    if (!m.text.type.empty()) total += sampler_for(m.text, where + ": text distribution")->sample(rng_);
-    const struct { const DistSpec& tokens; const DistSpec& count; const char* name; } modalities[] = {
-        {m.image, m.image_count, "image"}, {m.audio, m.audio_count, "audio"}, {m.video, m.video_count, "video"}};
+    if (!m.text.type.empty()) {
+      labels.text_tokens = sampler_for(m.text, where + ": text distribution")->sample(rng_);
+      total += labels.text_tokens;
+    }
+    const struct { const DistSpec& tokens; const DistSpec& count; const char* name; int64_t& label; } modalities[] = {
+        {m.image, m.image_count, "image", labels.image_tokens},
+        {m.audio, m.audio_count, "audio", labels.audio_tokens},
+        {m.video, m.video_count, "video", labels.video_tokens}};
     for (const auto& mod : modalities) {
       if (mod.tokens.type.empty() || mod.count.type.empty()) continue;
       auto count_sampler = sampler_for(mod.count, fmt::format("{}: {} count distribution", where, mod.name));
       auto token_sampler = sampler_for(mod.tokens, fmt::format("{}: {} distribution", where, mod.name));
       const int64_t count = count_sampler->sample(rng_);
-      for (int64_t i = 0; i < count; ++i) total += token_sampler->sample(rng_);
+      for (int64_t i = 0; i < count; ++i) mod.label += token_sampler->sample(rng_);
+      total += mod.label;
     }
     if (total == 0) total = 1;
     draw_tokens(rng_, total, out, spec_.id);
@@ -174,7 +186,8 @@ class SpecSource::Client {
       reason = sampler_for(spec_.reasoning->reason_ratio,
                            fmt::format("client \"{}\" reasoning: reason ratio distribution", spec_.id));
     }
-    rng_.int63();  // the session id ("sess_<Int63>") is a label, but its draw is part of the stream
+    const std::string session_id = fmt::format("sess_{}", rng_.int63());
+    const int64_t session_key = (static_cast<int64_t>(index_) << 40) | sessions_started_++;  // unique in the source
     const bool accumulate = mt.context_growth == "accumulate";
     std::vector<kv::Token> context;
     Tick rt = t_;
@@ -184,11 +197,15 @@ class SpecSource::Client {
       std::vector<kv::Token> fresh, out;
       draw_tokens(rng_, il, fresh, spec_.id);
       draw_tokens(rng_, ol, out, spec_.id);
-      if (reason) reason->sample(rng_);  // the reason ratio is metadata; its draw still counts
       GeneratedRequest r;
+      if (reason) r.labels.reason_ratio = std::clamp(static_cast<double>(reason->sample(rng_)) / 100.0, 0.0, 1.0);
+      r.labels.session_id = session_id;
+      r.labels.round_index = round;
+      r.sharing.session = session_key;
       if (accumulate && round > 0) {
         r.input = context;
         r.input.insert(r.input.end(), fresh.begin(), fresh.end());
+        r.sharing.session_tokens = static_cast<int64_t>(context.size());
       } else {
         r.input = fresh;
       }
@@ -222,6 +239,7 @@ class SpecSource::Client {
   bool exhausted_ = false;
   Tick last_session_start_ = 0;
   int64_t seq_ = 0;
+  int64_t sessions_started_ = 0;
   std::priority_queue<Pending, std::vector<Pending>, Later> pending_;
 };
 
