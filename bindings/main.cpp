@@ -2,6 +2,7 @@
 //   blis <scenario.lua> [--name=value ...]  runs a Lua scenario (parameters override blis.params)
 //   blis run <flags>                         the reference-compatible flags, turned into the same
 //                                            kind of scenario (bindings/run_flags.h)
+//   blis calibrate REAL.yaml SIM.yaml        measured vs simulated latencies (calibrate_command.h)
 // Both end in a config::ScenarioSpec and one call to blis::run_scenario, so a scenario and its
 // `blis run` equivalent print the same stdout. The front end owns printing and exit statuses:
 // 0 success, 1 for any error (configuration, usage, late errors after the results); the engine
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bindings/calibrate_command.h"
 #include "bindings/diagnostics.h"
 #include "bindings/lua_vm.h"
 #include "bindings/report_hook.h"
@@ -35,6 +37,7 @@ constexpr const char* kUsage =
     "usage: blis <scenario.lua> [--name=value ...]  run a scenario; --name=value overrides its parameters\n"
     "       blis <scenario.lua> --help               list the scenario's parameters and their defaults\n"
     "       blis run [flags]                         the reference BLIS command line (blis run --help)\n"
+    "       blis calibrate REAL.yaml SIM.yaml        compare measured and simulated latencies (trace v2)\n"
     "       blis --version\n";
 
 void write_stdout(const std::string& text) {
@@ -104,6 +107,12 @@ int dispatch(const std::vector<std::string>& args) {
     return 0;
   }
   if (first == "run") return run_command({args.begin() + 1, args.end()});
+  if (first == "calibrate") {
+    const blis::bindings::CalibrateOutput out = blis::bindings::calibrate_command({args.begin() + 1, args.end()});
+    for (const std::string& warning : out.warnings) std::fprintf(stderr, "blis: warning: %s\n", warning.c_str());
+    write_stdout(out.stdout_text);
+    return 0;
+  }
   if (first.size() > 1 && first[0] == '-') {
     throw blis::Error("unknown option '" + first + "'; see blis --help");
   }

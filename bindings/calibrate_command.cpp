@@ -1,0 +1,156 @@
+#include "bindings/calibrate_command.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <optional>
+
+#include "engine/core/error.h"
+#include "engine/core/go_strconv.h"
+#include "engine/metrics/calibration.h"
+#include "engine/workload/trace_v2.h"
+
+namespace blis::bindings {
+
+namespace {
+
+struct Options {
+  std::vector<std::string> files;  // real header, simulated header
+  std::string real_data, sim_data, report;
+  std::optional<int64_t> warm_up, rtt_us;
+  double bandwidth_mbps = 0;
+  bool help = false;
+};
+
+int64_t parse_count(const std::string& flag, const std::string& text) {
+  int64_t v = 0;
+  if (core::go::parse_int(text, v) != core::go::NumError::kNone || v < 0) {
+    throw Error(fmt::format("{} needs a whole number >= 0, got {}", flag, core::go::quote(text)));
+  }
+  return v;
+}
+
+Options parse(const std::vector<std::string>& args) {
+  Options o;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      o.help = true;
+      continue;
+    }
+    if (a.rfind("--", 0) != 0) {
+      o.files.push_back(a);
+      continue;
+    }
+    std::string name = a, value;
+    const size_t eq = a.find('=');
+    if (eq != std::string::npos) {
+      name = a.substr(0, eq);
+      value = a.substr(eq + 1);
+    } else {
+      if (i + 1 >= args.size()) throw Error(fmt::format("flag needs an argument: {}", a));
+      value = args[++i];
+    }
+    if (name == "--real-data") o.real_data = value;
+    else if (name == "--sim-data") o.sim_data = value;
+    else if (name == "--report") o.report = value;
+    else if (name == "--warm-up") o.warm_up = parse_count(name, value);
+    else if (name == "--network-rtt-us") o.rtt_us = parse_count(name, value);
+    else if (name == "--bandwidth-mbps") {
+      if (core::go::parse_float(value, o.bandwidth_mbps) != core::go::NumError::kNone ||
+          !std::isfinite(o.bandwidth_mbps) || o.bandwidth_mbps < 0) {
+        throw Error(fmt::format("--bandwidth-mbps needs a finite number >= 0, got {}", core::go::quote(value)));
+      }
+    } else {
+      throw Error(fmt::format("unknown flag: {} (see blis calibrate --help)", name));
+    }
+  }
+  return o;
+}
+
+workload::TraceV2 load(const std::string& header, const std::string& data, const char* which) {
+  try {
+    return workload::load_trace_v2(header, data.empty() ? workload::trace_data_path_for(header) : data);
+  } catch (const Error& e) {
+    throw Error(fmt::format("the {} trace: {}", which, e.what()));
+  }
+}
+
+}  // namespace
+
+std::string calibrate_help() {
+  return "usage: blis calibrate REAL.yaml SIM.yaml [flags]\n\n"
+         "Compares measured latencies (REAL, a trace v2 file) with a simulated run of the same requests\n"
+         "(SIM, written by: blis run ... --workload-trace REAL.yaml --export-workload SIM.yaml). Requests\n"
+         "are paired by request_id; TTFT, per-request ITL and E2E get percentiles, MAPE, Pearson r,\n"
+         "bias and a quality grade.\n\n"
+         "flags:\n"
+         "  --real-data FILE        REAL's data CSV (default: REAL with .csv)\n"
+         "  --sim-data FILE         SIM's data CSV (default: SIM with .csv)\n"
+         "  --warm-up N             leave out real requests with id < N (default: REAL's warm_up_requests)\n"
+         "  --network-rtt-us N      round trip added to simulated times (default: REAL's network.measured_rtt_ms)\n"
+         "  --bandwidth-mbps X      add upload/download time of 4-byte tokens at X Mbit/s (default: 0, none)\n"
+         "  --report FILE           write the JSON calibration report\n";
+}
+
+CalibrateOutput calibrate_command(const std::vector<std::string>& args) {
+  const Options o = parse(args);
+  CalibrateOutput out;
+  if (o.help) {
+    out.stdout_text = calibrate_help();
+    return out;
+  }
+  if (o.files.size() != 2) {
+    throw Error(fmt::format("blis calibrate needs two trace v2 headers, REAL.yaml and SIM.yaml; got {} file name(s)",
+                            o.files.size()));
+  }
+  const workload::TraceV2 real = load(o.files[0], o.real_data, "real");
+  const workload::TraceV2 sim = load(o.files[1], o.sim_data, "simulated");
+
+  metrics::CalibrationConfig config;
+  config.warm_up_requests = o.warm_up.value_or(real.header.warm_up_requests);
+  config.network_rtt_us =
+      o.rtt_us.value_or(static_cast<int64_t>(std::llround(real.header.network_rtt_ms.value_or(0) * 1000)));
+  config.bandwidth_mbps = o.bandwidth_mbps;
+
+  std::vector<metrics::SimulatedRequest> simulated;
+  for (const workload::TraceRecord& r : sim.records) {
+    if (r.status != "ok") continue;  // only completed requests have latencies
+    simulated.push_back({r.request_id, static_cast<double>(r.first_chunk_time_us - r.send_time_us),
+                         static_cast<double>(r.last_chunk_time_us - r.send_time_us), r.input_tokens, r.output_tokens});
+  }
+
+  // The server settings both traces record: equal ones are "matched"; ones only the simulated
+  // run states (the real trace is silent) are "defaulted"; differences are worth a warning.
+  std::vector<std::string> matched, defaulted;
+  const workload::TraceServerConfig none;
+  const workload::TraceServerConfig& rs = real.header.server ? *real.header.server : none;
+  const workload::TraceServerConfig& ss = sim.header.server ? *sim.header.server : none;
+  const auto compare = [&](const char* name, const std::string& a, const std::string& b) {
+    if (b.empty()) return;
+    if (a.empty()) defaulted.push_back(name);
+    else if (a == b) matched.push_back(name);
+    else out.warnings.push_back(fmt::format("the simulated run has {} {}, the real server {}", name, b, a));
+  };
+  const auto text = [](int64_t v) { return v == 0 ? std::string() : std::to_string(v); };
+  compare("model", rs.model, ss.model);
+  compare("tensor_parallel", text(rs.tensor_parallel), text(ss.tensor_parallel));
+  compare("max_num_seqs", text(rs.max_num_seqs), text(ss.max_num_seqs));
+  compare("block_size", text(rs.block_size), text(ss.block_size));
+
+  const metrics::CalibrationPairs pairs = metrics::pair_requests(real.records, simulated, config);
+  const metrics::CalibrationReport report = metrics::build_calibration_report(pairs, matched, defaulted);
+  if (pairs.matched == 0) {
+    out.warnings.push_back("no real request has a simulated request with the same request_id");
+  }
+  out.stdout_text = metrics::calibration_report_text(report, o.files[0], o.files[1]);
+  if (!o.report.empty()) {
+    std::ofstream file(o.report, std::ios::binary | std::ios::trunc);
+    file << metrics::calibration_report_json(report);
+    if (!file.flush()) throw Error(fmt::format("cannot write the calibration report {}", o.report));
+  }
+  return out;
+}
+
+}  // namespace blis::bindings
