@@ -306,6 +306,20 @@ void LuaVm::call_user_code(int nargs, int nresults) {
   call(nargs, nresults);
 }
 
+LuaVm::UntrackedSection::UntrackedSection(LuaVm& vm) : vm_(vm), was_active_(vm.tracker_->active) {
+  if (was_active_) {
+    vm_.tracker_->active = false;
+    lua_sethook(vm_.L_, nullptr, 0, 0);
+  }
+}
+
+LuaVm::UntrackedSection::~UntrackedSection() {
+  if (was_active_) {
+    vm_.tracker_->active = true;
+    lua_sethook(vm_.L_, line_hook, LUA_MASKLINE, 0);
+  }
+}
+
 void LuaVm::require(const char* module) {
   lua_getglobal(L_, "require");
   lua_pushstring(L_, module);

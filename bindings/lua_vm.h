@@ -42,6 +42,21 @@ class LuaVm {
   // (`return blis.scenario{...}`) has removed the caller's frame from the stack.
   void call_user_code(int nargs, int nresults);
 
+  // Suspends the user-line tracking of call_user_code while native work that user code started
+  // runs (a simulation an experiment script asked for): the per-line hook would keep LuaJIT
+  // from compiling the policies that simulation calls. Restores it on destruction.
+  class UntrackedSection {
+   public:
+    explicit UntrackedSection(LuaVm& vm);
+    ~UntrackedSection();
+    UntrackedSection(const UntrackedSection&) = delete;
+    UntrackedSection& operator=(const UntrackedSection&) = delete;
+
+   private:
+    LuaVm& vm_;
+    bool was_active_;
+  };
+
   // Pushes require(module).
   void require(const char* module);
 

@@ -9,14 +9,18 @@
 // only returns data and throws blis::Error.
 #include <luajit.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <exception>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "bindings/calibrate_command.h"
 #include "bindings/diagnostics.h"
+#include "bindings/experiment_runner.h"
 #include "bindings/lua_vm.h"
 #include "bindings/report_hook.h"
 #include "bindings/run_flags.h"
@@ -38,6 +42,9 @@ constexpr const char* kUsage =
     "       blis <scenario.lua> --help               list the scenario's parameters and their defaults\n"
     "       blis run [flags]                         the reference BLIS command line (blis run --help)\n"
     "       blis calibrate REAL.yaml SIM.yaml        compare measured and simulated latencies (trace v2)\n"
+    "       blis <experiment.lua> [--jobs N] [--shard I/N] [--csv F] [--json F] [--strict]\n"
+    "                                                run a sweep (docs/experiments.md)\n"
+    "       blis merge SHARD.json...                 the tables of a sweep run in --shard slices\n"
     "       blis --version\n";
 
 void write_stdout(const std::string& text) {
@@ -81,15 +88,58 @@ int run_command(const std::vector<std::string>& args) {
   return run(vm, spec, warnings);
 }
 
+// Runs a script: a scenario file (it returns blis.scenario{...}) or an experiment script (it
+// runs blis.experiment sweeps and prints their tables). `merged` is set by `blis merge`.
+int script_command(const std::string& path, std::vector<std::string> rest,
+                   blis::bindings::ExperimentOptions options,
+                   std::optional<blis::bindings::MergedSweep> merged = std::nullopt) {
+  namespace b = blis::bindings;
+  options.progress = isatty(fileno(stderr)) != 0;
+  const blis::DiagnosticSink sink = b::stderr_sink(b::parse_log_level("warn"));
+  b::LuaVm vm;
+  b::ExperimentSession session(path, rest, options, sink);
+  if (merged) session.use_merged(std::move(*merged));
+  session.install(vm);
+  try {
+    b::run_script_file(vm, path, rest);
+  } catch (const blis::Error&) {
+    if (session.stopped_after_shard()) return 0;  // --shard: the script ends at its sweep
+    throw;
+  }
+  if (session.ran_experiment()) {
+    std::fflush(stdout);
+    return session.finish(vm);
+  }
+  const blis::config::ScenarioSpec spec = b::finish_scenario(vm, path);
+  std::vector<std::string> warnings;
+  if (options.jobs > 0 || options.shard_index >= 0 || options.strict || !options.results_csv.empty() ||
+      !options.results_json.empty()) {
+    warnings.push_back("--jobs, --shard, --strict, --csv and --json apply to experiment scripts; " + path +
+                       " is a scenario");
+  }
+  return run(vm, spec, warnings);
+}
+
 int scenario_command(const std::string& path, const std::vector<std::string>& rest) {
-  blis::bindings::LuaVm vm;
   for (const std::string& arg : rest) {
     if (arg == "--help" || arg == "-h") {
+      blis::bindings::LuaVm vm;
       write_stdout(blis::bindings::scenario_help(vm, path));
       return 0;
     }
   }
-  return run(vm, blis::bindings::load_scenario_file(vm, path, rest));
+  std::vector<std::string> params = rest;
+  const blis::bindings::ExperimentOptions options = blis::bindings::take_experiment_flags(params);
+  return script_command(path, std::move(params), options);
+}
+
+// `blis merge SHARD.json ...`: the tables of the whole sweep from its shard files.
+int merge_command(const std::vector<std::string>& args) {
+  std::vector<std::string> files = args;
+  const blis::bindings::ExperimentOptions options = blis::bindings::take_experiment_flags(files);
+  if (options.shard_index >= 0) throw blis::Error("blis merge combines shards; it takes no --shard");
+  blis::bindings::MergeInput in = blis::bindings::read_shards(files);
+  return script_command(in.script, in.param_args, options, std::move(in.sweep));
 }
 
 int dispatch(const std::vector<std::string>& args) {
@@ -107,6 +157,7 @@ int dispatch(const std::vector<std::string>& args) {
     return 0;
   }
   if (first == "run") return run_command({args.begin() + 1, args.end()});
+  if (first == "merge") return merge_command({args.begin() + 1, args.end()});
   if (first == "calibrate") {
     const blis::bindings::CalibrateOutput out = blis::bindings::calibrate_command({args.begin() + 1, args.end()});
     for (const std::string& warning : out.warnings) std::fprintf(stderr, "blis: warning: %s\n", warning.c_str());

@@ -108,7 +108,9 @@ void push_trace(lua_State* L, const trace::DecisionTrace& t) {
   lua_setfield(L, -2, "routings");
 }
 
-void push_results(lua_State* L, const metrics::RunResults& r) {
+}  // namespace
+
+void push_run_results(lua_State* L, const metrics::RunResults& r) {
   lua_createtable(L, 0, 12);
   push_block(L, r.cluster);
   lua_setfield(L, -2, "cluster");
@@ -158,7 +160,6 @@ void push_results(lua_State* L, const metrics::RunResults& r) {
   }
 }
 
-}  // namespace
 
 void set_report_hook(LuaVm& vm) {
   lua_State* L = vm.state();
@@ -188,7 +189,7 @@ void call_report_hook(LuaVm& vm, const metrics::RunResults& results) {
   lua_pushvalue(L, -1);
   lua_getinfo(L, ">S", &ar);
   const std::string where = fmt::format("{}:{}", ar.short_src, ar.linedefined);
-  push_results(L, results);
+  push_run_results(L, results);
   try {
     vm.call(1, 0);
   } catch (const Error& e) {

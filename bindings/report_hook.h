@@ -4,6 +4,8 @@
 #pragma once
 
 #include "bindings/lua_vm.h"
+
+struct lua_State;
 #include "engine/metrics/run_results.h"
 
 namespace blis::bindings {
@@ -11,6 +13,9 @@ namespace blis::bindings {
 // Takes the function on the stack top (pops it) as the VM's report hook.
 void set_report_hook(LuaVm& vm);
 bool has_report_hook(LuaVm& vm);
+// Pushes the run as the Lua table a report hook receives (docs/scripting.md#report-hooks).
+void push_run_results(lua_State* L, const metrics::RunResults& results);
+
 // Calls the hook. Throws Error "report hook (file:line) failed: ..." when it fails.
 void call_report_hook(LuaVm& vm, const metrics::RunResults& results);
 

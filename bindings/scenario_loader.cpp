@@ -133,6 +133,29 @@ config::ScenarioSpec load_scenario_file(LuaVm& vm, const std::string& path,
   }
 }
 
+void run_script_file(LuaVm& vm, const std::string& path, const std::vector<std::string>& param_args) {
+  const ParamArgs params = parse_param_args(param_args, path);
+  const int top = lua_gettop(vm.state());
+  try {
+    add_scenario_search_path(vm, path);
+    vm.load_file(path, "scenario file");
+    run_scenario_chunk(vm, params);
+  } catch (...) {
+    lua_settop(vm.state(), top);
+    throw;
+  }
+}
+
+config::ScenarioSpec finish_scenario(LuaVm& vm, const std::string& path) {
+  const int top = lua_gettop(vm.state()) - 1;
+  try {
+    return finish(vm, path);
+  } catch (...) {
+    lua_settop(vm.state(), top);
+    throw;
+  }
+}
+
 config::ScenarioSpec load_scenario_source(LuaVm& vm, std::string_view source, const std::string& origin) {
   const int top = lua_gettop(vm.state());
   try {

@@ -22,6 +22,15 @@ namespace blis::bindings {
 config::ScenarioSpec load_scenario_file(LuaVm& vm, const std::string& path,
                                         const std::vector<std::string>& param_args);
 
+// Runs the script at `path` as a scenario file does (blis global, parameter overrides, user-line
+// tracking) and leaves its first result on the stack. For experiment scripts, which may return
+// nothing (bindings/experiment_runner.h).
+void run_script_file(LuaVm& vm, const std::string& path, const std::vector<std::string>& param_args);
+
+// After run_script_file: the result on the stack as a scenario (popped). Throws like
+// load_scenario_file when it is not one.
+config::ScenarioSpec finish_scenario(LuaVm& vm, const std::string& path);
+
 // Runs scenario source text (chunk name "=<origin>", so messages read "<origin>:<line>: ...").
 config::ScenarioSpec load_scenario_source(LuaVm& vm, std::string_view source, const std::string& origin);
 

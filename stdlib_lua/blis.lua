@@ -5,8 +5,8 @@
 -- `blis` is a global in scenario files and also available as require "blis".
 local M = {}
 
-local type, ipairs, pcall, error, getmetatable, setmetatable =
-  type, ipairs, pcall, error, getmetatable, setmetatable
+local type, ipairs, pairs, pcall, error, getmetatable, setmetatable =
+  type, ipairs, pairs, pcall, error, getmetatable, setmetatable
 
 local util = require "blis.util"
 local schema = require "blis.schema"
@@ -32,9 +32,29 @@ end
 local scenario_mt = { __name = "blis.scenario" }
 
 
+-- The tables given to blis.scenario, by the checked scenario made from them: experiments
+-- rebuild a point's scenario from what the user wrote, not from the checked form.
+local raw_of = setmetatable({}, { __mode = "k" })
+
+local function copy(v)
+  if type(v) ~= "table" then return v end
+  local out = {}
+  for k, x in pairs(v) do out[k] = copy(x) end  -- builds a table; no order reaches output
+  return out
+end
+
 -- blis.scenario{...}: the checked scenario (a copy of the argument, integers normalized).
 function M.scenario(t)
-  return setmetatable(checked("blis.scenario", schema.check_scenario, t), scenario_mt)
+  local s = setmetatable(checked("blis.scenario", schema.check_scenario, t), scenario_mt)
+  raw_of[s] = copy(t)
+  return s
+end
+
+-- For blis.experiment: a copy of the table a checked scenario was made from.
+function M._raw_scenario(s)
+  local raw = raw_of[s]
+  if raw == nil then return nil end
+  return copy(raw)
 end
 
 
@@ -65,6 +85,13 @@ M.slo_attainment = metrics.slo_attainment
 M.tenant_throughput = metrics.tenant_throughput
 
 
+-- Experiments: blis.experiment{ base, vary, seeds, collect } and blis.expect(condition, claim)
+-- (see blis.experiment.lua and docs/experiments.md).
+local experiment = require "blis.experiment"
+M.experiment = experiment.experiment
+M.expect = experiment.expect
+
+
 -- For the C++ loader (bindings/scenario_loader.cpp); not part of the user API.
 M._loader = {
   begin = params.begin,
@@ -74,6 +101,7 @@ M._loader = {
     return type(t) == "table" and getmetatable(t) == scenario_mt
   end,
   key_paths = schema.key_paths,
+  verdicts = experiment._verdicts,
 }
 
 
