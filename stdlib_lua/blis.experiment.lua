@@ -537,7 +537,9 @@ local comparisons = {
 }
 
 -- res:expect(claim, metric, left_filter, op, right_filter): compares the means (across seeds
--- and any axis the filters leave open) of two sets of points.
+-- and any axis the filters leave open) of two sets of points. The claim is confirmed when the
+-- means compare as `op` says and their 95% confidence intervals do not overlap, so a
+-- difference within the noise of the seeds does not count.
 function Results:expect(claim, metric, left, op, right)
   self:check_metric(metric, 2)
   self:check_filter(left, 2)
@@ -550,20 +552,29 @@ function Results:expect(claim, metric, left, op, right)
     return verdict(false, claim, format("%s: no results for %s", metric, lm == nil and filter_text(left)
                                                                              or filter_text(right)))
   end
-  local detail = format("%s: %s %s [%s, %s] %s %s %s [%s, %s] (ratio %.2f)", metric, filter_text(left),
+  local detail = format("%s: %s %s [%s, %s] %s %s %s [%s, %s] (ratio %s)", metric, filter_text(left),
                         number_text(lm), number_text(ll), number_text(lh), op, filter_text(right), number_text(rm),
-                        number_text(rl), number_text(rh), rm ~= 0 and lm / rm or 0 / 0)
-  return verdict(compare(lm, rm), claim, detail)
+                        number_text(rl), number_text(rh), rm ~= 0 and format("%.2f", lm / rm) or "-")
+  local separated = (op:sub(1, 1) == "<" and lh < rl) or (op:sub(1, 1) == ">" and ll > rh)
+  if compare(lm, rm) and not separated then
+    detail = detail .. "; the 95% intervals overlap: not significant"
+  end
+  return verdict(compare(lm, rm) and separated, claim, detail)
 end
 
 
--- res:expect_trend(claim, metric, axis, "increasing" | "decreasing", filter): the mean of
--- `metric` moves strictly one way along `axis` (in the order its values were given).
+-- res:expect_trend(claim, metric, axis, direction, filter): the mean of `metric` moves one way
+-- along `axis` (in the order its values were given): "increasing" / "decreasing" strictly,
+-- "non-decreasing" / "non-increasing" allowing equal neighbours.
 function Results:expect_trend(claim, metric, axis, direction, filter)
   self:check_metric(metric, 2)
   self:check_filter(filter, 2)
-  if direction ~= "increasing" and direction ~= "decreasing" then
-    error("res:expect_trend: the direction must be \"increasing\" or \"decreasing\"", 2)
+  local steps = { increasing = function(a, b) return b > a end, decreasing = function(a, b) return b < a end,
+                  ["non-decreasing"] = function(a, b) return b >= a end,
+                  ["non-increasing"] = function(a, b) return b <= a end }
+  local step = steps[direction]
+  if step == nil then
+    error("res:expect_trend: the direction must be increasing, decreasing, non-decreasing or non-increasing", 2)
   end
   local values
   for _, a in ipairs(self.axes) do
@@ -580,9 +591,7 @@ function Results:expect_trend(claim, metric, axis, direction, filter)
   end
   local ok = true
   for i = 2, #means do
-    if means[i] == nil or means[i - 1] == nil then ok = false
-    elseif direction == "increasing" and not (means[i] > means[i - 1]) then ok = false
-    elseif direction == "decreasing" and not (means[i] < means[i - 1]) then ok = false end
+    if means[i] == nil or means[i - 1] == nil or not step(means[i - 1], means[i]) then ok = false end
   end
   return verdict(ok, claim, format("%s %s along %s: %s", metric, direction, axis, concat(parts, ", ")))
 end
