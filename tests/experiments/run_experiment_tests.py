@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Experiment scripts: results independent of --jobs, the --shard/merge round trip (merged
+output byte-identical to a one-machine run), a failing point that names itself while the other
+points' results are still written, --csv/--json files, --strict exit statuses, and the errors of
+the sharding flags.
+
+usage: run_experiment_tests.py BLIS TESTS_DIR
+Ends with 'N passed, N failed'.
+"""
+import csv as csvmodule
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+
+
+def run(blis, root, args):
+    p = subprocess.run([blis] + args, cwd=root, capture_output=True, text=True, timeout=600)
+    return p.returncode, p.stdout, p.stderr
+
+
+def main():
+    blis = os.path.abspath(sys.argv[1])
+    root = os.path.dirname(os.path.abspath(sys.argv[2]))
+    passed = failed = 0
+
+    def check(name, problems):
+        nonlocal passed, failed
+        if problems:
+            failed += 1
+            print('FAIL %s: %s' % (name, '; '.join(problems)), flush=True)
+        else:
+            passed += 1
+            print('ok   %s' % name, flush=True)
+
+    scripts = sorted(f for f in glob.glob(os.path.join(root, 'scenarios', 'hypotheses', '*.lua'))
+                     if not f.endswith('common.lua'))
+    scripts = [os.path.relpath(f, root) for f in scripts] + ['tests/lua/experiments/two_experiments.lua']
+    with tempfile.TemporaryDirectory() as tmp:
+        for script in scripts:
+            name = os.path.basename(script)
+            s1, out1, err1 = run(blis, root, [script, '--jobs', '1', '--strict'])
+            s2, out2, err2 = run(blis, root, [script, '--jobs', '2', '--strict'])
+            problems = []
+            if s1 != 0 or s2 != 0:
+                problems.append('exit status %d / %d: %s' % (s1, s2, (err1 or err2)[-300:]))
+            if out1 != out2:
+                problems.append('--jobs 1 and --jobs 2 print different stdout')
+            if 'CONFIRMED' not in out1:
+                problems.append('no verdict printed')
+            check('jobs-independent ' + name, problems)
+
+            shards = 3
+            files = []
+            problems = []
+            for i in range(shards):
+                path = os.path.join(tmp, '%s.%d.json' % (name, i))
+                status, out, err = run(blis, root, [script, '--shard', '%d/%d' % (i, shards), '--shard-out', path])
+                if status != 0:
+                    problems.append('shard %d failed: %s' % (i, err[-300:]))
+                files.append(path)
+            if not problems:
+                status, merged, err = run(blis, root, ['merge'] + list(reversed(files)) + ['--strict'])
+                if status != 0:
+                    problems.append('merge failed (%d): %s' % (status, err[-300:]))
+                elif merged != out1:
+                    problems.append('merged output differs from the one-machine run')
+            check('shard/merge ' + name, problems)
+
+        # A failing point: named with its values and file:line; the others still reported.
+        csv = os.path.join(tmp, 'failing.csv')
+        status, out, err = run(blis, root, ['tests/lua/experiments/failing_point.lua', '--csv', csv])
+        problems = []
+        if status != 1:
+            problems.append('exit status %d, expected 1' % status)
+        for needle in ('point 2 (instances=4 seed=1)', 'point 3 (instances=4 seed=2)',
+                       'tests/lua/experiments/failing_point.lua:4: instance 3 is not allowed'):
+            if needle not in err:
+                problems.append('stderr lacks %r' % needle)
+        if '2          2' not in out.replace('\t', ' ') and ' 2 ' not in out:
+            problems.append('the table lacks the 2-instance results')
+        if not os.path.exists(csv):
+            problems.append('--csv file not written')
+        else:
+            rows = list(csvmodule.reader(open(csv, newline='')))
+            if len(rows) != 5 or rows[1][:3] != ['0', '2', '1'] or 'instance 3 is not allowed' not in rows[3][-1]:
+                problems.append('--csv rows: %r' % rows)
+        check('failing point', problems)
+
+        # --json writes every experiment's results (the second with a -2 suffix).
+        js = os.path.join(tmp, 'two.json')
+        status, out, err = run(blis, root, ['tests/lua/experiments/two_experiments.lua', '--json', js])
+        problems = []
+        if status != 0:
+            problems.append('exit status %d' % status)
+        for path in (js, os.path.join(tmp, 'two-2.json')):
+            if not os.path.exists(path) or '"points"' not in open(path).read():
+                problems.append('%s not written' % os.path.basename(path))
+        check('--json files', problems)
+
+        # --strict: a refuted claim is exit status 3; without it, 0.
+        s_plain, out, _ = run(blis, root, ['tests/lua/experiments/refuted.lua'])
+        s_strict, _, _ = run(blis, root, ['tests/lua/experiments/refuted.lua', '--strict'])
+        check('--strict', [] if (s_plain, s_strict) == (0, 3) and 'REFUTED' in out
+              else ['exit statuses %d / %d' % (s_plain, s_strict)])
+
+        # Sharding mistakes.
+        script = 'tests/lua/experiments/refuted.lua'
+        a = os.path.join(tmp, 'r0.json')
+        b = os.path.join(tmp, 'r1.json')
+        run(blis, root, [script, '--shard', '0/2', '--shard-out', a])
+        run(blis, root, [script, '--shard', '1/2', '--shard-out', b])
+        cases = [
+            ([script, '--shard', '2/2'], '--shard needs I/N with 0 <= I < N'),
+            (['merge', a], 'shard 1/2 is missing'),
+            (['merge', a, a], 'are both shard 0/2'),
+            (['merge', a, os.path.join(tmp, 'two.json')], 'not a shard file'),
+        ]
+        for args, message in cases:
+            status, _, err = run(blis, root, args)
+            check('error: ' + ' '.join(os.path.basename(x) for x in args),
+                  [] if status == 1 and message in err else ['status %d, stderr %r' % (status, err[-300:])])
+    print('experiments: %d passed, %d failed' % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == '__main__':
+    main()
