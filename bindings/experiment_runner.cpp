@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -401,12 +402,28 @@ std::vector<PointResult> ExperimentSession::Impl::sweep(int run, const std::vect
       if (warned.insert(w).second) log(LogLevel::Warning, w);
     }
   }
+  // Each distinct error once, with the first point it stopped; the others that failed the same
+  // way are listed after it (a mistake in the script fails every point alike).
+  std::vector<std::pair<std::string, std::vector<int>>> errors;
   for (int k = 0; k < n; ++k) {
     const PointResult& p = results[static_cast<size_t>(k)];
     if (p.error.empty()) continue;
     ++failed_points;
-    log(LogLevel::Error, fmt::format("experiment {}, point {} ({}): {}", run, k, descriptions[static_cast<size_t>(k)],
-                                     p.error));
+    auto it = std::find_if(errors.begin(), errors.end(), [&](const auto& e) { return e.first == p.error; });
+    if (it == errors.end()) errors.emplace_back(p.error, std::vector<int>{k});
+    else it->second.push_back(k);
+  }
+  for (const auto& [message, points] : errors) {
+    log(LogLevel::Error, fmt::format("experiment {}, point {} ({}): {}", run, points.front(),
+                                     descriptions[static_cast<size_t>(points.front())], message));
+    if (points.size() == 1) continue;
+    std::string others;
+    for (size_t i = 1; i < points.size() && i <= 10; ++i) {
+      others += fmt::format("{}{} ({})", i > 1 ? ", " : "", points[i], descriptions[static_cast<size_t>(points[i])]);
+    }
+    if (points.size() > 11) others += fmt::format(" and {} more", points.size() - 11);
+    log(LogLevel::Error, fmt::format("experiment {}: the same error stopped point{} {}", run,
+                                     points.size() > 2 ? "s" : "", others));
   }
   runs.push_back(results);
   return results;
