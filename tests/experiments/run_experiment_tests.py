@@ -68,6 +68,31 @@ def main():
                     problems.append('merged output differs from the one-machine run')
             check('shard/merge ' + name, problems)
 
+        # The shipped cluster launchers: a Slurm array task and an Indexed Job pod, emulated
+        # through their environment variables, then merged.
+        script = 'scenarios/hypotheses/prefix_caching.lua'
+        _, single, _ = run(blis, root, [script, '--jobs', '2'])
+        for launcher, env_of in (
+                ('slurm_shard.sh', lambda i: {'SLURM_ARRAY_TASK_ID': str(i), 'SLURM_ARRAY_TASK_MAX': '2',
+                                              'SLURM_CPUS_PER_TASK': '1'}),
+                ('k8s_shard.sh', lambda i: {'JOB_COMPLETION_INDEX': str(i), 'BLIS_SHARDS': '3'})):
+            out_dir = os.path.join(tmp, launcher)
+            problems = []
+            for i in range(3):
+                env = dict(os.environ, BLIS=blis, BLIS_SHARD_DIR=out_dir, **env_of(i))
+                p = subprocess.run(['scripts/cluster/' + launcher, script], cwd=root, env=env,
+                                   capture_output=True, text=True, timeout=600)
+                if p.returncode != 0:
+                    problems.append('task %d failed: %s' % (i, p.stderr[-300:]))
+            shards = sorted(glob.glob(os.path.join(out_dir, 'shard-*-of-3.json')))
+            if len(shards) != 3:
+                problems.append('%d shard files written' % len(shards))
+            else:
+                status, merged, err = run(blis, root, ['merge'] + shards)
+                if status != 0 or merged != single:
+                    problems.append('merge status %d, same output: %s' % (status, merged == single))
+            check('launcher ' + launcher, problems)
+
         # A failing point: named with its values and file:line; the others still reported.
         csv = os.path.join(tmp, 'failing.csv')
         status, out, err = run(blis, root, ['tests/lua/experiments/failing_point.lua', '--csv', csv])
