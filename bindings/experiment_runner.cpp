@@ -378,11 +378,14 @@ std::vector<PointResult> ExperimentSession::Impl::sweep(int run, const std::vect
     {
       std::unique_lock<std::mutex> lock(mutex);
       const int total = static_cast<int>(todo.size());
+      double last_drawn = -1;
       while (done.load() < total) {
         finished.wait_for(lock, std::chrono::milliseconds(250));
         if (!options.progress) continue;
         const double elapsed =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (elapsed - last_drawn < 0.2) continue;  // a few redraws a second are enough
+        last_drawn = elapsed;
         const int d = done.load();
         const std::string left = d > 0 ? fmt::format(", about {:.0f} s left", elapsed / d * (total - d)) : "";
         std::fprintf(stderr, "\r\033[Kexperiment %d: %d/%d points, %.1f s%s", run, d, total, elapsed, left.c_str());
