@@ -3,7 +3,7 @@
 local ex = blis.experiment{
   name = "sweep benchmark",
   base = blis.scenario{
-    model = { name = "meta-llama/llama-3.1-8b-instruct", gpu = "H100", tp = 1 },
+    model = { name = "meta-llama/llama-3.1-8b-instruct", gpu = "H100", tp = 1, vllm_version = "vllm/vllm-openai:v0.8.4" },
     defaults_file = "tests/fixtures/reference/defaults.yaml",
     instances = 2,
     engine = { kv_blocks = 132139 },
