@@ -23,6 +23,7 @@
 #include "engine/core/error.h"
 #include "engine/core/go_strconv.h"
 #include "engine/core/json_value.h"
+#include "engine/metrics/go_json.h"
 #include "engine/metrics/run_results.h"
 
 namespace blis::bindings {
@@ -38,20 +39,9 @@ std::string exact_number(double v) {
 }
 
 std::string json_quote(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-        else out += c;
-    }
-  }
-  return out + "\"";
+  std::string out;
+  metrics::append_go_json_string(out, s);
+  return out;
 }
 
 // ---- a worker: one point in a fresh Lua state ---------------------------------------------
@@ -348,13 +338,13 @@ std::vector<PointResult> ExperimentSession::Impl::sweep(int run, const std::vect
     }
     results = merged->points;
   } else {
-    std::vector<int> todo;
+    std::vector<int> to_run;
     for (int k = 0; k < n; ++k) {
-      if (options.shard_index < 0 || k % options.shard_count == options.shard_index) todo.push_back(k);
+      if (options.shard_index < 0 || k % options.shard_count == options.shard_index) to_run.push_back(k);
     }
     const int jobs = std::max(1, std::min<int>(options.jobs > 0 ? options.jobs
                                                                  : static_cast<int>(std::thread::hardware_concurrency()),
-                                               static_cast<int>(todo.size())));
+                                               static_cast<int>(to_run.size())));
     std::atomic<size_t> next{0};
     std::atomic<int> done{0};
     std::mutex mutex;
@@ -362,8 +352,8 @@ std::vector<PointResult> ExperimentSession::Impl::sweep(int run, const std::vect
     const auto work = [&] {
       while (true) {
         const size_t i = next.fetch_add(1);
-        if (i >= todo.size()) break;
-        const int k = todo[i];
+        if (i >= to_run.size()) break;
+        const int k = to_run[i];
         results[static_cast<size_t>(k)] = run_point(script, params, run, k, runs);
         {
           std::lock_guard<std::mutex> lock(mutex);
@@ -377,7 +367,7 @@ std::vector<PointResult> ExperimentSession::Impl::sweep(int run, const std::vect
     for (int j = 0; j < jobs; ++j) threads.emplace_back(work);
     {
       std::unique_lock<std::mutex> lock(mutex);
-      const int total = static_cast<int>(todo.size());
+      const int total = static_cast<int>(to_run.size());
       double last_drawn = -1;
       while (done.load() < total) {
         finished.wait_for(lock, std::chrono::milliseconds(250));

@@ -120,17 +120,8 @@ void add_scenario_search_path(LuaVm& vm, const std::string& path) {
 
 config::ScenarioSpec load_scenario_file(LuaVm& vm, const std::string& path,
                                         const std::vector<std::string>& param_args) {
-  const ParamArgs params = parse_param_args(param_args, path);
-  const int top = lua_gettop(vm.state());
-  try {
-    add_scenario_search_path(vm, path);
-    vm.load_file(path, "scenario file");
-    run_scenario_chunk(vm, params);
-    return finish(vm, path);
-  } catch (...) {
-    lua_settop(vm.state(), top);
-    throw;
-  }
+  run_script_file(vm, path, param_args);
+  return finish_scenario(vm, path);
 }
 
 void run_script_file(LuaVm& vm, const std::string& path, const std::vector<std::string>& param_args) {
