@@ -159,20 +159,48 @@ config::ScenarioSpec load_scenario_source(LuaVm& vm, std::string_view source, co
   }
 }
 
+namespace {
+
+// For --help on an experiment script: its first sweep ends the script (nothing is simulated);
+// the parameters are declared by then.
+int stop_at_sweep(lua_State* L) {
+  *static_cast<bool*>(lua_touserdata(L, lua_upvalueindex(1))) = true;
+  lua_pushliteral(L, "blis: --help stops before the sweep");
+  return lua_error(L);
+}
+
+}  // namespace
+
 std::string scenario_help(LuaVm& vm, const std::string& path) {
   lua_State* L = vm.state();
   const int top = lua_gettop(L);
+  bool stopped = false;
   try {
+    add_scenario_search_path(vm, path);
+    vm.require("blis");
+    lua_pushlightuserdata(L, &stopped);
+    lua_pushcclosure(L, stop_at_sweep, 1);
+    lua_setfield(L, -2, "_sweep");
+    lua_pop(L, 1);
     vm.load_file(path, "scenario file");
-    run_scenario_chunk(vm, ParamArgs{});
+    try {
+      run_scenario_chunk(vm, ParamArgs{});
+    } catch (const Error&) {
+      if (!stopped) throw;
+      lua_pushnil(L);
+    }
     lua_pop(L, 1);
     push_loader_function(vm, "params_help");
     vm.call(0, 1);
     const std::string lines = lua_tostring(L, -1);
     lua_pop(L, 1);
     std::string help = fmt::format("usage: blis {} [--name=value ...]\n\n", path);
-    if (lines.empty()) return help + "This scenario declares no parameters (blis.params{...}).\n";
-    return help + "parameters (default values shown):\n" + lines + "\n";
+    const std::string experiment =
+        stopped ? "\nThis is an experiment script; it also takes --jobs N, --csv FILE, --json FILE, --strict,\n"
+                  "--shard I/N [--shard-out FILE] (docs/experiments.md).\n"
+                : "";
+    if (lines.empty()) return help + "This script declares no parameters (blis.params{...}).\n" + experiment;
+    return help + "parameters (default values shown):\n" + lines + "\n" + experiment;
   } catch (...) {
     lua_settop(L, top);
     throw;
