@@ -1,4 +1,4 @@
--- Hypothesis: KV pressure costs preemptions, and past a point, progress. One instance under a
+-- Hypothesis (the reference's H8): KV pressure costs preemptions, and past a point, progress. One instance under a
 -- steady load of long requests. With enough KV blocks nothing is preempted; below the working
 -- set the running batch outgrows the cache, requests are preempted and recomputed, and E2E
 -- grows; further down the engine (like the reference, engine-core §5.6) spends its steps

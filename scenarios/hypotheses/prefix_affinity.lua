@@ -1,4 +1,4 @@
--- Hypothesis: on prefix-heavy traffic, routing that knows where prefixes are cached
+-- Hypothesis (the reference's Prefix-Affinity study): on prefix-heavy traffic, routing that knows where prefixes are cached
 -- (prefix-affinity scorer) beats load-only routing (queue depth alone): more cache hits and a
 -- lower TTFT. Sixteen 2,048-token system prompts shared by many users, 4 instances whose KV
 -- caches cannot hold every prompt at once.

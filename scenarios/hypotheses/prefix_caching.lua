@@ -1,4 +1,4 @@
--- Hypothesis: TTFT falls monotonically as the shared prefix grows. Every prompt is about 2,048
+-- Hypothesis (the reference's H9): TTFT falls monotonically as the shared prefix grows. Every prompt is about 2,048
 -- tokens; the first `prefix` of them are the same for every request (a system prompt), so the
 -- prefix cache serves them and prefill computes only the rest.
 --
