@@ -107,7 +107,7 @@ void ClusterSimulation::run() {
     source_ = std::make_unique<workload::DistributionSource>(config_.distribution, rng_.for_subsystem("workload"));
   }
   if (!config_.workload_export.empty()) {
-    auto recorder = std::make_unique<workload::WorkloadRecorder>(std::move(source_));
+    auto recorder = std::make_unique<workload::WorkloadRecorder>(std::move(source_), config_.block_size);
     recorder_ = recorder.get();
     source_ = std::move(recorder);
   }

@@ -98,7 +98,7 @@ void write_file_atomically(const std::string& path, const std::string& text, con
 // The run's workload as trace v2 (trace_export.h): each row gets the simulated times, as a
 // client would have seen them with no network, and how the request ended.
 void export_workload(const config::RunConfig& config, const cluster::ClusterSimulation& sim,
-                     workload::WorkloadRecorder& recorder, const DiagnosticSink& log) {
+                     workload::WorkloadRecorder& recorder) {
   workload::TraceHeader header;
   header.mode = "generated";
   header.workload_spec = config.workload_provenance;
@@ -123,12 +123,6 @@ void export_workload(const config::RunConfig& config, const cluster::ClusterSimu
       row.status = r.instance >= 0 ? "incomplete" : "not_routed";
       if (r.instance >= 0 && !r.registered) row.error_message = "dropped: the request can never fit in the KV cache";
     }
-  }
-  if (recorder.literal_requests() > 0) {
-    log(LogLevel::Warning,
-        fmt::format("workload export: {} request(s) were given as explicit token ids; {} records prefix groups and "
-                    "sessions but not other repeats between explicit ids, so a replay can differ from this run",
-                    recorder.literal_requests(), config.workload_export_data));
   }
   write_file_atomically(config.workload_export, workload::format_trace_header(header), "workload trace");
   write_file_atomically(config.workload_export_data, workload::format_trace_data(rows, true), "workload trace");
@@ -414,7 +408,7 @@ SimulationOutput build_report(const cluster::ClusterSimulation& sim, const confi
     write_file_atomically(config.trace_file, sim.trace()->to_json_lines());
   }
   if (workload::WorkloadRecorder* recorder = sim.workload_recorder(); recorder != nullptr) {
-    export_workload(config, sim, *recorder, log);
+    export_workload(config, sim, *recorder);
   }
 
   // ---- fitness (weights were checked before the run: cluster §E.6, docs/deviations.md)

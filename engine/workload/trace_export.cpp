@@ -1,10 +1,45 @@
 #include "engine/workload/trace_export.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
 
 namespace blis::workload {
 
-WorkloadRecorder::WorkloadRecorder(std::unique_ptr<RequestSource> inner) : inner_(std::move(inner)) {}
+WorkloadRecorder::WorkloadRecorder(std::unique_ptr<RequestSource> inner, int64_t block_size)
+    : inner_(std::move(inner)), block_size_(std::max<int64_t>(1, block_size)) {}
+
+std::pair<int64_t, int64_t> WorkloadRecorder::longest_literal_prefix(int64_t id, std::vector<kv::Token> sequence) {
+  const auto n = static_cast<int64_t>(sequence.size());
+  const int64_t blocks = n / block_size_;
+  int64_t source = -1, shared_blocks = 0;
+  uint64_t chain = 0;
+  std::vector<uint64_t> chains;
+  for (int64_t k = 0; k < blocks; ++k) {
+    chain = XXH3_64bits_withSeed(sequence.data() + k * block_size_,
+                                 static_cast<size_t>(block_size_) * sizeof(kv::Token), chain);
+    chains.push_back(chain);
+    const auto it = literal_blocks_.find(chain);
+    if (it == literal_blocks_.end()) continue;
+    // Confirm the candidate really shares these k+1 blocks (a 64-bit hash can collide).
+    const std::vector<kv::Token>& other = literal_tokens_.at(it->second);
+    const int64_t length = (k + 1) * block_size_;
+    if (static_cast<int64_t>(other.size()) >= length &&
+        std::equal(sequence.begin(), sequence.begin() + length, other.begin())) {
+      source = it->second;
+      shared_blocks = k + 1;
+    }
+  }
+  for (const uint64_t c : chains) literal_blocks_.try_emplace(c, id);
+  int64_t shared = 0;
+  if (source >= 0) {
+    const std::vector<kv::Token>& other = literal_tokens_.at(source);
+    shared = shared_blocks * block_size_;
+    while (shared < n && shared < static_cast<int64_t>(other.size()) && sequence[shared] == other[shared]) ++shared;
+  }
+  literal_tokens_.emplace(id, std::move(sequence));
+  return {source, shared};
+}
 
 bool WorkloadRecorder::next(GeneratedRequest& out) {
   if (!inner_->next(out)) return false;
@@ -49,7 +84,15 @@ bool WorkloadRecorder::next(GeneratedRequest& out) {
     }
     session_last_[hint.session] = Sequence{out.id, length};
   }
-  if (hint.literal) ++literal_;
+  if (hint.literal) {
+    std::vector<kv::Token> sequence = out.input;
+    sequence.insert(sequence.end(), out.output.begin(), out.output.end());
+    const auto [source, shared] = longest_literal_prefix(out.id, std::move(sequence));
+    if (source >= 0 && shared > r.prefix_tokens) {
+      r.prefix_source = source;
+      r.prefix_tokens = shared;
+    }
+  }
   records_.push_back(std::move(r));
   return true;
 }

@@ -8,6 +8,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "engine/workload/request_source.h"
@@ -15,28 +17,34 @@
 
 namespace blis::workload {
 
+// Requests given as explicit token ids (CSV traces, Lua lists) carry no hints; for them the
+// recorder finds the sharing itself: the earlier explicit request with the longest common
+// prefix, found block by block through chained block hashes and then token by token. Sharing
+// is then exact in whole blocks of `block_size` tokens — all the cache and the router can see
+// at that block size.
 class WorkloadRecorder final : public RequestSource {
  public:
-  explicit WorkloadRecorder(std::unique_ptr<RequestSource> inner);
+  WorkloadRecorder(std::unique_ptr<RequestSource> inner, int64_t block_size);
   bool next(GeneratedRequest& out) override;
 
   // One row per request handed on, in that (arrival) order; times and status still empty.
   std::vector<TraceRecord>& records() { return records_; }
-  // Requests given as explicit token ids, whose sharing beyond prefix groups and sessions a
-  // trace v2 file cannot record.
-  int64_t literal_requests() const { return literal_; }
 
  private:
   struct Sequence {
     int64_t id;
     int64_t tokens;  // input + output
   };
+  // The longest prefix `sequence` shares with an earlier explicit request: (id, tokens).
+  std::pair<int64_t, int64_t> longest_literal_prefix(int64_t id, std::vector<kv::Token> sequence);
 
   std::unique_ptr<RequestSource> inner_;
+  int64_t block_size_;
   std::vector<TraceRecord> records_;
   std::map<std::string, Sequence> group_first_;  // first request carrying each prefix group
   std::map<int64_t, Sequence> session_last_;     // latest round of each session
-  int64_t literal_ = 0;
+  std::unordered_map<uint64_t, int64_t> literal_blocks_;  // chained hash of k blocks -> first request
+  std::unordered_map<int64_t, std::vector<kv::Token>> literal_tokens_;  // explicit requests' sequences
 };
 
 }  // namespace blis::workload

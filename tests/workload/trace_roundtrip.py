@@ -35,11 +35,17 @@ CLI_CASES = {
                             ['--num-instances', '3', '--routing-policy', 'least-loaded']),
     'preset': (['--workload', 'chatbot', '--rate', '15', '--num-requests', '150'], []),
     'horizon_cut': (['--rate', '80', '--num-requests', '400'], ['--horizon', '2000000']),
+    # explicit token ids (a legacy CSV trace with shared prefixes): sharing found by the exporter
+    'csv_trace_literal': (['--workload', 'traces', '--workload-traces-filepath',
+                           'tests/fixtures/parity/cases/traces_shared_prefix_smallkv/trace.csv'],
+                          ['--total-kv-blocks', '1200', '--alpha-coeffs', '232.46,1.75,3357.44',
+                           '--beta-coeffs', '5752.7,17.25,5.99']),
 }
 
 SCENARIOS = {
     'lua_generator': 'tests/lua/workloads/generator.lua',
     'lua_multiturn_spec': 'tests/lua/workloads/multiturn_scenario.lua',
+    'lua_token_lists': 'tests/lua/workloads/generator_lists.lua',
 }
 
 

@@ -235,7 +235,7 @@ TEST_CASE("the workload recorder turns sharing hints into the earliest request w
   list[3].sharing.session = 9;
   list[3].sharing.session_tokens = 25;  // request 1: 21 input + 4 output
   list[4].sharing.literal = true;
-  WorkloadRecorder recorder(std::make_unique<ListSource>(list));
+  WorkloadRecorder recorder(std::make_unique<ListSource>(list), 16);
   GeneratedRequest r;
   while (recorder.next(r)) {
   }
@@ -248,6 +248,37 @@ TEST_CASE("the workload recorder turns sharing hints into the earliest request w
   CHECK(rows[3].prefix_source == 1);
   CHECK(rows[3].prefix_tokens == 25);
   CHECK(rows[4].prefix_source == -1);
-  CHECK(recorder.literal_requests() == 1);
   CHECK(rows[3].input_tokens == 23);
+}
+
+TEST_CASE("the workload recorder finds the sharing between explicit token lists itself") {
+  const auto request = [](int64_t id, std::vector<blis::kv::Token> input, std::vector<blis::kv::Token> output) {
+    GeneratedRequest r;
+    r.id = id;
+    r.arrival = id;
+    r.input = std::move(input);
+    r.output = std::move(output);
+    r.sharing.literal = true;
+    return r;
+  };
+  const std::vector<blis::kv::Token> a = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+  std::vector<GeneratedRequest> list = {
+      request(0, a, {50, 51}),
+      request(1, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 99, 98}, {7}),  // 2 blocks of 4, then 2 tokens
+      request(2, {1, 2, 3, 7}, {8}),                             // less than a block: nothing
+      request(3, a, {50, 51, 52, 53, 54}),                       // all of request 0, output included
+      request(4, {9, 9, 9, 9}, {1}),
+  };
+  WorkloadRecorder recorder(std::make_unique<ListSource>(list), 4);
+  GeneratedRequest r;
+  while (recorder.next(r)) {
+  }
+  const auto& rows = recorder.records();
+  CHECK(rows[0].prefix_source == -1);
+  CHECK(rows[1].prefix_source == 0);
+  CHECK(rows[1].prefix_tokens == 10);
+  CHECK(rows[2].prefix_source == -1);
+  CHECK(rows[3].prefix_source == 0);
+  CHECK(rows[3].prefix_tokens == 14);
+  CHECK(rows[4].prefix_source == -1);
 }
