@@ -39,7 +39,8 @@ CLI_CASES = {
     'csv_trace_literal': (['--workload', 'traces', '--workload-traces-filepath',
                            'tests/fixtures/parity/cases/traces_shared_prefix_smallkv/trace.csv'],
                           ['--total-kv-blocks', '1200', '--alpha-coeffs', '232.46,1.75,3357.44',
-                           '--beta-coeffs', '5752.7,17.25,5.99']),
+                           '--beta-coeffs', '5752.7,17.25,5.99',
+                           '--horizon', '600000000']),  # bounds a KV livelock should replay diverge
 }
 
 SCENARIOS = {
