@@ -12,6 +12,7 @@
 #include "bindings/blis_ffi.h"
 #include "bindings/embedded_stdlib.h"
 #include "engine/core/error.h"
+#include "engine/core/os_error.h"
 
 namespace blis::bindings {
 
@@ -258,7 +259,7 @@ void LuaVm::load_string(std::string_view source, const std::string& chunkname) {
 
 void LuaVm::load_file(const std::string& path, std::string_view what) {
   std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) throw Error(fmt::format("cannot read {} {}: {}", what, path, std::strerror(errno)));
+  if (file == nullptr) throw Error(fmt::format("cannot read {} {}: {}", what, path, core::os_error_text(errno)));
   std::string source;
   char buffer[1 << 16];
   std::size_t n = 0;
@@ -266,7 +267,7 @@ void LuaVm::load_file(const std::string& path, std::string_view what) {
   const bool failed = std::ferror(file) != 0;
   const int error = errno;
   std::fclose(file);
-  if (failed) throw Error(fmt::format("cannot read {} {}: {}", what, path, std::strerror(error)));
+  if (failed) throw Error(fmt::format("cannot read {} {}: {}", what, path, core::os_error_text(error)));
   // LuaJIT's lexer skips a UTF-8 BOM and a "#!" first line itself.
   load_string(source, "@" + path);
 }

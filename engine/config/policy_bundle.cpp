@@ -11,6 +11,7 @@
 #include "engine/config/strict_yaml.h"
 #include "engine/core/error.h"
 #include "engine/core/go_strconv.h"
+#include "engine/core/os_error.h"
 #include "engine/metrics/go_json.h"
 
 namespace blis::config {
@@ -79,7 +80,7 @@ void check_float(const char* name, const std::optional<double>& v) {
 
 PolicyBundle load_policy_bundle(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
-  if (!file) throw Error(fmt::format("reading policy config: open {}: {}", path, std::strerror(errno)));
+  if (!file) throw Error(fmt::format("reading policy config: open {}: {}", path, core::os_error_text(errno)));
   std::ostringstream buffer;
   buffer << file.rdbuf();
   const std::string text = buffer.str();

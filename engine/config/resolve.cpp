@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <limits>
 
 #include "engine/core/error.h"
 #include "engine/config/defaults_registry.h"
@@ -312,6 +313,10 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   // ---- engine limits (§8.4 item 3)
   const int64_t instances = value_or(spec.instances, int64_t{1});
   if (instances < 1) throw Error("num-instances must be >= 1");
+  // The reference's int is 64-bit; ours indexes instances with int. Far beyond any memory anyway.
+  if (instances > std::numeric_limits<int>::max()) {
+    throw Error(fmt::format("num-instances must be <= {}, got {}", std::numeric_limits<int>::max(), instances));
+  }
   c.kv_blocks = spec.kv_blocks ? *spec.kv_blocks : value_or(model.kv_blocks_from_defaults, int64_t{1000000});
   if (c.kv_blocks <= 0) throw Error(fmt::format("--total-kv-blocks must be > 0, got {}", c.kv_blocks));
   c.block_size = value_or(spec.block_size_tokens, int64_t{16});

@@ -15,6 +15,7 @@
 
 #include "engine/core/error.h"
 #include "engine/core/json_value.h"
+#include "engine/core/os_error.h"
 #include "engine/core/ticks.h"
 
 namespace blis::latency {
@@ -27,7 +28,7 @@ std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 std::string read_text_file(const std::string& path, const std::string& what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw Error("failed to read " + what + " " + quoted(path) + ": " + std::strerror(errno));
+    throw Error("failed to read " + what + " " + quoted(path) + ": " + core::os_error_text(errno));
   }
   std::ostringstream buf;
   buf << in.rdbuf();

@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-
 #include <cmath>
 
 #include "engine/core/error.h"
 #include "engine/core/go_strconv.h"
+#include "engine/metrics/go_json.h"
 
 namespace blis::metrics {
 
@@ -33,17 +33,18 @@ std::map<std::string, double> parse_fitness_weights(const std::string& text) {
     const std::string part = trim(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
     const size_t colon = part.find(':');
     if (colon == std::string::npos) {
-      throw Error(fmt::format("invalid fitness weight \"{}\": expected key:value", part));
+      throw Error(fmt::format("invalid fitness weight {}: expected key:value", core::go::quote(part)));
     }
     const std::string key = trim(part.substr(0, colon));
     const std::string value_text = trim(part.substr(colon + 1));
     double value = 0;
-    if (core::go::parse_float(value_text, value) != core::go::NumError::kNone) {
-      throw Error(fmt::format("invalid fitness weight value for \"{}\": strconv.ParseFloat: parsing \"{}\": invalid syntax",
-                              key, value_text));
+    if (const auto e = core::go::parse_float(value_text, value); e != core::go::NumError::kNone) {
+      throw Error(fmt::format("invalid fitness weight value for {}: {}", core::go::quote(key),
+                              core::go::num_error_text("ParseFloat", value_text, e)));
     }
     if (!std::isfinite(value) || value < 0) {
-      throw Error(fmt::format("fitness weight for \"{}\" must be a finite non-negative number, got {}", key, value_text));
+      throw Error(fmt::format("invalid weight for {}: must be a finite non-negative number, got {}",
+                              core::go::quote(key), go_format_g(value)));
     }
     weights[key] = value;
     if (comma == std::string::npos) break;
@@ -58,8 +59,8 @@ void validate_fitness_keys(const std::map<std::string, double>& weights) {
   for (const auto& [key, weight] : weights) {  // byte order: the first unknown key is reported
     (void)weight;
     if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
-      throw Error(fmt::format("unknown fitness metric key \"{}\"; valid keys: throughput, tokens_per_sec, p99_ttft, "
-                              "p50_ttft, mean_ttft, p99_e2e, p50_e2e, mean_e2e", key));
+      throw Error(fmt::format("unknown fitness metric key {}; valid keys: throughput, tokens_per_sec, p99_ttft, "
+                              "p50_ttft, mean_ttft, p99_e2e, p50_e2e, mean_e2e", core::go::quote(key)));
     }
   }
 }

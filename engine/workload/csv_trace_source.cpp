@@ -10,6 +10,7 @@
 #include "engine/core/error.h"
 #include "engine/core/go_strconv.h"
 #include "engine/core/json_value.h"
+#include "engine/core/os_error.h"
 #include "engine/workload/csv_records.h"
 
 namespace blis::workload {
@@ -48,25 +49,32 @@ std::vector<kv::Token> parse_token_array(const std::string& text, const char* wh
 
 CsvTraceSource::CsvTraceSource(const std::string& path, Tick horizon) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fmt::format("cannot open trace file {}", path));
+  if (!in) throw Error(fmt::format("failed to open csv file: open {}: {}", path, core::os_error_text(errno)));
   std::stringstream buffer;
   buffer << in.rdbuf();
-  std::vector<std::vector<std::string>> records;
+  const std::string text = buffer.str();
+  // Read record by record, as the reference does: rows after the first one past the horizon are
+  // never looked at, so a malformed row there is not an error (engine-core §9.4).
+  CsvReader reader(text);
+  std::vector<std::string> fields;
   try {
-    records = read_csv_records(buffer.str());
-  } catch (const Error& e) {
-    throw Error(fmt::format("{}: {}", path, e.what()));
-  }
-  for (size_t i = 1; i < records.size(); ++i) {
-    const auto& fields = records[i];
-    const size_t row = i - 1;
-    try {
+    if (!reader.read_record(fields)) throw Error("failed to read csv header: EOF");
+    const size_t header_fields = fields.size();
+    for (size_t row = 0;; ++row) {
+      try {
+        if (!reader.read_record(fields)) break;
+        if (fields.size() != header_fields) {
+          throw Error(fmt::format("record on line {}: wrong number of fields", reader.record_line()));
+        }
+      } catch (const Error& e) {
+        throw Error(fmt::format("error reading csv at row {}: {}", row, e.what()));
+      }
       if (fields.size() < 5) {
-        throw Error(fmt::format("row {} has {} fields, need at least 5", row, fields.size()));
+        throw Error(fmt::format("csv row {} has {} columns, expected at least 5", row, fields.size()));
       }
       double seconds = 0;
       if (const auto e = core::go::parse_float(fields[0], seconds); e != core::go::NumError::kNone) {
-        throw Error(fmt::format("failed to parse arrival time at row {}: {}", row,
+        throw Error(fmt::format("invalid arrival time at row {}: {}", row,
                                 core::go::num_error_text("ParseFloat", fields[0], e)));
       }
       GeneratedRequest r;
@@ -77,9 +85,9 @@ CsvTraceSource::CsvTraceSource(const std::string& path, Tick horizon) {
       r.output = parse_token_array(fields[4], "decode_tokens", row);
       r.sharing.literal = true;
       rows_.push_back(std::move(r));
-    } catch (const Error& e) {
-      throw Error(fmt::format("{}: {}", path, e.what()));
     }
+  } catch (const Error& e) {
+    throw Error(fmt::format("{}: {}", path, e.what()));
   }
   // The control plane orders arrivals by (time, push order): a stable sort by time.
   std::stable_sort(rows_.begin(), rows_.end(),

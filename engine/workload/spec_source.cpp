@@ -246,8 +246,9 @@ class SpecSource::Client {
 SpecSource::SpecSource(const WorkloadSpecFile& spec, int64_t seed, Tick horizon, int64_t max_requests,
                        const DiagnosticSink& log)
     : max_requests_(max_requests) {
-  if (max_requests < 0) throw Error(fmt::format("maximum number of requests {} is negative", max_requests));
-  if (horizon <= 0) return;  // no requests
+  // The order matters (§D.4 step 1): a horizon <= 0 yields no requests before the cap is checked.
+  if (horizon <= 0) return;
+  if (max_requests < 0) throw Error(fmt::format("maxRequests must be non-negative, got {}", max_requests));
   core::PartitionedRng partitioned(seed);
   core::GoRand& spec_rng = partitioned.for_subsystem("workload-gen");
   double fraction_sum = 0;

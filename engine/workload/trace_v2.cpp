@@ -14,6 +14,7 @@
 #include "engine/config/strict_yaml.h"
 #include "engine/core/error.h"
 #include "engine/core/go_strconv.h"
+#include "engine/core/os_error.h"
 #include "engine/workload/csv_records.h"
 
 namespace blis::workload {
@@ -32,7 +33,7 @@ constexpr const char* kPrefixTokensColumn = "blis_prefix_tokens";
 
 std::string read_file(const std::string& path, const char* what) {
   std::ifstream file(path, std::ios::binary);
-  if (!file) throw Error(fmt::format("reading trace {}: open {}: {}", what, path, std::strerror(errno)));
+  if (!file) throw Error(fmt::format("reading trace {}: open {}: {}", what, path, core::os_error_text(errno)));
   std::ostringstream buffer;
   buffer << file.rdbuf();
   return buffer.str();

@@ -11,6 +11,7 @@
 #include "engine/config/strict_yaml.h"
 #include "engine/core/error.h"
 #include "engine/core/go_strconv.h"
+#include "engine/core/os_error.h"
 #include "engine/metrics/go_json.h"
 
 namespace blis::workload {
@@ -296,7 +297,7 @@ WorkloadSpecFile workload_spec_from_node(const YAML::Node& root, const std::stri
 
 WorkloadSpecFile load_workload_spec(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
-  if (!file) throw Error(fmt::format("reading workload spec: open {}: {}", path, std::strerror(errno)));
+  if (!file) throw Error(fmt::format("reading workload spec: open {}: {}", path, core::os_error_text(errno)));
   std::ostringstream buffer;
   buffer << file.rdbuf();
   return parse_workload_spec(buffer.str(), path);

@@ -179,8 +179,8 @@ TEST_CASE("scenario: Lua errors keep the user's file:line on the first line") {
 
 TEST_CASE("scenario: files that cannot be read or return no scenario") {
   CHECK(load_error("does_not_exist.lua") ==
-        "cannot read scenario file " + kLuaDir + "does_not_exist.lua: No such file or directory");
-  CHECK(load_error("") == "cannot read scenario file " + kLuaDir + ": Is a directory");
+        "cannot read scenario file " + kLuaDir + "does_not_exist.lua: no such file or directory");
+  CHECK(load_error("") == "cannot read scenario file " + kLuaDir + ": is a directory");
   CHECK(load_error("not_a_scenario.lua") ==
         kLuaDir + "not_a_scenario.lua: a scenario file must end with `return blis.scenario{...}` "
                   "(it returned a table not made by blis.scenario)");

@@ -95,7 +95,7 @@ TEST_CASE("strict parsing names the file, the line and the key") {
     load_policy_bundle("/nonexistent/bundle.yaml");
     FAIL("expected an error");
   } catch (const blis::Error& err) {
-    CHECK(std::string(err.what()) == "reading policy config: open /nonexistent/bundle.yaml: No such file or directory");
+    CHECK(std::string(err.what()) == "reading policy config: open /nonexistent/bundle.yaml: no such file or directory");
   }
 }
 
