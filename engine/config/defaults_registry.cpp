@@ -138,6 +138,7 @@ DefaultsRegistry DefaultsRegistry::load(const std::string& path) {
       } else if (key == "models") {
         if (v.IsSequence()) {
           for (size_t i = 0; i < v.size(); ++i) {
+            if (v[i].IsNull()) continue;  // yaml.v3 drops null items of a struct sequence
             registry.rows_.push_back(read_row(r, v[i], fmt::format("models[{}]", i)));
           }
         } else if (!v.IsNull()) {

@@ -40,6 +40,7 @@ void read_scorers(SchemaReader& r, const YAML::Node& node, const std::string& pa
     return;
   }
   for (size_t i = 0; i < node.size(); ++i) {
+    if (node[i].IsNull()) continue;  // yaml.v3 drops null items of a struct sequence
     const std::string item_path = fmt::format("{}[{}]", path, i);
     cluster::ScorerWeight w;
     if (r.expect_mapping(node[i], "sim.ScorerConfig", item_path)) {

@@ -203,16 +203,6 @@ void resolve_workload_spec(const ScenarioSpec& spec, RunConfig& c, const Diagnos
     throw Error(std::string("Invalid workload spec: ") + e.what());
   }
   from_inference_perf = loaded->clients.empty() && loaded->inference_perf.has_value();
-  try {
-    workload::expand_workload_sources(*loaded, log);
-  } catch (const Error& e) {
-    throw Error(std::string("Failed to generate workload: ") + e.what());
-  }
-  try {
-    workload::validate_workload_spec(*loaded);
-  } catch (const Error& e) {
-    throw Error(std::string("Failed to generate workload: invalid workload spec: ") + e.what());
-  }
   c.workload = WorkloadKind::Spec;
   c.workload_spec_seed = spec.seed ? *spec.seed : loaded->seed;
   if (loaded->horizon > 0 && !spec.horizon_us) c.horizon = loaded->horizon;
@@ -228,6 +218,20 @@ void resolve_workload_spec(const ScenarioSpec& spec, RunConfig& c, const Diagnos
     throw Error("--workload-spec requires either num_requests (in YAML or --num-requests) or --horizon to bound "
                 "generation");
   }
+  c.workload_spec = loaded;
+  // Generation with a horizon <= 0 returns no requests before it expands or re-validates
+  // anything (§D.4 step 1), so a ServeGen directory is not even read then.
+  if (c.workload_spec_generation_horizon <= 0) return;
+  try {
+    workload::expand_workload_sources(*loaded, log);
+  } catch (const Error& e) {
+    throw Error(std::string("Failed to generate workload: ") + e.what());
+  }
+  try {
+    workload::validate_workload_spec(*loaded);
+  } catch (const Error& e) {
+    throw Error(std::string("Failed to generate workload: invalid workload spec: ") + e.what());
+  }
   // Building the generator checks every client's samplers now, before the run (the reference
   // generates everything here).
   try {
@@ -236,7 +240,6 @@ void resolve_workload_spec(const ScenarioSpec& spec, RunConfig& c, const Diagnos
   } catch (const Error& e) {
     throw Error(std::string("Failed to generate workload: ") + e.what());
   }
-  c.workload_spec = loaded;
 }
 
 }  // namespace

@@ -300,9 +300,16 @@ bool SchemaReader::read_bool(const YAML::Node& node, const std::string& path) {
   if (node.IsNull()) return false;
   if (node.IsScalar()) {
     const Scalar s = resolve(node);
-    if (s.kind == Scalar::Kind::Bool) {
-      const std::string& t = node.Scalar();
-      return t == "true" || t == "True" || t == "TRUE";
+    const std::string& t = node.Scalar();
+    if (s.kind == Scalar::Kind::Bool) return t == "true" || t == "True" || t == "TRUE";
+    // yaml.v3 also takes YAML 1.1's spellings when the target is a bool, quoted or not.
+    if (s.kind == Scalar::Kind::String) {
+      for (const char* yes : {"y", "Y", "yes", "Yes", "YES", "on", "On", "ON"}) {
+        if (t == yes) return true;
+      }
+      for (const char* no : {"n", "N", "no", "No", "NO", "off", "Off", "OFF"}) {
+        if (t == no) return false;
+      }
     }
   }
   type_error(node, "bool", path);
@@ -317,6 +324,7 @@ std::vector<double> SchemaReader::read_float_list(const YAML::Node& node, const 
     return out;
   }
   for (size_t i = 0; i < node.size(); ++i) {
+    if (node[i].IsNull()) continue;  // yaml.v3 drops null items of a number sequence
     out.push_back(read_float(node[i], fmt::format("{}[{}]", path, i)));
   }
   return out;

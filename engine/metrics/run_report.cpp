@@ -11,6 +11,7 @@
 #include <set>
 
 #include "engine/core/error.h"
+#include "engine/core/os_error.h"
 #include "engine/metrics/fitness.h"
 #include "engine/metrics/go_json.h"
 #include "engine/metrics/go_sort.h"
@@ -91,7 +92,7 @@ void write_file_atomically(const std::string& path, const std::string& text, con
   }
   std::error_code ec;
   std::filesystem::rename(temp, path, ec);
-  if (ec) throw Error(fmt::format("cannot write {} {}: {}", what, path, ec.message()));
+  if (ec) throw Error(fmt::format("cannot write {} {}: {}", what, path, core::os_error_text(ec.value())));
   std::filesystem::permissions(path, std::filesystem::perms(0644), ec);
 }
 

@@ -31,6 +31,10 @@ std::vector<kv::Token> parse_token_array(const std::string& text, const char* wh
   }
   tokens.reserve(value.items.size());
   for (const auto& item : value.items) {
+    if (item.kind == core::JsonValue::Kind::Null) {  // encoding/json leaves a null element at 0
+      tokens.push_back(0);
+      continue;
+    }
     if (item.kind != core::JsonValue::Kind::Number || !item.is_integer_literal()) {
       throw Error(fmt::format("failed to parse {} at row {}: json: cannot unmarshal {} into Go value of type int",
                               what, row, item.kind == core::JsonValue::Kind::Number ? "number " + item.text : "non-number"));

@@ -95,12 +95,27 @@ class EmpiricalSampler final : public LengthSampler {
     if (values_.empty()) return 1;
     if (values_.size() == 1) return values_[0];  // no draw; no floor at 1 (NOTE §D.6)
     const double u = rng.float64();
-    const auto at = std::lower_bound(cdf_.begin(), cdf_.end(), u);
-    const size_t i = std::min(static_cast<size_t>(at - cdf_.begin()), values_.size() - 1);
+    const size_t i = std::min(search_first_at_least(u), values_.size() - 1);
     return values_[i];
   }
 
  private:
+  // Go's sort.SearchFloat64s: the first index with cdf >= u, bisecting as sort.Search does. Not
+  // std::lower_bound: with a NaN in the table (unvalidated multimodal or reason-ratio weights)
+  // the two predicates disagree, and the reference's choice is the one to reproduce.
+  size_t search_first_at_least(double u) const {
+    size_t lo = 0, hi = cdf_.size();
+    while (lo < hi) {
+      const size_t mid = (lo + hi) >> 1;
+      if (!(cdf_[mid] >= u)) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
   std::vector<int64_t> values_;
   std::vector<double> cdf_;
 };

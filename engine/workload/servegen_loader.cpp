@@ -12,6 +12,7 @@
 #include "engine/core/error.h"
 #include "engine/core/go_strconv.h"
 #include "engine/core/json_value.h"
+#include "engine/core/os_error.h"
 #include "engine/core/ticks.h"
 #include "engine/workload/csv_records.h"
 
@@ -117,13 +118,20 @@ LengthPdfs first_window(const fs::path& file, const ServeGenSpec& data, const Di
   if (root.kind != core::JsonValue::Kind::Object) throw Error(fmt::format("{}: expected a JSON object", file.string()));
   auto windows = root.members;
   std::sort(windows.begin(), windows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  // The whole file is decoded before any window is chosen (as json.Unmarshal into a map of
+  // string maps does): a badly typed window anywhere is an error; null stands for an empty
+  // window or an empty string.
+  using Kind = core::JsonValue::Kind;
   for (const auto& [key, window] : windows) {
-    if (window.kind != core::JsonValue::Kind::Object) throw Error(fmt::format("{}: window \"{}\" is not an object", file.string(), key));
+    if (window.kind == Kind::Null) continue;
+    if (window.kind != Kind::Object) throw Error(fmt::format("{}: window \"{}\" is not an object", file.string(), key));
     for (const auto& [field, value] : window.members) {
-      if (value.kind != core::JsonValue::Kind::String) {
+      if (value.kind != Kind::String && value.kind != Kind::Null) {
         throw Error(fmt::format("{}: window \"{}\" field \"{}\" is not a string", file.string(), key, field));
       }
     }
+  }
+  for (const auto& [key, window] : windows) {
     double start = 0;
     if (!parse_float(key, start)) {
       log(LogLevel::Warning, fmt::format("{}: skipping non-numeric window \"{}\"", file.string(), key));
@@ -132,7 +140,8 @@ LengthPdfs first_window(const fs::path& file, const ServeGenSpec& data, const Di
     if (!in_span(start, data)) continue;
     const std::string* input = nullptr;
     const std::string* output = nullptr;
-    for (const auto& [field, value] : window.members) {
+    for (const auto& [field, value] : window.members) {  // a null window has no members
+      if (value.kind == Kind::Null) continue;
       if (field == "input_tokens") input = &value.text;
       if (field == "output_tokens") output = &value.text;
     }
@@ -154,7 +163,7 @@ std::vector<ClientSpec> load_servegen_clients(const ServeGenSpec& data, const Di
       traces.push_back(name);
     }
   }
-  if (ec) throw Error(fmt::format("cannot read ServeGen data directory {}: {}", data.path, ec.message()));
+  if (ec) throw Error(fmt::format("cannot read ServeGen data directory {}: {}", data.path, core::os_error_text(ec.value())));
   if (traces.empty()) throw Error(fmt::format("no chunk-*-trace.csv files in {}", data.path));
   std::sort(traces.begin(), traces.end());  // byte order: chunk-10 before chunk-2 (NOTE 10)
   std::vector<ClientSpec> clients;

@@ -65,6 +65,12 @@ class SpecSource::Client {
                               "generation would never end (the reference hangs here)",
                               spec.id, spec.reasoning->multi_turn->max_rounds));
     }
+    if (sessions_ && spec.reasoning->multi_turn->think_time_us < 0) {
+      // The reference accepts it and places later rounds before their session starts; a time
+      // running backwards is not a workload (docs/deviations.md).
+      throw Error(fmt::format("client \"{}\": multi_turn.think_time_us must be >= 0, got {}", spec.id,
+                              spec.reasoning->multi_turn->think_time_us));
+    }
   }
 
   size_t index() const { return index_; }
@@ -263,7 +269,8 @@ SpecSource::SpecSource(const WorkloadSpecFile& spec, int64_t seed, Tick horizon,
   if (max_requests > 0) cap = max_requests > INT64_MAX / 2 ? INT64_MAX : 2 * max_requests;
   for (size_t i = 0; i < spec.clients.size(); ++i) {
     const ClientSpec& c = spec.clients[i];
-    const double fraction = fraction_sum > 0 ? c.rate_fraction / fraction_sum : 0.0;
+    // Only an exact zero sum short-circuits, as in the reference: a NaN sum gives NaN rates (NOTE 18).
+    const double fraction = fraction_sum == 0 ? 0.0 : c.rate_fraction / fraction_sum;
     const double rate = spec.aggregate_rate * fraction / 1e6;
     if (rate <= 0) continue;  // no draw for this client
     const int64_t client_seed = spec_rng.int63();

@@ -51,6 +51,7 @@ std::vector<LifecycleWindow> read_windows(SchemaReader& r, const YAML::Node& nod
     return out;
   }
   for (size_t i = 0; i < node.size(); ++i) {
+    if (node[i].IsNull()) continue;  // yaml.v3 drops null items of a struct sequence
     const std::string item = fmt::format("{}[{}]", path, i);
     LifecycleWindow w;
     if (r.expect_mapping(node[i], "workload.ActiveWindow", item)) {
@@ -178,6 +179,7 @@ InferencePerfSpec read_inference_perf(SchemaReader& r, const YAML::Node& node, c
         return true;
       }
       for (size_t i = 0; i < v.size(); ++i) {
+        if (v[i].IsNull()) continue;  // yaml.v3 drops null items of a struct sequence
         const std::string item = fmt::format("{}[{}]", p, i);
         InferencePerfStage s;
         if (r.expect_mapping(v[i], "workload.StageSpec", item)) {
@@ -264,7 +266,10 @@ WorkloadSpecFile workload_spec_from_node(const YAML::Node& root, const std::stri
           if (!v.IsSequence()) {
             r.type_error(v, "[]workload.ClientSpec", p);
           } else {
-            for (size_t i = 0; i < v.size(); ++i) spec.clients.push_back(read_client(r, v[i], fmt::format("{}[{}]", p, i)));
+            for (size_t i = 0; i < v.size(); ++i) {
+              if (v[i].IsNull()) continue;  // yaml.v3 drops null items of a struct sequence
+              spec.clients.push_back(read_client(r, v[i], fmt::format("{}[{}]", p, i)));
+            }
           }
         }
       } else if (key == "servegen_data") {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
 
 #include "engine/core/error.h"
@@ -177,6 +178,16 @@ TEST_CASE("empirical lengths: the given PDF, keys parsed like %d") {
           return p;
         }) < kCritical);
   for (const int64_t v : samples) REQUIRE((v == 64 || v == 256 || v == 1024));
+}
+
+TEST_CASE("empirical lengths with a NaN weight pick bins as Go's sort.Search does") {
+  // Reachable through multimodal and reason-ratio distributions, which the reference does not
+  // validate: the CDF becomes [NaN, NaN, 1]; Go's search skips NaN entries, so every draw is 3
+  // (a std::lower_bound would return 1).
+  GoRand rng(5);
+  auto sampler = blis::workload::make_length_sampler(
+      {"empirical", {{"1", std::numeric_limits<double>::quiet_NaN()}, {"2", 0.5}, {"3", 0.5}}, ""});
+  for (int i = 0; i < 100; ++i) REQUIRE(sampler->sample(rng) == 3);
 }
 
 TEST_CASE("length edge rules and errors") {

@@ -128,3 +128,31 @@ TEST_CASE("multi-turn sessions: rounds arrive think time + output length apart, 
       "client \"a\": multi_turn.max_rounds 0 produces no requests, and without a horizon generation would never end "
       "(the reference hangs here)");
 }
+
+TEST_CASE("YAML as yaml.v3 decodes it: YAML 1.1 booleans, null list items dropped") {
+  const auto yes = parse_workload_spec("aggregate_rate: 5\nclients:\n" + kClient + "    streaming: yes\n", "test");
+  CHECK(yes.clients.at(0).streaming);
+  const auto off = parse_workload_spec("aggregate_rate: 5\nclients:\n" + kClient + "    streaming: \"Off\"\n", "test");
+  CHECK_FALSE(off.clients.at(0).streaming);
+  const auto nulls = parse_workload_spec("aggregate_rate: 5\nclients:\n  - ~\n" + kClient +
+                                             "    lifecycle: {windows: [~, {start_us: 0, end_us: 10}]}\n",
+                                         "test");
+  REQUIRE(nulls.clients.size() == 1);
+  CHECK(nulls.clients[0].id == "a");
+  CHECK(nulls.clients[0].lifecycle->size() == 1);
+}
+
+TEST_CASE("rate fractions: only an exact zero sum gives zero rates; a NaN fraction gives NaN rates (NOTE 18)") {
+  // A NaN rate reaches the Poisson sampler as 1-tick arrivals, as in the reference.
+  std::string yaml = "aggregate_rate: 5\nclients:\n" + kClient;
+  yaml.replace(yaml.find("rate_fraction: 1"), 16, "rate_fraction: .nan");
+  const auto requests = generate(yaml, 1'000'000, 5);
+  REQUIRE(requests.size() == 5);
+  for (size_t i = 0; i < requests.size(); ++i) CHECK(requests[i].arrival == static_cast<blis::Tick>(i + 1));
+}
+
+TEST_CASE("a horizon <= 0 yields no requests before the request cap is checked") {
+  CHECK(generate("aggregate_rate: 5\nclients:\n" + kClient, 0, -1).empty());
+  CHECK_THROWS_WITH(generate("aggregate_rate: 5\nclients:\n" + kClient, 10, -1),
+                    "maxRequests must be non-negative, got -1");
+}
