@@ -341,11 +341,33 @@ bool SchemaReader::expect_mapping(const YAML::Node& node, const char* go_type, c
 }
 
 void SchemaReader::for_each_member(const YAML::Node& map, const std::string& path, const MemberVisitor& visit) {
-  std::map<std::string, int> first_line;
+  std::map<std::string, int> done;
+  visit_members(map, path, visit, done, false);
+}
+
+namespace {
+
+// yaml.v3's isMerge: a "<<" key that is plain, non-specifically tagged or tagged !!merge.
+bool is_merge_key(const YAML::Node& key) {
+  return key.IsScalar() && key.Scalar() == "<<" &&
+         (key.Tag() == "?" || key.Tag() == "!" || key.Tag() == "tag:yaml.org,2002:merge");
+}
+
+}  // namespace
+
+void SchemaReader::visit_members(const YAML::Node& map, const std::string& path, const MemberVisitor& visit,
+                                 std::map<std::string, int>& done, bool merged) {
+  YAML::Node merge_source;
+  bool has_merge = false;
   for (auto it = map.begin(); it != map.end(); ++it) {
     // Copies: yaml-cpp's iterator hands out a temporary pair of (cheap, shared) handles.
     const YAML::Node key_node = it->first;
     const YAML::Node value = it->second;
+    if (is_merge_key(key_node)) {  // applied after the mapping's own keys; the last one counts
+      merge_source = value;
+      has_merge = true;
+      continue;
+    }
     if (!key_node.IsScalar() && !key_node.IsNull()) {
       problem(key_node, fmt::format("mapping key at {} is not a scalar", path.empty() ? "top level" : path));
       continue;
@@ -353,15 +375,36 @@ void SchemaReader::for_each_member(const YAML::Node& map, const std::string& pat
     const std::string key = key_node.IsNull() ? "" : key_node.Scalar();
     const std::string key_path = path.empty() ? key : path + "." + key;
     const int line = key_node.Mark().line + 1;
-    if (const auto seen = first_line.find(key); seen != first_line.end()) {
-      problem(key_node, fmt::format("mapping key \"{}\" already defined at line {} (at {})", key,
-                                    seen->second, key_path));
+    if (const auto seen = done.find(key); seen != done.end()) {
+      if (!merged) {
+        problem(key_node, fmt::format("mapping key \"{}\" already defined at line {} (at {})", key, seen->second,
+                                      key_path));
+      }
       continue;
     }
-    first_line.emplace(key, line);
+    done.emplace(key, line);
     if (!visit(key, value, key_path)) {
       problem(key_node, fmt::format("unknown key \"{}\" (at {})", key, key_path));
     }
+  }
+  if (has_merge) visit_merge(merge_source, path, visit, done);
+}
+
+void SchemaReader::visit_merge(const YAML::Node& source, const std::string& path, const MemberVisitor& visit,
+                               std::map<std::string, int>& done) {
+  static const char* const kWantMap = "map merge requires map or sequence of maps as the value";
+  if (source.IsMap()) {
+    visit_members(source, path, visit, done, true);
+  } else if (source.IsSequence()) {
+    for (size_t i = 0; i < source.size(); ++i) {
+      if (!source[i].IsMap()) {
+        problem(source[i], kWantMap);
+        return;
+      }
+      visit_members(source[i], path, visit, done, true);
+    }
+  } else {
+    problem(source, kWantMap);
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -51,11 +52,21 @@ class SchemaReader {
 
   // Visits the members of a mapping in file order, after reporting repeated keys (yaml.v3
   // refuses them) and keys that are not scalars. `visit` returns false for an unknown key.
+  // A merge key (`<<: *defaults`, or a sequence of mappings) is honoured as yaml.v3 does:
+  // after the mapping's own keys, the merged mappings fill in only the keys not yet set, the
+  // first mapping of a sequence winning.
   using MemberVisitor =
       std::function<bool(const std::string& key, const YAML::Node& value, const std::string& path)>;
   void for_each_member(const YAML::Node& map, const std::string& path, const MemberVisitor& visit);
 
  private:
+  // `done` holds the keys already set; members of a merged mapping (`merged`) that are in it
+  // are skipped instead of being reported as repeated.
+  void visit_members(const YAML::Node& map, const std::string& path, const MemberVisitor& visit,
+                     std::map<std::string, int>& done, bool merged);
+  void visit_merge(const YAML::Node& source, const std::string& path, const MemberVisitor& visit,
+                   std::map<std::string, int>& done);
+
   std::vector<std::string> problems_;
 };
 

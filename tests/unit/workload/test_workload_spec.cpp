@@ -156,3 +156,19 @@ TEST_CASE("a horizon <= 0 yields no requests before the request cap is checked")
   CHECK_THROWS_WITH(generate("aggregate_rate: 5\nclients:\n" + kClient, 10, -1),
                     "maxRequests must be non-negative, got -1");
 }
+
+TEST_CASE("YAML merge keys fill in the keys a mapping does not set, as yaml.v3 does") {
+  const std::string base =
+      "  - &base\n    id: a\n    rate_fraction: 1\n    slo_class: batch\n    arrival: {process: poisson}\n"
+      "    input_distribution: {type: constant, params: {value: 10}}\n"
+      "    output_distribution: {type: constant, params: {value: 5}}\n";
+  const auto spec = parse_workload_spec(
+      "aggregate_rate: 5\nclients:\n" + base + "  - id: b\n    <<: *base\n    slo_class: realtime\n", "test");
+  REQUIRE(spec.clients.size() == 2);
+  CHECK(spec.clients[1].id == "b");                // its own key wins over the merged one
+  CHECK(spec.clients[1].slo_class == "realtime");  // even when written after the merge
+  CHECK(spec.clients[1].rate_fraction == 1);       // merged in
+  CHECK(spec.clients[1].arrival.process == "poisson");
+  CHECK_THROWS_WITH(parse_workload_spec("aggregate_rate: 5\n<<: 3\n", "t.yaml"),
+                    doctest::Contains("map merge requires map or sequence of maps as the value"));
+}
