@@ -70,6 +70,7 @@ int lua_simulate(lua_State* L) {
       if (seen.insert(message).second) w.warnings.push_back(message);
     };
     const SimulationOutput out = run_scenario(spec, sink);
+    if (!out.file_errors.empty()) throw Error(out.file_errors.front());  // the point failed
     push_run_results(L, *out.results);
     return 1;
   } catch (const Error& e) {

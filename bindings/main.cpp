@@ -65,7 +65,8 @@ int run(blis::bindings::LuaVm& vm, const blis::config::ScenarioSpec& spec,
     blis::bindings::call_report_hook(vm, *output.results);
     std::fflush(stdout);
   }
-  return 0;
+  for (const std::string& error : output.file_errors) std::fprintf(stderr, "blis: error: %s\n", error.c_str());
+  return output.file_errors.empty() ? 0 : 1;
 }
 
 int run_command(const std::vector<std::string>& args) {

@@ -86,14 +86,25 @@ void write_file_atomically(const std::string& path, const std::string& text, con
   const std::string temp = path + ".tmp";
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(fmt::format("cannot write {} {}", what, path));
+    if (!out) throw Error(fmt::format("cannot write {} {}: {}", what, path, core::os_error_text(errno)));
     out << text;
-    if (!out.flush()) throw Error(fmt::format("cannot write {} {}", what, path));
+    if (!out.flush()) throw Error(fmt::format("cannot write {} {}: {}", what, path, core::os_error_text(errno)));
   }
   std::error_code ec;
   std::filesystem::rename(temp, path, ec);
   if (ec) throw Error(fmt::format("cannot write {} {}: {}", what, path, core::os_error_text(ec.value())));
   std::filesystem::permissions(path, std::filesystem::perms(0644), ec);
+}
+
+// A file that cannot be written does not cost the run its printed metrics (the reference prints
+// them first too): the failure is noted for the front end, which reports it and fails.
+template <typename Write>
+void note_file_error(SimulationOutput& out, Write&& write) {
+  try {
+    write();
+  } catch (const Error& e) {
+    out.file_errors.emplace_back(e.what());
+  }
 }
 
 // The run's workload as trace v2 (trace_export.h): each row gets the simulated times, as a
@@ -402,14 +413,14 @@ SimulationOutput build_report(const cluster::ClusterSimulation& sim, const confi
         w.end_array();
       }
       w.end_object();
-      write_file_atomically(config.results_path, w.text());
+      note_file_error(out, [&] { write_file_atomically(config.results_path, w.text()); });
     }
   }
   if (!config.trace_file.empty() && sim.trace() != nullptr) {
-    write_file_atomically(config.trace_file, sim.trace()->to_json_lines());
+    note_file_error(out, [&] { write_file_atomically(config.trace_file, sim.trace()->to_json_lines()); });
   }
   if (workload::WorkloadRecorder* recorder = sim.workload_recorder(); recorder != nullptr) {
-    export_workload(config, sim, *recorder);
+    note_file_error(out, [&] { export_workload(config, sim, *recorder); });
   }
 
   // ---- fitness (weights were checked before the run: cluster §E.6, docs/deviations.md)
