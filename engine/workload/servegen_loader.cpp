@@ -159,7 +159,8 @@ std::vector<ClientSpec> load_servegen_clients(const ServeGenSpec& data, const Di
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(data.path, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.rfind("chunk-", 0) == 0 && name.size() > 16 && name.substr(name.size() - 10) == "-trace.csv") {
+    // The glob chunk-*-trace.csv: the * may match nothing (chunk--trace.csv has the empty id).
+    if (name.rfind("chunk-", 0) == 0 && name.size() >= 16 && name.substr(name.size() - 10) == "-trace.csv") {
       traces.push_back(name);
     }
   }
