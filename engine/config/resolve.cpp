@@ -233,10 +233,11 @@ void resolve_workload_spec(const ScenarioSpec& spec, RunConfig& c, const Diagnos
     throw Error(std::string("Failed to generate workload: invalid workload spec: ") + e.what());
   }
   // Building the generator checks every client's samplers now, before the run (the reference
-  // generates everything here).
+  // generates everything here). Quietly: the run builds it again and says its warnings then.
   try {
+    const DiagnosticSink quiet = [](LogLevel, const std::string&) {};
     workload::SpecSource probe(*loaded, c.workload_spec_seed, c.workload_spec_generation_horizon,
-                               c.workload_spec_max_requests, log);
+                               c.workload_spec_max_requests, quiet);
   } catch (const Error& e) {
     throw Error(std::string("Failed to generate workload: ") + e.what());
   }
