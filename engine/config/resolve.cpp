@@ -238,6 +238,10 @@ void resolve_workload_spec(const ScenarioSpec& spec, RunConfig& c, const Diagnos
     const DiagnosticSink quiet = [](LogLevel, const std::string&) {};
     workload::SpecSource probe(*loaded, c.workload_spec_seed, c.workload_spec_generation_horizon,
                                c.workload_spec_max_requests, quiet);
+    // The first request makes every client draw its first arrival, which is where the
+    // per-request samplers (multimodal, reason ratio) are built and can fail.
+    workload::GeneratedRequest first;
+    probe.next(first);
   } catch (const Error& e) {
     throw Error(std::string("Failed to generate workload: ") + e.what());
   }
