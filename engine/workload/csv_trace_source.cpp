@@ -62,7 +62,11 @@ CsvTraceSource::CsvTraceSource(const std::string& path, Tick horizon) {
   CsvReader reader(text);
   std::vector<std::string> fields;
   try {
-    if (!reader.read_record(fields)) throw Error("failed to read csv header: EOF");
+    try {
+      if (!reader.read_record(fields)) throw Error("EOF");
+    } catch (const Error& e) {
+      throw Error(fmt::format("failed to read csv header: {}", e.what()));
+    }
     const size_t header_fields = fields.size();
     for (size_t row = 0;; ++row) {
       try {
