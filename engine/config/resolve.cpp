@@ -210,9 +210,9 @@ void resolve_workload_spec(const ScenarioSpec& spec, RunConfig& c, const Diagnos
   c.workload_spec_generation_horizon = c.horizon;
   if (c.workload_spec_max_requests <= 0 && c.horizon == kInfiniteHorizon && from_inference_perf) {
     // An inference-perf spec is bounded by its stages: no arrivals after the last one ends.
-    double seconds = 0;
+    int64_t seconds = 0;
     for (const auto& stage : loaded->inference_perf->stages) seconds += stage.duration;
-    c.workload_spec_generation_horizon = go_int64(seconds * 1e6);
+    c.workload_spec_generation_horizon = seconds * 1'000'000;
   }
   if (c.workload_spec_max_requests <= 0 && c.workload_spec_generation_horizon == kInfiniteHorizon) {
     throw Error("--workload-spec requires either num_requests (in YAML or --num-requests) or --horizon to bound "

@@ -16,8 +16,8 @@ void validate_inference_perf(const InferencePerfSpec& ip) {
   if (ip.stages.empty()) throw Error("at least one stage is required");
   for (size_t i = 0; i < ip.stages.size(); ++i) {
     const InferencePerfStage& s = ip.stages[i];
-    if (!(s.duration > 0)) {
-      throw Error(fmt::format("stage[{}]: duration must be positive, got {}", i, metrics::go_format_g(s.duration)));
+    if (s.duration <= 0) {
+      throw Error(fmt::format("stage[{}]: duration must be positive, got {}", i, s.duration));
     }
     if (!std::isfinite(s.rate) || s.rate <= 0) {
       throw Error(fmt::format("stage[{}]: rate must be a finite positive number, got {}", i,
@@ -48,19 +48,20 @@ void expand_inference_perf(WorkloadSpecFile& spec) {
   }
   const SharedPrefixSpec& p = *ip.shared_prefix;
   // NOTE (a): every stage runs at the average rate; windows only end arrivals after the last stage.
-  double weighted = 0, duration = 0;
+  double weighted = 0;
+  int64_t duration = 0;
   for (const auto& s : ip.stages) {
-    weighted += s.rate * s.duration;
+    weighted += s.rate * static_cast<double>(s.duration);
     duration += s.duration;
   }
   std::optional<std::vector<LifecycleWindow>> windows;
   if (ip.stages.size() >= 2) {
     windows.emplace();
-    double offset = 0;
+    int64_t offset = 0;
     for (const auto& s : ip.stages) {
-      const int64_t start = static_cast<int64_t>(offset);
-      offset += s.duration * 1e6;
-      windows->push_back({start, static_cast<int64_t>(offset)});
+      const int64_t start = offset;
+      offset += s.duration * 1'000'000;
+      windows->push_back({start, offset});
     }
   }
   const int64_t n = p.num_unique_system_prompts, m = p.num_users_per_system_prompt;
@@ -87,7 +88,7 @@ void expand_inference_perf(WorkloadSpecFile& spec) {
     }
   }
   if (spec.category.empty()) spec.category = p.enable_multi_turn_chat ? "reasoning" : "language";
-  if (spec.aggregate_rate <= 0) spec.aggregate_rate = weighted / duration;
+  if (spec.aggregate_rate <= 0) spec.aggregate_rate = weighted / static_cast<double>(duration);
 }
 
 }  // namespace

@@ -185,7 +185,7 @@ InferencePerfSpec read_inference_perf(SchemaReader& r, const YAML::Node& node, c
         if (r.expect_mapping(v[i], "workload.StageSpec", item)) {
           r.for_each_member(v[i], item, [&](const std::string& k, const YAML::Node& x, const std::string& xp) {
             if (k == "rate") s.rate = r.read_float(x, xp);
-            else if (k == "duration") s.duration = r.read_float(x, xp);
+            else if (k == "duration") s.duration = r.read_int(x, xp);
             else return false;
             return true;
           });

@@ -65,7 +65,7 @@ struct ServeGenSpec {
 
 struct InferencePerfStage {
   double rate = 0;      // req/s
-  double duration = 0;  // seconds
+  int64_t duration = 0;  // whole seconds (the reference's field is an int64; a float truncates)
 };
 
 struct SharedPrefixSpec {

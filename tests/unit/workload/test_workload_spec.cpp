@@ -172,3 +172,13 @@ TEST_CASE("YAML merge keys fill in the keys a mapping does not set, as yaml.v3 d
   CHECK_THROWS_WITH(parse_workload_spec("aggregate_rate: 5\n<<: 3\n", "t.yaml"),
                     doctest::Contains("map merge requires map or sequence of maps as the value"));
 }
+
+TEST_CASE("inference-perf stage durations are whole seconds, as the reference's int64 field") {
+  const auto spec = parse_workload_spec(
+      "inference_perf:\n  stages: [{rate: 2, duration: 1.9}, {rate: 4, duration: 3}]\n"
+      "  shared_prefix: {num_unique_system_prompts: 1, num_users_per_system_prompt: 1}\n",
+      "test");
+  REQUIRE(spec.inference_perf->stages.size() == 2);
+  CHECK(spec.inference_perf->stages[0].duration == 1);  // yaml.v3 truncates a float into an int
+  CHECK(spec.inference_perf->stages[1].duration == 3);
+}
