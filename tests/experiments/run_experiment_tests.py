@@ -14,6 +14,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tally import Tally  # noqa: E402
+
 
 def run(blis, root, args):
     p = subprocess.run([blis] + args, cwd=root, capture_output=True, text=True, timeout=600)
@@ -23,16 +26,8 @@ def run(blis, root, args):
 def main():
     blis = os.path.abspath(sys.argv[1])
     root = os.path.dirname(os.path.abspath(sys.argv[2]))
-    passed = failed = 0
-
-    def check(name, problems):
-        nonlocal passed, failed
-        if problems:
-            failed += 1
-            print('FAIL %s: %s' % (name, '; '.join(problems)), flush=True)
-        else:
-            passed += 1
-            print('ok   %s' % name, flush=True)
+    tally = Tally('experiments')
+    check = tally.record
 
     scripts = sorted(f for f in glob.glob(os.path.join(root, 'scenarios', 'hypotheses', '*.lua'))
                      if not f.endswith('common.lua'))
@@ -146,8 +141,7 @@ def main():
             status, _, err = run(blis, root, args)
             check('error: ' + ' '.join(os.path.basename(x) for x in args),
                   [] if status == 1 and message in err else ['status %d, stderr %r' % (status, err[-300:])])
-    print('experiments: %d passed, %d failed' % (passed, failed))
-    sys.exit(1 if failed else 0)
+    tally.finish()
 
 
 if __name__ == '__main__':

@@ -14,6 +14,9 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tally import Tally  # noqa: E402
+
 
 def run(blis, root, args):
     args = [a.replace('BLIS_ROOT', root) for a in args]
@@ -27,7 +30,7 @@ def main():
     update = '--update' in sys.argv
     root = os.path.dirname(tests)
     cases_dir = os.path.join(tests, 'golden', 'cases')
-    passed = failed = 0
+    tally = Tally('golden')
     outputs = {}
     for name in sorted(os.listdir(cases_dir)):
         case = os.path.join(cases_dir, name)
@@ -48,23 +51,13 @@ def main():
         again, _, _ = run(blis, root, args)
         if again != out:
             problems.append('a second run printed different stdout (not deterministic)')
-        if problems:
-            failed += 1
-            print('FAIL %s: %s' % (name, '; '.join(problems)), flush=True)
-        else:
-            passed += 1
-            print('ok   %s' % name, flush=True)
+        tally.record(name, problems)
     equivalent_dir = os.path.join(tests, 'golden', 'equivalent')
     for name in sorted(os.listdir(equivalent_dir)):
         a, b = open(os.path.join(equivalent_dir, name)).read().split()
-        if outputs.get(a) is None or outputs.get(a) != outputs.get(b) or not outputs.get(a):
-            failed += 1
-            print('FAIL equivalent %s: %s and %s print different stdout' % (name, a, b), flush=True)
-        else:
-            passed += 1
-            print('ok   equivalent %s' % name, flush=True)
-    print('golden: %d passed, %d failed' % (passed, failed))
-    sys.exit(1 if failed else 0)
+        same = outputs.get(a) is not None and outputs.get(a) == outputs.get(b) and bool(outputs.get(a))
+        tally.record('equivalent ' + name, [] if same else ['%s and %s print different stdout' % (a, b)])
+    tally.finish()
 
 
 if __name__ == '__main__':

@@ -18,6 +18,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tally import Tally  # noqa: E402
+
 NUMBER = re.compile(r'-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?Inf|NaN')
 
 
@@ -112,20 +115,14 @@ def main():
     fixtures = os.path.abspath(argv[1])
     cases_root = os.path.join(fixtures, 'parity', 'cases')
     workdir = os.path.join(fixtures, 'reference')
-    passed = failed = 0
+    tally = Tally('parity')
     for name in sorted(os.listdir(cases_root)):
         if only and only not in name:
             continue
         case_dir = os.path.join(cases_root, name)
         problem = check_case(blis, case_dir, workdir)
-        if problem:
-            failed += 1
-            print('FAIL %s: %s' % (name, problem), flush=True)
-        else:
-            passed += 1
-            print('ok   %s' % name, flush=True)
-    print('parity: %d passed, %d failed' % (passed, failed))
-    sys.exit(1 if failed else 0)
+        tally.record(name, [problem] if problem else [])
+    tally.finish()
 
 
 if __name__ == '__main__':

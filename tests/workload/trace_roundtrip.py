@@ -11,6 +11,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tally import Tally  # noqa: E402
+
 MODEL = ['--model', 'meta-llama/llama-3.1-8b-instruct']
 EXAMPLES = 'tests/fixtures/reference/examples/'
 DEFAULTS = ['--defaults-filepath', 'tests/fixtures/reference/defaults.yaml']
@@ -63,10 +66,9 @@ def read(path):
 def main():
     blis = os.path.abspath(sys.argv[1])
     root = os.path.dirname(os.path.abspath(sys.argv[2]))
-    passed = failed = 0
+    tally = Tally('trace round trips')
     with tempfile.TemporaryDirectory() as tmp:
         def check(name, original, replay, reexport):
-            nonlocal passed, failed
             problems = []
             status, out, err = run(blis, root, original)
             if status != 0:
@@ -81,12 +83,7 @@ def main():
                 for ext in ('.yaml', '.csv'):
                     if read(first + ext) != read(second + ext):
                         problems.append('exporting the replay gave a different %s file' % ext)
-            if problems:
-                failed += 1
-                print('FAIL %s: %s' % (name, '; '.join(problems)), flush=True)
-            else:
-                passed += 1
-                print('ok   %s' % name, flush=True)
+            tally.record(name, problems)
 
         for name, (workload, common) in sorted(CLI_CASES.items()):
             first = os.path.join(tmp, name)
@@ -106,8 +103,7 @@ def main():
                 f.write('local s = dofile(%r)\ns.workload = blis.workload.trace_v2{ path = %r }\nreturn s\n'
                         % (scenario, trace))
             check(name, [exporting], [replaying], None)
-    print('trace round trips: %d passed, %d failed' % (passed, failed))
-    sys.exit(1 if failed else 0)
+    tally.finish()
 
 
 if __name__ == '__main__':
