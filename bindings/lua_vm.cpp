@@ -11,6 +11,7 @@
 
 #include "bindings/blis_ffi.h"
 #include "bindings/embedded_stdlib.h"
+#include "engine/core/corrections.h"
 #include "engine/core/error.h"
 #include "engine/core/os_error.h"
 
@@ -176,6 +177,14 @@ LuaVm::LuaVm() : L_(luaL_newstate()), tracker_(std::make_unique<LineTracker>()) 
   lua_setfield(L_, -2, "last_user_line");
   lua_pushcfunction(L_, host_source_line);
   lua_setfield(L_, -2, "source_line");
+  // The names of the reference-defect corrections (engine/core/corrections.h), for the schema.
+  lua_newtable(L_);
+  int correction_index = 0;
+  for (const core::CorrectionInfo& c : core::correction_catalogue()) {
+    lua_pushstring(L_, c.name);
+    lua_rawseti(L_, -2, ++correction_index);
+  }
+  lua_setfield(L_, -2, "corrections");
   lua_setfield(L_, -2, "blis.host");
   // blis.ffi: the cdef text and the layout C++ compiled (bindings/blis_ffi.h), for blis.policy.
   lua_newtable(L_);

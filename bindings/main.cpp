@@ -27,6 +27,7 @@
 #include "bindings/scenario_loader.h"
 #include "engine/core/error.h"
 #include "engine/metrics/run_results.h"
+#include "engine/core/corrections.h"
 #include "engine/simulation.h"
 
 #ifndef BLIS_VERSION
@@ -45,7 +46,20 @@ constexpr const char* kUsage =
     "       blis <experiment.lua> [--jobs N] [--shard I/N] [--csv F] [--json F] [--strict]\n"
     "                                                run a sweep (docs/experiments.md)\n"
     "       blis merge SHARD.json...                 the tables of a sweep run in --shard slices\n"
+    "       blis corrections                         the reference defects corrected mode fixes, and their switches\n"
     "       blis --version\n";
+
+// `blis corrections`: every switch of engine/core/corrections.h, for the compat key and --correction.
+std::string corrections_listing() {
+  std::string out =
+      "Corrections of reference defects. Scenarios run corrected by default, `blis run` in reference mode;\n"
+      "choose with compat = \"reference\"|\"corrected\" (blis run --compat), switch one with\n"
+      "compat = { mode = ..., NAME = true|false } (blis run --correction NAME=on|off).\n\n";
+  for (const blis::core::CorrectionInfo& c : blis::core::correction_catalogue()) {
+    out += std::string("  ") + c.name + "  (" + c.where + ")\n      " + c.what + "\n";
+  }
+  return out;
+}
 
 void write_stdout(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
@@ -155,6 +169,10 @@ int dispatch(const std::vector<std::string>& args) {
   }
   if (first == "--version") {
     write_stdout(std::string("blis ") + BLIS_VERSION + " (" + LUAJIT_VERSION + ")\n");
+    return 0;
+  }
+  if (first == "corrections") {
+    write_stdout(corrections_listing());
     return 0;
   }
   if (first == "run") return run_command({args.begin() + 1, args.end()});

@@ -16,6 +16,7 @@
 #include "bindings/lua_yaml.h"
 #include "bindings/report_hook.h"
 #include "bindings/scenario_loader.h"
+#include "engine/core/corrections.h"
 #include "engine/core/error.h"
 
 namespace blis::bindings {
@@ -406,6 +407,22 @@ config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string&
     s.export_workload = ex.string("workload");
     s.export_workload_data = ex.string("workload_data");
   });
+  if (t.push_raw("compat")) {
+    // Names and types were checked by the schema; read defensively all the same.
+    if (lua_type(L, -1) == LUA_TSTRING) {
+      s.compat_mode = lua_tostring(L, -1);
+    } else if (lua_type(L, -1) == LUA_TTABLE) {
+      TableReader c(L, lua_gettop(L), "compat", origin);
+      s.compat_mode = c.string("mode");
+      for (const core::CorrectionInfo& info : core::correction_catalogue()) {
+        if (const auto on = c.boolean(info.name)) s.compat_overrides.emplace_back(info.name, *on);
+      }
+      c.reject_unknown_keys();
+    } else {
+      t.fail("compat", "must be \"reference\", \"corrected\" or a table, got " + describe(L, -1));
+    }
+    lua_pop(L, 1);
+  }
   if (t.push_raw("report")) {
     if (lua_type(L, -1) != LUA_TFUNCTION) t.fail("report", "must be a function(results), got " + describe(L, -1));
     set_report_hook(LuaVm::of(L));  // pops the function

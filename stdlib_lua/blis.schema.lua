@@ -48,6 +48,8 @@ M.scenario = {
   trace = { level = "string", counterfactual_k = "integer", summarize = "boolean", file = "string" },
   export = { workload = "string", workload_data = "string" },
   report = "function",
+  -- compat = "reference" | "corrected", or { mode = ..., <correction> = true|false, ... }
+  compat = "compat",
 }
 
 -- admission = { ... } (or admission = rule, short for { policy = rule }).
@@ -320,8 +322,36 @@ local function check_scorers(v, path)
 end
 
 
+-- The reference-defect corrections (engine/core/corrections.h) and the two modes.
+local correction_names = require("blis.host").corrections
+local compat_modes = { "corrected", "reference" }
+
+local function check_mode(v, path)
+  if v ~= "reference" and v ~= "corrected" then
+    local near = type(v) == "string" and util.closest(v, compat_modes)
+    fail(path, quoted_path(path) .. " must be \"reference\" or \"corrected\", got " .. describe(v)
+               .. (near and (" (did you mean '" .. near .. "'?)") or ""))
+  end
+  return v
+end
+
+local function check_compat(v, path)
+  if type(v) == "string" then return check_mode(v, path) end
+  if type(v) ~= "table" then
+    fail(path, quoted_path(path) .. " must be \"reference\", \"corrected\" or a table { mode = ..., "
+               .. "<correction> = true|false }, got " .. describe(v))
+  end
+  local schema = { mode = "string" }
+  for _, name in ipairs(correction_names) do schema[name] = "boolean" end
+  local out = check_table(v, schema, path, false)
+  if out.mode ~= nil then check_mode(out.mode, append(path, "mode")) end
+  return out
+end
+
+
 check_value = function(v, expected, path)
   if expected == "any" then return v end
+  if expected == "compat" then return check_compat(v, path) end
   if type(expected) == "table" then return check_table(v, expected, path, false) end
   if expected == "scorers" then return check_scorers(v, path) end
   if expected == "admission" then

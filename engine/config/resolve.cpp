@@ -37,6 +37,21 @@ T value_or(const std::optional<T>& v, T fallback) {
   return v ? *v : fallback;
 }
 
+// compat: the mode (default corrected), then each named switch on top of it.
+void resolve_compat(const ScenarioSpec& spec, RunConfig& c) {
+  const std::string mode = value_or(spec.compat_mode, std::string("corrected"));
+  if (mode == "reference") c.compat_mode = core::CompatMode::Reference;
+  else if (mode == "corrected") c.compat_mode = core::CompatMode::Corrected;
+  else throw Error(fmt::format("{}: scenario key 'compat' must be \"reference\" or \"corrected\", got \"{}\"",
+                               spec.origin, mode));
+  c.corrections = core::Corrections::for_mode(c.compat_mode);
+  for (const auto& [name, on] : spec.compat_overrides) {
+    bool* flag = c.corrections.find(name);
+    if (flag == nullptr) throw Error(fmt::format("{}: unknown correction 'compat.{}'", spec.origin, name));
+    *flag = on;
+  }
+}
+
 struct ModelResolution {
   std::vector<double> alpha, beta;
   bool roofline = false;
@@ -251,6 +266,7 @@ void resolve_workload_spec(const ScenarioSpec& spec, RunConfig& c, const Diagnos
 
 RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   RunConfig c;
+  resolve_compat(spec, c);
   if (!spec.model || spec.model->empty()) throw Error("LLM name not provided. Exiting simulation.");
   const std::string defaults_file = value_or(spec.defaults_file, std::string("defaults.yaml"));
 

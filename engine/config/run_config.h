@@ -8,6 +8,7 @@
 #include <string>
 
 #include "engine/cluster/admission.h"
+#include "engine/core/corrections.h"
 #include "engine/cluster/router.h"
 #include "engine/instance/instance.h"
 #include "engine/kv/tiered_cache.h"
@@ -22,6 +23,9 @@ enum class WorkloadKind { Distribution, CsvTrace, Spec, Generator, TraceV2 };
 enum class TraceLevel { None, Decisions };
 
 struct RunConfig {
+  core::CompatMode compat_mode = core::CompatMode::Corrected;
+  core::Corrections corrections = core::Corrections::for_mode(core::CompatMode::Corrected);
+
   std::string model_name;     // as given; labels exported traces
   int64_t tensor_parallel = 0;
   int64_t seed = 42;

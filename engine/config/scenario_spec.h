@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/cluster/policy_hooks.h"
@@ -109,6 +110,11 @@ struct ScenarioSpec {
   // export = { workload = "run.yaml", workload_data = "run.csv" }: the run's workload as trace v2
   std::optional<std::string> export_workload;
   std::optional<std::string> export_workload_data;
+
+  // compat = "reference" | "corrected" | { mode = ..., <correction> = bool }: which reference
+  // defects are reproduced (engine/core/corrections.h). Absent: corrected.
+  std::optional<std::string> compat_mode;
+  std::vector<std::pair<std::string, bool>> compat_overrides;  // in the table's key order
 
   // Not a scenario key: set by a front end that wants the run as data (a report hook).
   bool collect_results = false;

@@ -1,0 +1,46 @@
+// Corrections of the reference's defects. Every behaviour the spec marks with NOTE: is reproduced
+// in reference mode and corrected in corrected mode, each in the one place that implements it,
+// behind its own switch here. The list below is the single source of the switch names: the
+// scenario key `compat`, the `blis run --compat/--correction` flags, `blis corrections` and
+// docs/deviations.md all use it. Low and shared: engine modules read their own switch from the
+// Corrections they are given; nothing here knows about Lua or the front ends.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace blis::core {
+
+// X(name, spec_reference, what_the_correction_does)
+// Add a correction by adding one line; keep them grouped by the module that implements them.
+#define BLIS_CORRECTIONS(X)                                                                        \
+  /* KV cache (engine/kv) */                                                                      \
+  X(kv_rollback_leak, "engine-core 5.6",                                                          \
+    "a failed allocation gives back only the blocks it took, so earlier blocks are not leaked")
+
+enum class CompatMode { Reference, Corrected };
+
+struct Corrections {
+#define BLIS_CORRECTION_FIELD(name, where, what) bool name = false;
+  BLIS_CORRECTIONS(BLIS_CORRECTION_FIELD)
+#undef BLIS_CORRECTION_FIELD
+
+  // Every switch off (reference) or on (corrected).
+  static Corrections for_mode(CompatMode mode);
+  // The switch called `name`, or nullptr when there is none.
+  bool* find(std::string_view name);
+  bool any() const;
+};
+
+struct CorrectionInfo {
+  const char* name;
+  const char* where;  // the spec section of the NOTE it corrects
+  const char* what;   // what the corrected behaviour does
+};
+
+// Every correction, in declaration order.
+const std::vector<CorrectionInfo>& correction_catalogue();
+std::string_view compat_mode_name(CompatMode mode);
+
+}  // namespace blis::core
