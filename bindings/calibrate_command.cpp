@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <fstream>
 #include <optional>
 
+#include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "engine/core/go_strconv.h"
 #include "engine/metrics/calibration.h"
@@ -146,9 +146,7 @@ CalibrateOutput calibrate_command(const std::vector<std::string>& args) {
   }
   out.stdout_text = metrics::calibration_report_text(report, o.files[0], o.files[1]);
   if (!o.report.empty()) {
-    std::ofstream file(o.report, std::ios::binary | std::ios::trunc);
-    file << metrics::calibration_report_json(report);
-    if (!file.flush()) throw Error(fmt::format("cannot write the calibration report {}", o.report));
+    core::write_file_atomically(o.report, metrics::calibration_report_json(report), "the calibration report");
   }
   return out;
 }

@@ -20,6 +20,7 @@
 
 #include "bindings/report_hook.h"
 #include "bindings/scenario_loader.h"
+#include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "engine/core/go_strconv.h"
 #include "engine/core/json_value.h"
@@ -455,9 +456,7 @@ void ExperimentSession::Impl::write_shard(int run, const std::vector<std::string
     const std::filesystem::path p(script);
     path = fmt::format("{}.shard-{}-of-{}.json", p.stem().string(), options.shard_index, options.shard_count);
   }
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file << out;
-  if (!file.flush()) throw Error(fmt::format("cannot write the shard file {}", path));
+  core::write_file_atomically(path, out, "the shard file");
   int count = 0;
   for (const PointResult& p : results) count += p.ran ? 1 : 0;
   std::fprintf(stderr, "blis: shard %d/%d: %d of %zu points written to %s; combine the shards with: blis merge\n",

@@ -11,6 +11,7 @@
 
 #include "bindings/blis_ffi.h"
 #include "bindings/embedded_stdlib.h"
+#include "engine/core/atomic_file.h"
 #include "engine/core/corrections.h"
 #include "engine/core/error.h"
 #include "engine/core/os_error.h"
@@ -78,6 +79,27 @@ int host_last_user_line(lua_State* L) {
   lua_pushlstring(L, tracker->short_src.data(), tracker->short_src.size());
   lua_pushinteger(L, tracker->line);
   return 3;
+}
+
+// blis.host.write_file(path, text, what) -> true, or nil and "cannot write <what> <path>: <reason>".
+// The stdlib's one way to write a file (experiment tables): through core::write_file_atomically,
+// so it gets the same temp-and-rename, symlink and device handling as every other file blis writes.
+int host_write_file(lua_State* L) {
+  const std::string path = luaL_checkstring(L, 1);
+  size_t length = 0;
+  const char* text = luaL_checklstring(L, 2, &length);
+  const std::string what = luaL_optstring(L, 3, "file");
+  std::string message;
+  try {
+    core::write_file_atomically(path, std::string_view(text, length), what);
+    lua_pushboolean(L, 1);
+    return 1;
+  } catch (const std::exception& e) {
+    message = e.what();  // raised below, outside the C++ handler
+  }
+  lua_pushnil(L);
+  lua_pushlstring(L, message.data(), message.size());
+  return 2;
 }
 
 // The error value as text: strings and numbers as they are, objects through __tostring.
@@ -177,6 +199,8 @@ LuaVm::LuaVm() : L_(luaL_newstate()), tracker_(std::make_unique<LineTracker>()) 
   lua_setfield(L_, -2, "last_user_line");
   lua_pushcfunction(L_, host_source_line);
   lua_setfield(L_, -2, "source_line");
+  lua_pushcfunction(L_, host_write_file);
+  lua_setfield(L_, -2, "write_file");
   // The names of the reference-defect corrections (engine/core/corrections.h), for the schema.
   lua_newtable(L_);
   int correction_index = 0;

@@ -25,6 +25,7 @@
 #include "bindings/report_hook.h"
 #include "bindings/run_flags.h"
 #include "bindings/scenario_loader.h"
+#include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "engine/metrics/run_results.h"
 #include "engine/core/corrections.h"
@@ -192,6 +193,8 @@ int dispatch(const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // SIGINT/SIGTERM/SIGHUP during a file write remove its temporary file (engine/core/atomic_file.h).
+  blis::core::install_temp_file_cleanup_on_signals();
   // Never let an exception end the process: every failure is a message and exit status 1.
   try {
     return dispatch(std::vector<std::string>(argv + 1, argv + argc));

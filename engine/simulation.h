@@ -25,8 +25,9 @@ using DiagnosticSink = std::function<void(LogLevel, const std::string&)>;
 struct SimulationOutput {
   std::string stdout_text;  // exactly what the reference prints on stdout
   std::shared_ptr<const metrics::RunResults> results;  // only with ScenarioSpec::collect_results
-  // Files the run was asked to write but could not (results, trace, workload export). The
-  // metrics are still printed, as the reference prints them; the front end then fails.
+  // Errors found once the run is over: files it was asked to write but could not (results,
+  // trace, workload export) and metrics that are not finite numbers. The metrics are still
+  // printed, as the reference prints them; the front end then fails.
   std::vector<std::string> file_errors;
 };
 

@@ -21,6 +21,7 @@
 local M = {}
 
 local util = require "blis.util"
+local write_file_safely = require("blis.host").write_file  -- engine/core/atomic_file.h
 
 local type, pairs, ipairs, tostring, tonumber, error, setmetatable, getmetatable, select =
   type, pairs, ipairs, tostring, tonumber, error, setmetatable, getmetatable, select
@@ -671,15 +672,16 @@ function Results:json()
 end
 
 
-local function write_file(path, text)
-  local f, why = io.open(path, "wb")
-  if f == nil then error("cannot write " .. tostring(why), 3) end
-  f:write(text)
-  f:close()
+-- Through the host's writer (temp file and rename, symlinks followed, devices written directly),
+-- never io.open: the sandbox keeps io.open from writing.
+local function write_file(path, text, what)
+  if type(path) ~= "string" then error(what .. " path must be a string, got " .. type(path), 3) end
+  local ok, why = write_file_safely(path, text, what)
+  if not ok then error(why, 3) end
 end
 
-function Results:write_csv(path) write_file(path, self:csv()) end
-function Results:write_json(path) write_file(path, self:json()) end
+function Results:write_csv(path) write_file(path, self:csv(), "the experiment CSV file") end
+function Results:write_json(path) write_file(path, self:json(), "the experiment JSON file") end
 
 
 -- For the C++ runner: counts of verdicts so far.

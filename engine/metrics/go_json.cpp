@@ -291,6 +291,11 @@ void JsonWriter::value_bool(bool v) {
   out_ += v ? "true" : "false";
 }
 
+void JsonWriter::value_null() {
+  before_value();
+  out_ += "null";
+}
+
 // Places a value: right after its key in an object, on its own line in an array, or as the
 // single top-level value.
 void JsonWriter::before_value() {

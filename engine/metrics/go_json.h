@@ -38,6 +38,7 @@ class JsonWriter {
   void value_float(double v);       // go_json_float
   void value_string(std::string_view v);
   void value_bool(bool v);
+  void value_null();
   const std::string& text() const { return out_; }
 
  private:

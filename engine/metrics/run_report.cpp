@@ -5,13 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 
+#include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
-#include "engine/core/os_error.h"
 #include "engine/metrics/fitness.h"
 #include "engine/metrics/go_json.h"
 #include "engine/metrics/go_sort.h"
@@ -21,6 +19,15 @@
 namespace blis::metrics {
 
 namespace {
+
+// A metric JSON can hold, or null for NaN/Inf (reported as an error: non_finite_error).
+void number(JsonWriter& w, double v) {
+  if (std::isfinite(v)) {
+    w.value_float(v);
+  } else {
+    w.value_null();
+  }
+}
 
 // The reference's MetricsOutput (engine-core §7.3 table) for the merged "cluster" block.
 struct MetricsBlock {
@@ -34,13 +41,22 @@ struct MetricsBlock {
   double scheduling_delay_p99 = 0;
   int64_t kv_allocation_failures = 0, preemptions = 0, dropped_unservable = 0;
 
-  // The first non-finite float in key order, as encoding/json reports it.
-  std::optional<double> first_non_finite() const {
-    for (double v : {duration_s, responses_per_sec, tokens_per_sec, e2e_mean, e2e_p90, e2e_p95, e2e_p99, ttft_mean,
-                     ttft_p90, ttft_p95, ttft_p99, itl_mean, itl_p90, itl_p95, itl_p99, scheduling_delay_p99}) {
-      if (!std::isfinite(v)) return v;
+  // The metrics JSON cannot hold (NaN, +Inf, -Inf), as "name = value" in key order.
+  std::vector<std::string> non_finite() const {
+    const std::pair<const char*, double> floats[] = {
+        {"vllm_estimated_duration_s", duration_s}, {"responses_per_sec", responses_per_sec},
+        {"tokens_per_sec", tokens_per_sec},         {"e2e_mean_ms", e2e_mean},
+        {"e2e_p90_ms", e2e_p90},                    {"e2e_p95_ms", e2e_p95},
+        {"e2e_p99_ms", e2e_p99},                    {"ttft_mean_ms", ttft_mean},
+        {"ttft_p90_ms", ttft_p90},                  {"ttft_p95_ms", ttft_p95},
+        {"ttft_p99_ms", ttft_p99},                  {"itl_mean_ms", itl_mean},
+        {"itl_p90_ms", itl_p90},                    {"itl_p95_ms", itl_p95},
+        {"itl_p99_ms", itl_p99},                    {"scheduling_delay_p99_ms", scheduling_delay_p99}};
+    std::vector<std::string> bad;
+    for (const auto& [name, v] : floats) {
+      if (!std::isfinite(v)) bad.push_back(std::string(name) + " = " + go_format_g(v));
     }
-    return std::nullopt;
+    return bad;
   }
 
   void write(JsonWriter& w) const {
@@ -51,22 +67,22 @@ struct MetricsBlock {
     w.key("injected_requests"); w.value_int(injected);
     w.key("total_input_tokens"); w.value_int(total_input_tokens);
     w.key("total_output_tokens"); w.value_int(total_output_tokens);
-    w.key("vllm_estimated_duration_s"); w.value_float(duration_s);
-    w.key("responses_per_sec"); w.value_float(responses_per_sec);
-    w.key("tokens_per_sec"); w.value_float(tokens_per_sec);
-    w.key("e2e_mean_ms"); w.value_float(e2e_mean);
-    w.key("e2e_p90_ms"); w.value_float(e2e_p90);
-    w.key("e2e_p95_ms"); w.value_float(e2e_p95);
-    w.key("e2e_p99_ms"); w.value_float(e2e_p99);
-    w.key("ttft_mean_ms"); w.value_float(ttft_mean);
-    w.key("ttft_p90_ms"); w.value_float(ttft_p90);
-    w.key("ttft_p95_ms"); w.value_float(ttft_p95);
-    w.key("ttft_p99_ms"); w.value_float(ttft_p99);
-    w.key("itl_mean_ms"); w.value_float(itl_mean);
-    w.key("itl_p90_ms"); w.value_float(itl_p90);
-    w.key("itl_p95_ms"); w.value_float(itl_p95);
-    w.key("itl_p99_ms"); w.value_float(itl_p99);
-    w.key("scheduling_delay_p99_ms"); w.value_float(scheduling_delay_p99);
+    w.key("vllm_estimated_duration_s"); number(w, duration_s);
+    w.key("responses_per_sec"); number(w, responses_per_sec);
+    w.key("tokens_per_sec"); number(w, tokens_per_sec);
+    w.key("e2e_mean_ms"); number(w, e2e_mean);
+    w.key("e2e_p90_ms"); number(w, e2e_p90);
+    w.key("e2e_p95_ms"); number(w, e2e_p95);
+    w.key("e2e_p99_ms"); number(w, e2e_p99);
+    w.key("ttft_mean_ms"); number(w, ttft_mean);
+    w.key("ttft_p90_ms"); number(w, ttft_p90);
+    w.key("ttft_p95_ms"); number(w, ttft_p95);
+    w.key("ttft_p99_ms"); number(w, ttft_p99);
+    w.key("itl_mean_ms"); number(w, itl_mean);
+    w.key("itl_p90_ms"); number(w, itl_p90);
+    w.key("itl_p95_ms"); number(w, itl_p95);
+    w.key("itl_p99_ms"); number(w, itl_p99);
+    w.key("scheduling_delay_p99_ms"); number(w, scheduling_delay_p99);
     if (kv_allocation_failures != 0) {
       w.key("kv_allocation_failures"); w.value_int(kv_allocation_failures);
     }
@@ -82,18 +98,16 @@ struct Collected {
   int64_t preemptions = 0;
 };
 
-void write_file_atomically(const std::string& path, const std::string& text, const char* what = "results file") {
-  const std::string temp = path + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(fmt::format("cannot write {} {}: {}", what, path, core::os_error_text(errno)));
-    out << text;
-    if (!out.flush()) throw Error(fmt::format("cannot write {} {}: {}", what, path, core::os_error_text(errno)));
-  }
-  std::error_code ec;
-  std::filesystem::rename(temp, path, ec);
-  if (ec) throw Error(fmt::format("cannot write {} {}: {}", what, path, core::os_error_text(ec.value())));
-  std::filesystem::permissions(path, std::filesystem::perms(0644), ec);
+// The reference drops a block whose metrics are not finite with "Error marshalling metrics" and
+// exits 0. blis prints the block and writes the results file with those metrics as null, and
+// the run fails naming them (docs/deviations.md).
+void note_non_finite(SimulationOutput& out, const MetricsBlock& m, const std::string& results_path) {
+  const std::vector<std::string> bad = m.non_finite();
+  if (bad.empty()) return;
+  std::string list;
+  for (const std::string& item : bad) list += (list.empty() ? "" : ", ") + item;
+  out.file_errors.push_back(fmt::format("metrics of {} are not finite numbers: {}; printed{} as null", m.instance_id,
+                                        list, results_path.empty() ? "" : " and written to the results file " + results_path));
 }
 
 // A file that cannot be written does not cost the run its printed metrics (the reference prints
@@ -136,8 +150,8 @@ void export_workload(const config::RunConfig& config, const cluster::ClusterSimu
       if (r.instance >= 0 && !r.registered) row.error_message = "dropped: the request can never fit in the KV cache";
     }
   }
-  write_file_atomically(config.workload_export, workload::format_trace_header(header), "workload trace");
-  write_file_atomically(config.workload_export_data, workload::format_trace_data(rows, true), "workload trace");
+  core::write_file_atomically(config.workload_export, workload::format_trace_header(header), "workload trace");
+  core::write_file_atomically(config.workload_export_data, workload::format_trace_data(rows, true), "workload trace");
 }
 
 // Registered requests in the reference's order: ids byte-sorted, then Go's unstable
@@ -354,10 +368,7 @@ SimulationOutput build_report(const cluster::ClusterSimulation& sim, const confi
       if (results) results->instances.push_back(summary_of(b, ci));
       if (sim.instances().size() < 2 || b.completed == 0) continue;
       out.stdout_text += "=== Simulation Metrics ===\n";
-      if (const auto bad = b.first_non_finite()) {
-        log(LogLevel::Error, "Error marshalling metrics: json: unsupported value: " + go_format_g(*bad));
-        continue;
-      }
+      note_non_finite(out, b, "");
       JsonWriter w;
       w.begin_object();
       b.write(w);
@@ -388,36 +399,33 @@ SimulationOutput build_report(const cluster::ClusterSimulation& sim, const confi
 
   // ---- the cluster block and the results file
   if (m.completed > 0) out.stdout_text += "=== Simulation Metrics ===\n";
-  if (const auto bad = m.first_non_finite()) {
-    log(LogLevel::Error, "Error marshalling metrics: json: unsupported value: " + go_format_g(*bad));
-  } else {
-    if (m.completed > 0) {
-      JsonWriter w;
-      w.begin_object();
-      m.write(w);
-      w.end_object();
-      out.stdout_text += w.text();
-      out.stdout_text += "\n";
-    }
-    if (!config.results_path.empty()) {
-      JsonWriter w;
-      w.begin_object();
-      m.write(w);
-      const auto order = results_order(sim.requests());
-      if (!order.empty()) {
-        w.key("requests");
-        w.begin_array();
-        for (const Request* r : order) {
-          write_request_record(w, *r, r->instance >= 0 ? "instance_" + std::to_string(r->instance) : "");
-        }
-        w.end_array();
+  note_non_finite(out, m, config.results_path);
+  if (m.completed > 0) {
+    JsonWriter w;
+    w.begin_object();
+    m.write(w);
+    w.end_object();
+    out.stdout_text += w.text();
+    out.stdout_text += "\n";
+  }
+  if (!config.results_path.empty()) {
+    JsonWriter w;
+    w.begin_object();
+    m.write(w);
+    const auto order = results_order(sim.requests());
+    if (!order.empty()) {
+      w.key("requests");
+      w.begin_array();
+      for (const Request* r : order) {
+        write_request_record(w, *r, r->instance >= 0 ? "instance_" + std::to_string(r->instance) : "");
       }
-      w.end_object();
-      note_file_error(out, [&] { write_file_atomically(config.results_path, w.text()); });
+      w.end_array();
     }
+    w.end_object();
+    note_file_error(out, [&] { core::write_file_atomically(config.results_path, w.text(), "results file"); });
   }
   if (!config.trace_file.empty() && sim.trace() != nullptr) {
-    note_file_error(out, [&] { write_file_atomically(config.trace_file, sim.trace()->to_json_lines()); });
+    note_file_error(out, [&] { core::write_file_atomically(config.trace_file, sim.trace()->to_json_lines(), "trace file"); });
   }
   if (workload::WorkloadRecorder* recorder = sim.workload_recorder(); recorder != nullptr) {
     note_file_error(out, [&] { export_workload(config, sim, *recorder); });

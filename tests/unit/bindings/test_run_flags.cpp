@@ -17,6 +17,7 @@
 #include "bindings/scenario_loader.h"
 #include "engine/core/error.h"
 #include "spec_compare.h"
+#include "tests/unit/scratch_dir.h"
 
 namespace {
 
@@ -352,9 +353,7 @@ TEST_CASE("run flags: --print-scenario prints a file that reproduces the run") {
                      "--workload", "traces", "--workload-traces-filepath", "tests/lua/single_request.csv",
                      "--horizon", "9223372036854775807", "--rate", "NaN", "--kv-offload-threshold", "-0"};
   const auto command = parse_run_flags(args);
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("blis_test_print_scenario_" + std::to_string(::getpid()) + ".lua"))
-                               .string();
+  const std::string path = (std::filesystem::path(blis::testing::scratch_dir()) / "print_scenario.lua").string();
   {
     std::ofstream out(path);
     out << command.scenario_source;

@@ -13,6 +13,7 @@
 #include "bindings/scenario_loader.h"
 #include "engine/core/error.h"
 #include "spec_compare.h"
+#include "tests/unit/scratch_dir.h"
 
 namespace {
 
@@ -74,9 +75,8 @@ TEST_CASE("scenario: a misspelt key names the key path, a suggestion, and the us
 }
 
 TEST_CASE("scenario: long file names are shortened by Lua, and the key's line is still found") {
-  const std::string dir = (std::filesystem::temp_directory_path() /
-                           ("blis_test_a_directory_with_a_rather_long_name_for_lua_chunk_names_" +
-                            std::to_string(::getpid())))
+  const std::string dir = (std::filesystem::path(blis::testing::scratch_dir()) /
+                           "a_directory_with_a_rather_long_name_for_lua_chunk_names")
                               .string();
   std::filesystem::create_directories(dir);
   std::filesystem::copy_file(kLuaDir + "typo_key.lua", dir + "/typo_key.lua",

@@ -11,6 +11,7 @@
 
 #include "engine/config/defaults_registry.h"
 #include "engine/core/error.h"
+#include "tests/unit/scratch_dir.h"
 
 #ifndef BLIS_SOURCE_DIR
 #error "BLIS_SOURCE_DIR must name the repository root"
@@ -31,8 +32,7 @@ const DefaultsRegistry& shipped() {
 }
 
 std::string write_yaml(const std::string& name, const std::string& text) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("blis-unit-defaults-" + std::to_string(::getpid()));
+  const fs::path dir = fs::path(blis::testing::scratch_dir()) / "defaults";
   fs::create_directories(dir);
   const fs::path path = dir / name;
   std::ofstream(path, std::ios::binary) << text;
@@ -300,7 +300,7 @@ models:
 }
 
 TEST_CASE("defaults.yaml: file-level errors") {
-  const std::string missing = (fs::temp_directory_path() / "blis-no-such-defaults.yaml").string();
+  const std::string missing = (fs::path(blis::testing::scratch_dir()) / "no-such-defaults.yaml").string();
   CHECK(contains(load_error(missing), missing));
 
   const std::string bad = write_yaml("syntax.yaml", "models: [1, 2\nversion: 1\n");

@@ -8,6 +8,7 @@
 
 #include "engine/config/policy_bundle.h"
 #include "engine/core/error.h"
+#include "tests/unit/scratch_dir.h"
 
 using blis::config::load_policy_bundle;
 using blis::config::PolicyBundle;
@@ -16,7 +17,7 @@ using blis::config::validate_policy_bundle;
 namespace {
 
 std::string write_bundle(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() / ("blis_bundle_" + name + ".yaml");
+  const auto path = std::filesystem::path(blis::testing::scratch_dir()) / ("bundle_" + name + ".yaml");
   std::ofstream(path) << text;
   return path.string();
 }
@@ -78,7 +79,7 @@ TEST_CASE("any scalar is text for a name field; Validate rejects it later") {
 TEST_CASE("strict parsing names the file, the line and the key") {
   std::string e = load_error("typo", "admission:\n  policy: always-admit\nrouting:\n  polcy: weighted\n");
   CHECK(e.find("parsing policy config: ") == 0);
-  CHECK(e.find("blis_bundle_typo.yaml") != std::string::npos);
+  CHECK(e.find("bundle_typo.yaml") != std::string::npos);
   CHECK(e.find("line 4: unknown key \"polcy\" (at routing.polcy)") != std::string::npos);
   e = load_error("type", "admission:\n  token_bucket_capacity: \"50\"\n");
   CHECK(e.find("line 2: cannot unmarshal !!str `50` into float64 (at admission.token_bucket_capacity)") !=

@@ -9,11 +9,12 @@
 #include <string>
 
 #include "engine/simulation.h"
+#include "tests/unit/scratch_dir.h"
 
 namespace {
 
 std::string write_trace(const std::string& name, const std::string& rows) {
-  const auto path = std::filesystem::temp_directory_path() / ("blis_test_" + name + ".csv");
+  const auto path = std::filesystem::path(blis::testing::scratch_dir()) / ("reference_vector_" + name + ".csv");
   std::ofstream(path) << "arrival,a,b,input,output\n" << rows;
   return path.string();
 }

@@ -8,6 +8,7 @@
 
 #include "engine/core/json_value.h"
 #include "engine/simulation.h"
+#include "tests/unit/scratch_dir.h"
 
 namespace {
 
@@ -21,7 +22,7 @@ const blis::core::JsonValue* member(const blis::core::JsonValue& v, const std::s
 }  // namespace
 
 TEST_CASE("trace.file writes admission and routing records as JSON Lines") {
-  const auto path = std::filesystem::temp_directory_path() / "blis_test_trace.jsonl";
+  const auto path = std::filesystem::path(blis::testing::scratch_dir()) / "trace.jsonl";
   std::filesystem::remove(path);
   blis::config::ScenarioSpec spec;
   spec.model = "foo";

@@ -8,6 +8,7 @@
 
 #include "engine/core/error.h"
 #include "engine/latency/model_hardware.h"
+#include "tests/unit/scratch_dir.h"
 
 #ifndef BLIS_SOURCE_DIR
 #error "BLIS_SOURCE_DIR must name the repository root"
@@ -26,8 +27,7 @@ const std::string kHardware = kConfigs + "/hardware_config.json";
 
 // A scratch directory private to this test program run.
 fs::path scratch_dir() {
-  const fs::path dir =
-      fs::temp_directory_path() / ("blis-unit-model-hardware-" + std::to_string(::getpid()));
+  const fs::path dir = fs::path(blis::testing::scratch_dir()) / "model-hardware";
   fs::create_directories(dir);
   return dir;
 }
