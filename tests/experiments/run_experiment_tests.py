@@ -15,17 +15,25 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.dont_write_bytecode = True  # no __pycache__ in the checkout
 from tally import Tally  # noqa: E402
+from workdir import linked_workdir  # noqa: E402
 
 
 def run(blis, root, args):
+    # root: the private working directory (tests/workdir.py), never the checkout itself
     p = subprocess.run([blis] + args, cwd=root, capture_output=True, text=True, timeout=600)
     return p.returncode, p.stdout, p.stderr
 
 
 def main():
     blis = os.path.abspath(sys.argv[1])
-    root = os.path.dirname(os.path.abspath(sys.argv[2]))
+    checkout = os.path.dirname(os.path.abspath(sys.argv[2]))
+    with linked_workdir(checkout) as root:
+        run_all(blis, root)
+
+
+def run_all(blis, root):
     tally = Tally('experiments')
     check = tally.record
 
@@ -124,6 +132,32 @@ def main():
         s_strict, _, _ = run(blis, root, ['tests/lua/experiments/refuted.lua', '--strict'])
         check('--strict', [] if (s_plain, s_strict) == (0, 3) and 'REFUTED' in out
               else ['exit statuses %d / %d' % (s_plain, s_strict)])
+
+        # --csv, --json and --shard-out through symlinks: each link stays a link and its target
+        # (created when missing) holds the file; a planted NAME.tmp symlink is left alone.
+        problems = []
+        links = {}
+        for kind in ('csv', 'json', 'shard'):
+            link, real = os.path.join(tmp, 'link.' + kind), os.path.join(tmp, 'real.' + kind)
+            os.symlink(real, link)
+            links[kind] = (link, real)
+        victim = os.path.join(tmp, 'victim')
+        with open(victim, 'w') as f:
+            f.write('secret')
+        os.symlink(victim, links['csv'][0] + '.tmp')
+        script = 'tests/lua/experiments/refuted.lua'
+        s1, _, err1 = run(blis, root, [script, '--csv', links['csv'][0], '--json', links['json'][0]])
+        s2, _, err2 = run(blis, root, [script, '--shard', '0/1', '--shard-out', links['shard'][0]])
+        if (s1, s2) != (0, 0):
+            problems.append('exit statuses %d / %d: %s' % (s1, s2, (err1 + err2)[-300:]))
+        for kind, (link, real) in sorted(links.items()):
+            if not os.path.islink(link):
+                problems.append('the %s link was replaced' % kind)
+            if not os.path.isfile(real) or os.path.getsize(real) == 0:
+                problems.append('the %s target was not written' % kind)
+        if open(victim).read() != 'secret':
+            problems.append('the planted .tmp symlink was followed')
+        check('files through symlinks', problems)
 
         # Sharding mistakes.
         script = 'tests/lua/experiments/refuted.lua'

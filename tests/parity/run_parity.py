@@ -16,10 +16,11 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.dont_write_bytecode = True  # no __pycache__ in the checkout
 from tally import Tally  # noqa: E402
+from workdir import linked_workdir  # noqa: E402
 
 NUMBER = re.compile(r'-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?Inf|NaN')
 
@@ -65,43 +66,43 @@ def json_difference(got, want, path='$'):
     return None if got == want else '%s: %r, reference %r' % (path, got, want)
 
 
-def check_case(blis, case_dir, workdir):
+def check_case(blis, case_dir, reference_dir):
     args = open(os.path.join(case_dir, 'args')).read().splitlines()
     want_stdout = open(os.path.join(case_dir, 'stdout')).read()
     want_status = int(open(os.path.join(case_dir, 'exit_code')).read().strip())
-    fd, results = tempfile.mkstemp(suffix='.json')
-    os.close(fd)
-    os.remove(results)
-    args = [results if a == 'RESULTS_PATH' else a for a in args]
-    try:
-        proc = subprocess.run([blis] + args, cwd=workdir, capture_output=True, text=True, timeout=300)
-    except subprocess.TimeoutExpired:
-        return 'timed out after 300 s'
-    try:
-        if (proc.returncode == 0) != (want_status == 0):
-            return 'exit status %d, reference %d; stderr: %s' % (proc.returncode, want_status, proc.stderr.strip()[-300:])
-        if want_status != 0:
-            return None if proc.stderr.strip() else 'exit status %d without a message on stderr' % proc.returncode
-        got_lines, want_lines = proc.stdout.splitlines(), want_stdout.splitlines()
-        for i in range(max(len(got_lines), len(want_lines))):
-            g = got_lines[i] if i < len(got_lines) else '<missing>'
-            w = want_lines[i] if i < len(want_lines) else '<missing>'
-            if not lines_match(g, w):
-                return 'stdout line %d: %r, reference %r' % (i + 1, g, w)
-        want_results = os.path.join(case_dir, 'results.json')
-        if os.path.exists(want_results):
-            if not os.path.exists(results):
-                return 'no results file written'
-            try:
-                d = json_difference(json.load(open(results)), json.load(open(want_results)))
-            except ValueError as e:
-                return 'results file is not JSON: %s' % e
-            if d:
-                return 'results file ' + d
-        return None
-    finally:
-        if os.path.exists(results):
-            os.remove(results)
+    with linked_workdir(reference_dir, with_siblings=True) as workdir:
+        results = os.path.join(workdir, 'results-of-blis.json')
+        args = [results if a == 'RESULTS_PATH' else a for a in args]
+        try:
+            proc = subprocess.run([blis] + args, cwd=workdir, capture_output=True, text=True, timeout=300)
+        except subprocess.TimeoutExpired:
+            return 'timed out after 300 s'
+        return compare(proc, case_dir, want_stdout, want_status, results)
+
+
+def compare(proc, case_dir, want_stdout, want_status, results):
+    """None when blis agrees with the reference, else what differs."""
+    if (proc.returncode == 0) != (want_status == 0):
+        return 'exit status %d, reference %d; stderr: %s' % (proc.returncode, want_status, proc.stderr.strip()[-300:])
+    if want_status != 0:
+        return None if proc.stderr.strip() else 'exit status %d without a message on stderr' % proc.returncode
+    got_lines, want_lines = proc.stdout.splitlines(), want_stdout.splitlines()
+    for i in range(max(len(got_lines), len(want_lines))):
+        g = got_lines[i] if i < len(got_lines) else '<missing>'
+        w = want_lines[i] if i < len(want_lines) else '<missing>'
+        if not lines_match(g, w):
+            return 'stdout line %d: %r, reference %r' % (i + 1, g, w)
+    want_results = os.path.join(case_dir, 'results.json')
+    if os.path.exists(want_results):
+        if not os.path.exists(results):
+            return 'no results file written'
+        try:
+            d = json_difference(json.load(open(results)), json.load(open(want_results)))
+        except ValueError as e:
+            return 'results file is not JSON: %s' % e
+        if d:
+            return 'results file ' + d
+    return None
 
 
 def main():

@@ -12,7 +12,9 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.dont_write_bytecode = True  # no __pycache__ in the checkout
 from tally import Tally  # noqa: E402
+from workdir import linked_workdir  # noqa: E402
 
 MODEL = ['--model', 'meta-llama/llama-3.1-8b-instruct']
 EXAMPLES = 'tests/fixtures/reference/examples/'
@@ -54,6 +56,7 @@ SCENARIOS = {
 
 
 def run(blis, root, args):
+    # root: the private working directory (tests/workdir.py), never the checkout itself
     p = subprocess.run([blis] + args, cwd=root, capture_output=True, text=True, timeout=600)
     return p.returncode, p.stdout, p.stderr
 
@@ -65,7 +68,12 @@ def read(path):
 
 def main():
     blis = os.path.abspath(sys.argv[1])
-    root = os.path.dirname(os.path.abspath(sys.argv[2]))
+    checkout = os.path.dirname(os.path.abspath(sys.argv[2]))
+    with linked_workdir(checkout) as root:
+        run_all(blis, root)
+
+
+def run_all(blis, root):
     tally = Tally('trace round trips')
     with tempfile.TemporaryDirectory() as tmp:
         def check(name, original, replay, reexport):
