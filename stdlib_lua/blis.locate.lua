@@ -228,6 +228,33 @@ function M.key_line(path, call_line, function_name, key_path)
 end
 
 
+-- The lines of several key paths (each a list of keys) in one call's table constructor, reading
+-- the file once: { [i] = line or nil }.
+function M.key_lines(path, call_line, function_name, key_paths)
+  local out = {}
+  if function_name == nil then return out end
+  local file = open(path, "rb")
+  if file == nil then return out end
+  local src = file:read("*a")
+  file:close()
+  if src == nil then return out end
+  local tokens, n = tokenize(src)
+  local closing = match_brackets(tokens, n)
+  if closing == nil then return out end
+  local brace = find_call(tokens, n, closing, function_name, call_line)
+  if brace == nil then return out end
+  for i = 1, #key_paths do
+    local names = {}
+    for j = 1, #key_paths[i] do
+      if type(key_paths[i][j]) ~= "string" then break end
+      names[j] = key_paths[i][j]
+    end
+    if #names > 0 then out[i] = key_in_constructor(tokens, closing, brace, names, 1) end
+  end
+  return out
+end
+
+
 M._tokenize = tokenize  -- for tests
 
 return M
