@@ -268,10 +268,14 @@ void read_workload(TableReader& w, config::WorkloadSpec& out) {
         const std::string reader_prefix = "parsing workload spec: inline: ";
         if (message.rfind(reader_prefix, 0) == 0) message = message.substr(reader_prefix.size());
         // The reader names the spec key it stopped at ("(at clients[0].arrival)"): blame its line.
+        // Value checks start with the path instead ("clients[0].input_distribution.params.value must ...").
         std::string near;
         if (const size_t at = message.find("(at "); at != std::string::npos) {
           const size_t end = message.find_first_of(".[)", at + 4);
           if (end != std::string::npos) near = message.substr(at + 4, end - at - 4);
+        } else {
+          const size_t end = message.find_first_of(".[ ");
+          if (end != std::string::npos && end > 0 && message[end] != ' ') near = message.substr(0, end);
         }
         w.fail_near("", near, "is not a valid workload spec: " + message);
       }
