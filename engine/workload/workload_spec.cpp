@@ -394,7 +394,8 @@ void validate_workload_spec(const WorkloadSpecFile& spec) {
       spec.category != "reasoning") {
     throw Error(fmt::format("unknown category {}; valid: language, multimodal, reasoning", quote(spec.category)));
   }
-  // NOTE 18: written as "<= 0" rejections, so NaN and +Inf pass, as in the reference.
+  // NOTE 18: written as "<= 0" rejections, so NaN and +Inf pass, as in the reference (the reader
+  // rejects non-finite rates and fractions first, with their lines: docs/deviations.md).
   if (spec.aggregate_rate <= 0) throw Error(fmt::format("aggregate_rate must be positive, got {}", f6(spec.aggregate_rate)));
   if (spec.clients.empty() && !spec.servegen_data) throw Error("at least one client or servegen_data path required");
   for (size_t i = 0; i < spec.clients.size(); ++i) {
