@@ -5,6 +5,7 @@
 #include <cmath>
 #include <memory>
 #include <new>
+#include <stdexcept>
 
 #include "engine/config/defaults_registry.h"
 #include "engine/config/scenario_where.h"
@@ -122,6 +123,9 @@ void resolve_workload_spec(const ScenarioSpec& spec, RunConfig& c, const Diagnos
   } catch (const std::bad_alloc&) {
     reject(spec, "workload", "Failed to generate workload: out of memory building the first request of each client",
            "cannot generate its workload: out of memory building the first request of each client");
+  } catch (const std::length_error&) {
+    reject(spec, "workload", "Failed to generate workload: a client's first request is too large to build",
+           "cannot generate its workload: a client's first request is too large to build");
   }
 }
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <new>
+#include <stdexcept>
 
 #include "engine/core/error.h"
 #include "engine/core/input_limits.h"
@@ -108,6 +109,8 @@ void expand_workload_sources(WorkloadSpecFile& spec, const DiagnosticSink& log) 
     if (spec.clients.empty() && spec.inference_perf) expand_inference_perf(spec);
   } catch (const std::bad_alloc&) {
     throw Error("expanding inference-perf spec: out of memory building its clients (inference_perf.shared_prefix)");
+  } catch (const std::length_error&) {
+    throw Error("expanding inference-perf spec: too many clients to build (inference_perf.shared_prefix)");
   }
   if (spec.clients.empty() && spec.servegen_data) {
     try {

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <map>
+#include <new>
 #include <span>
+#include <stdexcept>
 
 #include "engine/core/error.h"
 #include "engine/core/input_limits.h"
@@ -28,7 +30,13 @@ void draw_tokens(core::GoRand& rng, int64_t count, std::vector<kv::Token>& out, 
                             "(docs/safety.md)", client, count, core::limits::kMaxTokensPerRequest));
   }
   const size_t old_size = out.size();
-  out.resize(old_size + static_cast<size_t>(count));
+  try {
+    out.resize(old_size + static_cast<size_t>(count));
+  } catch (const std::bad_alloc&) {  // the cap keeps this small; should memory still run out, say whose
+    throw Error(fmt::format("client \"{}\": out of memory drawing {} tokens for a request", client, count));
+  } catch (const std::length_error&) {
+    throw Error(fmt::format("client \"{}\": {} tokens for a request are more than a vector can hold", client, count));
+  }
   rng.fill_intn(kMaxTokenId, std::span<int64_t>(out).subspan(old_size));
 }
 
