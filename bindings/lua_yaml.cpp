@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <lua.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,16 +68,27 @@ YAML::Node convert(lua_State* L, int index, const std::string& path, int depth) 
     }
     return seq;
   }
+  // Numeric keys (e.g. empirical PDF bins written as [64] = 0.5) become their text; an infinite
+  // one (math.huge) is no token count, length or name a spec could mean.
+  struct Key {
+    std::string text;
+    std::optional<double> number;  // the Lua key, when it is a number
+  };
+  std::vector<Key> keys;
+  for (const std::string& k : string_keys) keys.push_back({k, std::nullopt});
+  for (double k : number_keys) {
+    if (!std::isfinite(k)) {
+      throw Error(fmt::format("'{}' has the key {} (math.huge?), which is not a finite number: a workload spec's "
+                              "keys are names or integers", path, k));
+    }
+    keys.push_back({number_text(k), k});
+  }
+  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) { return a.text < b.text; });
   YAML::Node map(YAML::NodeType::Map);
-  std::vector<std::string> keys = string_keys;
-  for (double k : number_keys) keys.push_back(number_text(k));
-  std::sort(keys.begin(), keys.end());
-  for (const std::string& key : keys) {
-    // Numeric keys (e.g. empirical PDF bins written as [64] = 0.5) read back as their text.
-    bool numeric = std::find(string_keys.begin(), string_keys.end(), key) == string_keys.end();
-    if (numeric) lua_pushnumber(L, std::stod(key)); else lua_pushlstring(L, key.data(), key.size());
+  for (const Key& key : keys) {
+    if (key.number) lua_pushnumber(L, *key.number); else lua_pushlstring(L, key.text.data(), key.text.size());
     lua_rawget(L, index);
-    map[key] = convert(L, -1, path + "." + key, depth + 1);
+    map[key.text] = convert(L, -1, path + "." + key.text, depth + 1);
     lua_pop(L, 1);
   }
   return map;

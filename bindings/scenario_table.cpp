@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cmath>
 #include <lua.hpp>
+#include <map>
 #include <optional>
 
 #include "bindings/lua_policies.h"
@@ -47,12 +48,19 @@ std::optional<int64_t> parse_decimal_int64(std::string_view text) {
 // Reads the fields of one Lua table, remembering which keys were asked for.
 class TableReader {
  public:
-  TableReader(lua_State* L, int index, std::string path, const std::string& origin)
+  TableReader(lua_State* L, int index, std::string path, const std::string& origin,
+              const std::map<std::string, std::string>* sites = nullptr)
       : L_(L), index_(index > 0 || index <= LUA_REGISTRYINDEX ? index : lua_gettop(L) + index + 1),
-        path_(std::move(path)), origin_(origin) {}
+        path_(std::move(path)), origin_(origin), sites_(sites) {}
 
   [[noreturn]] void fail(std::string_view key, std::string_view what) const {
-    throw Error(fmt::format("{}: scenario key '{}' {}", origin_, full(key), what));
+    throw Error(fmt::format("{}: scenario key '{}' {}", site(full(key)), full(key), what));
+  }
+
+  // The same, blamed on the line of the key `near` inside it when the source shows one.
+  [[noreturn]] void fail_near(std::string_view key, std::string_view near, std::string_view what) const {
+    const std::string inner = near.empty() ? full(key) : full(key) + "." + std::string(near);
+    throw Error(fmt::format("{}: scenario key '{}' {}", site(inner), full(key), what));
   }
 
   std::optional<std::string> string(const char* key) {
@@ -128,7 +136,7 @@ class TableReader {
   void table(const char* key, Body body) {
     if (!push(key)) return;
     if (lua_type(L_, -1) != LUA_TTABLE) fail_here(key, "a table");
-    TableReader nested(L_, lua_gettop(L_), full(key), origin_);
+    TableReader nested(L_, lua_gettop(L_), full(key), origin_, sites_);
     body(nested);
     nested.reject_unknown_keys();
     lua_pop(L_, 1);
@@ -158,10 +166,21 @@ class TableReader {
     }
     if (unknown.empty()) return;
     std::sort(unknown.begin(), unknown.end());  // lua_next order is not stable (P2)
-    throw Error(fmt::format("{}: unknown scenario key '{}'", origin_, full(unknown.front())));
+    throw Error(fmt::format("{}: unknown scenario key '{}'", site(full(unknown.front())), full(unknown.front())));
   }
 
  private:
+  // "file:line" of the key (or of the nearest enclosing key, or of the call), else the origin.
+  std::string site(std::string key) const {
+    if (sites_ == nullptr) return origin_;
+    while (true) {
+      if (const auto it = sites_->find(key); it != sites_->end()) return it->second;
+      if (key.empty()) return origin_;
+      const size_t cut = key.find_last_of(".[");
+      key = cut == std::string::npos ? std::string() : key.substr(0, cut);
+    }
+  }
+
   std::string full(std::string_view key) const {
     if (key.empty()) return path_;
     if (path_.empty()) return std::string(key);
@@ -188,6 +207,7 @@ class TableReader {
   int index_;
   std::string path_;
   const std::string& origin_;
+  const std::map<std::string, std::string>* sites_;
   std::vector<std::string> read_;
 };
 
@@ -247,7 +267,17 @@ void read_workload(TableReader& w, config::WorkloadSpec& out) {
         std::string message = e.what();
         const std::string reader_prefix = "parsing workload spec: inline: ";
         if (message.rfind(reader_prefix, 0) == 0) message = message.substr(reader_prefix.size());
-        w.fail("", "is not a valid workload spec: " + message);
+        // The reader names the spec key it stopped at ("(at clients[0].arrival)"): blame its line.
+        // Value checks start with the path instead ("clients[0].input_distribution.params.value must ...").
+        std::string near;
+        if (const size_t at = message.find("(at "); at != std::string::npos) {
+          const size_t end = message.find_first_of(".[)", at + 4);
+          if (end != std::string::npos) near = message.substr(at + 4, end - at - 4);
+        } else {
+          const size_t end = message.find_first_of(".[ ");
+          if (end != std::string::npos && end > 0 && message[end] != ' ') near = message.substr(0, end);
+        }
+        w.fail_near("", near, "is not a valid workload spec: " + message);
       }
       lua_pop(L, 1);
     }
@@ -315,15 +345,41 @@ void read_scorer_list(lua_State* L, int list, TableReader& routing, config::Scen
   s.scorer_list = std::move(specs);
 }
 
+// "file:line" of each key of a blis.scenario table (blis._loader.key_sites), for messages about
+// values found invalid when the scenario is resolved. Empty for a table blis.scenario did not
+// make from a file line (the `blis run` scenario, tables built by hand).
+std::map<std::string, std::string> key_sites(lua_State* L, int index) {
+  std::map<std::string, std::string> out;
+  LuaVm& vm = LuaVm::of(L);
+  vm.require("blis");
+  lua_getfield(L, -1, "_loader");
+  lua_getfield(L, -1, "key_sites");
+  lua_replace(L, -3);
+  lua_pop(L, 1);
+  lua_pushvalue(L, index);
+  vm.call(1, 1);
+  if (lua_type(L, -1) == LUA_TTABLE) {
+    lua_pushnil(L);
+    while (lua_next(L, -2) != 0) {
+      if (lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TSTRING) out[lua_tostring(L, -2)] = lua_tostring(L, -1);
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+  return out;
+}
+
 }  // namespace
 
 config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string& origin) {
   if (lua_type(L, index) != LUA_TTABLE) {
     throw Error(fmt::format("{}: a scenario must be a table, got {}", origin, describe(L, index)));
   }
-  TableReader t(L, index, "", origin);
+  if (index < 0 && index > LUA_REGISTRYINDEX) index = lua_gettop(L) + index + 1;
   config::ScenarioSpec s;
   s.origin = origin;
+  s.key_sites = key_sites(L, index);
+  TableReader t(L, index, "", origin, &s.key_sites);
   s.seed = t.integer("seed");
   s.horizon_us = t.integer("horizon_us");
   s.log_level = t.string("log");

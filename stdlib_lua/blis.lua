@@ -11,6 +11,7 @@ local type, ipairs, pairs, pcall, error, getmetatable, setmetatable =
 local util = require "blis.util"
 local schema = require "blis.schema"
 local params = require "blis.params"
+local locate = require "blis.locate"
 
 M.version = "0.1.0"
 
@@ -36,18 +37,67 @@ local scenario_mt = { __name = "blis.scenario" }
 -- rebuild a point's scenario from what the user wrote, not from the checked form.
 local raw_of = setmetatable({}, { __mode = "k" })
 
-local function copy(v)
+-- A deep copy. A table that contains itself (t.self = t) cannot be copied, nor written as a
+-- workload spec: it is reported with its key path instead of recursing until the C stack ends.
+local function copy_at(v, path, open)
   if type(v) ~= "table" then return v end
+  if open[v] then
+    local shown = util.path_string(path)
+    error({ path = path, message = "'" .. shown .. "' refers to a table that contains it "
+                                   .. "(a scenario cannot hold a table inside itself)" }, 0)
+  end
+  open[v] = true
   local out = {}
-  for k, x in pairs(v) do out[k] = copy(x) end  -- builds a table; no order reaches output
+  for _, k in ipairs(util.sorted_keys(v)) do  -- sorted: the first cycle reported is always the same one
+    path[#path + 1] = k
+    out[k] = copy_at(v[k], path, open)
+    path[#path] = nil
+  end
+  open[v] = nil
   return out
 end
+
+local function copy(v)
+  return copy_at(v, {}, {})
+end
+
+-- Where each checked scenario was made: { source, short_src, line } of the blis.scenario call.
+local site_of = setmetatable({}, { __mode = "k" })
 
 -- blis.scenario{...}: the checked scenario (a copy of the argument, integers normalized).
 function M.scenario(t)
   local s = setmetatable(checked("blis.scenario", schema.check_scenario, t), scenario_mt)
-  raw_of[s] = copy(t)
+  raw_of[s] = checked("blis.scenario", copy, t)
+  local source, short_src, line = util.user_call_site()
+  if source ~= nil then site_of[s] = { source = source, short_src = short_src, line = line } end
   return s
+end
+
+-- For the C++ loader: "file:line" of every key path of the scenario down to two levels
+-- ("engine.kv_blocks", "workload.rate") and of the call itself (key ""), so a value found
+-- invalid when the scenario is resolved can be blamed on the line that set it. Lines the
+-- source does not show literally fall back to the blis.scenario call's line.
+local function key_sites(s)
+  local site = site_of[s]
+  if site == nil or site.source:sub(1, 1) ~= "@" then return {} end  -- a file's lines only
+  local names, lists = {}, {}
+  for _, key in ipairs(util.sorted_keys(s)) do
+    if type(key) == "string" then
+      names[#names + 1], lists[#lists + 1] = key, { key }
+      local v = s[key]
+      if type(v) == "table" and getmetatable(v) == nil then
+        for _, inner in ipairs(util.sorted_keys(v)) do
+          if type(inner) == "string" then
+            names[#names + 1], lists[#lists + 1] = key .. "." .. inner, { key, inner }
+          end
+        end
+      end
+    end
+  end
+  local lines = locate.key_lines(site.source:sub(2), site.line, "scenario", lists)
+  local out = { [""] = site.short_src .. ":" .. site.line }
+  for i, name in ipairs(names) do out[name] = site.short_src .. ":" .. (lines[i] or site.line) end
+  return out
 end
 
 -- For blis.experiment: a copy of the table a checked scenario was made from.
@@ -101,6 +151,7 @@ M._loader = {
     return type(t) == "table" and getmetatable(t) == scenario_mt
   end,
   key_paths = schema.key_paths,
+  key_sites = key_sites,
   verdicts = experiment._verdicts,
 }
 

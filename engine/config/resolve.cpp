@@ -9,14 +9,14 @@
 #include "engine/config/defaults_registry.h"
 #include "engine/cluster/scorer_config.h"
 #include "engine/config/policy_bundle.h"
+#include "engine/config/resolve_workload.h"
 #include "engine/config/run_config.h"
-#include "engine/core/error.h"
+#include "engine/config/scenario_where.h"
+#include "engine/core/input_limits.h"
 #include "engine/latency/blackbox_model.h"
 #include "engine/latency/roofline_model.h"
 #include "engine/metrics/fitness.h"
 #include "engine/metrics/go_json.h"
-#include "engine/workload/spec_expansion.h"
-#include "engine/workload/spec_source.h"
 #include "engine/workload/trace_replay.h"
 
 namespace blis::config {
@@ -43,11 +43,11 @@ void resolve_compat(const ScenarioSpec& spec, RunConfig& c) {
   if (mode == "reference") c.compat_mode = core::CompatMode::Reference;
   else if (mode == "corrected") c.compat_mode = core::CompatMode::Corrected;
   else throw Error(fmt::format("{}: scenario key 'compat' must be \"reference\" or \"corrected\", got \"{}\"",
-                               spec.origin, mode));
+                               spec.site_of("compat"), mode));
   c.corrections = core::Corrections::for_mode(c.compat_mode);
   for (const auto& [name, on] : spec.compat_overrides) {
     bool* flag = c.corrections.find(name);
-    if (flag == nullptr) throw Error(fmt::format("{}: unknown correction 'compat.{}'", spec.origin, name));
+    if (flag == nullptr) throw Error(fmt::format("{}: unknown correction 'compat.{}'", spec.site_of("compat"), name));
     *flag = on;
   }
 }
@@ -105,32 +105,23 @@ ModelResolution resolve_model(const ScenarioSpec& spec, const std::string& defau
     if (!folder.empty() && !hardware_file.empty() && !m.gpu.empty() && m.tp > 0) {
       m.roofline = true;
     } else if (folder.empty()) {
-      throw Error(fmt::format("no latency coefficients for model {}: give alpha/beta coefficients, or "
-                              "please provide model config folder (--model-config-folder) and hardware "
-                              "config (--hardware-config) for the roofline model",
-                              model));
+      reject(spec, "model",
+             fmt::format("no latency coefficients for model {}: give alpha/beta coefficients, or "
+                         "please provide model config folder (--model-config-folder) and hardware "
+                         "config (--hardware-config) for the roofline model",
+                         model),
+             fmt::format("gives no latency coefficients for model {}: set model.alpha and model.beta, or "
+                         "model.config_folder and model.hardware_config for the roofline model", model));
     } else if (hardware_file.empty()) {
-      throw Error(fmt::format("please provide a hardware config file (--hardware-config) for the roofline model of {}",
-                              model));
+      reject(spec, "model.hardware_config",
+             fmt::format("please provide a hardware config file (--hardware-config) for the roofline model of {}",
+                         model),
+             fmt::format("is missing: the roofline model of {} needs it (model.config_folder is set)", model));
     }
     // NOTE (§8.2 step 3): both files given but no GPU or tp <= 0 silently keeps blackbox mode
     // with all-zero coefficients: every step takes 0 ticks.
   }
   return m;
-}
-
-void check_length_range(const LengthSpec& given, const workload::LengthDistribution& d, const char* what) {
-  (void)given;
-  // NOTE (§8.4 item 2): the stdev is range-checked against min/max as if it were a length.
-  const bool ok = d.mean >= d.min && d.mean <= d.max && d.stdev >= d.min && d.stdev <= d.max;
-  if (!ok) {
-    throw Error(fmt::format("{} mean ({}) and stdev ({}) must both lie within [min, max] = [{}, {}]", what,
-                            d.mean, d.stdev, d.min, d.max));
-  }
-}
-
-workload::LengthDistribution length_from(const LengthSpec& s, int64_t mean, int64_t stdev, int64_t min, int64_t max) {
-  return {value_or(s.mean, mean), value_or(s.stdev, stdev), value_or(s.min, min), value_or(s.max, max)};
 }
 
 // The weighted policy's scorers (§B.4, §B.7, §C.3): the scenario's list or --routing-scorers
@@ -156,7 +147,8 @@ void resolve_scorers(const ScenarioSpec& spec, const std::string& routing,
       try {
         weights = cluster::parse_scorer_config(*spec.routing_scorers);
       } catch (const Error& e) {
-        throw Error(std::string("Invalid --routing-scorers: ") + e.what());
+        reject(spec, "routing.scorers", std::string("Invalid --routing-scorers: ") + e.what(),
+               std::string("is invalid: ") + e.what());
       }
     } else if (!bundle_scorers.empty()) {
       weights = bundle_scorers;
@@ -165,12 +157,17 @@ void resolve_scorers(const ScenarioSpec& spec, const std::string& routing,
     }
     for (const auto& w : weights) chosen.push_back(ScorerSpec{w.name, w.weight, -1});
   }
+  // Scorers the scenario did not give came from the policy bundle.
+  const char* key = string_given || spec.scorer_list ? "routing.scorers" : "policy_config";
   std::string active;
   for (size_t i = 0; i < chosen.size(); ++i) {
     const ScorerSpec& s = chosen[i];
     if (!std::isfinite(s.weight) || s.weight <= 0) {
-      throw Error(fmt::format("Invalid --routing-scorers: weight of scorer \"{}\" must be a finite value > 0, got {}",
-                              s.name, metrics::go_format_g(s.weight)));
+      reject(spec, key,
+             fmt::format("Invalid --routing-scorers: weight of scorer \"{}\" must be a finite value > 0, got {}",
+                         s.name, metrics::go_format_g(s.weight)),
+             fmt::format("gives scorer \"{}\" the weight {}; weights must be finite numbers > 0", s.name,
+                         metrics::go_format_g(s.weight)));
     }
     cluster::WeightedScorer w{cluster::ScorerKind::External, s.name, s.weight, s.external};
     if (s.external < 0) {
@@ -178,11 +175,17 @@ void resolve_scorers(const ScenarioSpec& spec, const std::string& routing,
       else if (s.name == "kv-utilization") w.kind = cluster::ScorerKind::KvUtilization;
       else if (s.name == "load-balance") w.kind = cluster::ScorerKind::LoadBalance;
       else if (s.name == "prefix-affinity") w.kind = cluster::ScorerKind::PrefixAffinity;
-      else throw Error(fmt::format("Invalid --routing-scorers: unknown scorer \"{}\"; valid: {}", s.name,
-                                   cluster::known_scorer_list()));
+      else {
+        reject(spec, key,
+               fmt::format("Invalid --routing-scorers: unknown scorer \"{}\"; valid: {}", s.name,
+                           cluster::known_scorer_list()),
+               fmt::format("names an unknown scorer \"{}\"; valid: {}{}", s.name, cluster::known_scorer_list(),
+                           did_you_mean(s.name, {"kv-utilization", "load-balance", "prefix-affinity", "queue-depth"})));
+      }
       for (size_t j = 0; j < i; ++j) {
         if (chosen[j].external < 0 && chosen[j].name == s.name) {
-          throw Error(fmt::format("Invalid --routing-scorers: duplicate scorer \"{}\"", s.name));
+          reject(spec, key, fmt::format("Invalid --routing-scorers: duplicate scorer \"{}\"", s.name),
+                 fmt::format("names scorer \"{}\" twice", s.name));
         }
       }
     } else if (!spec.external_scorers || static_cast<size_t>(s.external) >= spec.external_scorers->count()) {
@@ -195,79 +198,15 @@ void resolve_scorers(const ScenarioSpec& spec, const std::string& routing,
   log(LogLevel::Info, "Weighted routing scorers: " + active);
 }
 
-// §D.3: load and validate the spec, then its seed, horizon and request cap, each overridden
-// only by an explicit scenario value (flag).
-void resolve_workload_spec(const ScenarioSpec& spec, RunConfig& c, const DiagnosticSink& log) {
-  auto loaded = std::make_shared<workload::WorkloadSpecFile>();
-  bool from_inference_perf = false;
-  if (spec.workload.inline_spec) {
-    *loaded = *spec.workload.inline_spec;
-  } else {
-    try {
-      *loaded = workload::load_workload_spec(spec.workload.path);
-    } catch (const Error& e) {
-      throw Error(std::string("Failed to load workload spec: ") + e.what());
-    }
-  }
-  // Validate as loaded, then expand (inference-perf, ServeGen) and validate what expansion made,
-  // as the reference's generator does. A spec given only as inference-perf passes the first
-  // check here (a deliberate deviation: the reference rejects it, NOTE 1).
-  try {
-    if (!(loaded->clients.empty() && loaded->inference_perf)) workload::validate_workload_spec(*loaded);
-  } catch (const Error& e) {
-    throw Error(std::string("Invalid workload spec: ") + e.what());
-  }
-  from_inference_perf = loaded->clients.empty() && loaded->inference_perf.has_value();
-  c.workload = WorkloadKind::Spec;
-  c.workload_spec_seed = spec.seed ? *spec.seed : loaded->seed;
-  if (loaded->horizon > 0 && !spec.horizon_us) c.horizon = loaded->horizon;
-  c.workload_spec_max_requests = spec.workload.requests ? *spec.workload.requests : loaded->num_requests;
-  c.workload_spec_generation_horizon = c.horizon;
-  if (c.workload_spec_max_requests <= 0 && c.horizon == kInfiniteHorizon && from_inference_perf) {
-    // An inference-perf spec is bounded by its stages: no arrivals after the last one ends.
-    int64_t seconds = 0;
-    for (const auto& stage : loaded->inference_perf->stages) seconds += stage.duration;
-    c.workload_spec_generation_horizon = seconds * 1'000'000;
-  }
-  if (c.workload_spec_max_requests <= 0 && c.workload_spec_generation_horizon == kInfiniteHorizon) {
-    throw Error("--workload-spec requires either num_requests (in YAML or --num-requests) or --horizon to bound "
-                "generation");
-  }
-  c.workload_spec = loaded;
-  // Generation with a horizon <= 0 returns no requests before it expands or re-validates
-  // anything (§D.4 step 1), so a ServeGen directory is not even read then.
-  if (c.workload_spec_generation_horizon <= 0) return;
-  try {
-    workload::expand_workload_sources(*loaded, log);
-  } catch (const Error& e) {
-    throw Error(std::string("Failed to generate workload: ") + e.what());
-  }
-  try {
-    workload::validate_workload_spec(*loaded);
-  } catch (const Error& e) {
-    throw Error(std::string("Failed to generate workload: invalid workload spec: ") + e.what());
-  }
-  // Building the generator checks every client's samplers now, before the run (the reference
-  // generates everything here). Quietly: the run builds it again and says its warnings then.
-  try {
-    const DiagnosticSink quiet = [](LogLevel, const std::string&) {};
-    workload::SpecSource probe(*loaded, c.workload_spec_seed, c.workload_spec_generation_horizon,
-                               c.workload_spec_max_requests, quiet);
-    // The first request makes every client draw its first arrival, which is where the
-    // per-request samplers (multimodal, reason ratio) are built and can fail.
-    workload::GeneratedRequest first;
-    probe.next(first);
-  } catch (const Error& e) {
-    throw Error(std::string("Failed to generate workload: ") + e.what());
-  }
-}
-
 }  // namespace
 
 RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   RunConfig c;
   resolve_compat(spec, c);
-  if (!spec.model || spec.model->empty()) throw Error("LLM name not provided. Exiting simulation.");
+  if (!spec.model || spec.model->empty()) {
+    reject(spec, "model.name", "LLM name not provided. Exiting simulation.",
+           "is required: the model's name, e.g. \"meta-llama/llama-3.1-8b-instruct\"");
+  }
   const std::string defaults_file = value_or(spec.defaults_file, std::string("defaults.yaml"));
 
   const ModelResolution model = resolve_model(spec, defaults_file, log);
@@ -275,87 +214,65 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   c.tensor_parallel = model.tp;
   c.seed = value_or(spec.seed, int64_t{42});
   c.horizon = value_or(spec.horizon_us, kInfiniteHorizon);
+  // The reference runs a negative --horizon as "no requests" (exit 0); kept for blis run, an
+  // error in a scenario, where it can only be a mistake (docs/deviations.md).
+  if (c.horizon < 0 && !spec.from_flags()) {
+    reject(spec, "horizon_us", "", fmt::format("must be >= 0 (microseconds of simulated time), got {}", c.horizon));
+  }
 
-  // ---- workload (§8.3, §8.4 items 1-2)
-  const WorkloadSpec& w = spec.workload;
-  const double rate = value_or(w.rate, 1.0);
-  const int64_t requests = value_or(w.requests, int64_t{100});
-  if (w.kind == "distribution" || w.kind == "preset") {
-    if (!std::isfinite(rate) || rate <= 0) {
-      throw Error(fmt::format("--rate must be a finite value > 0, got {}", metrics::go_format_g(rate)));
-    }
-    c.distribution.rate_per_second = rate;
-    c.distribution.num_requests = requests;
-    c.distribution.horizon = c.horizon;
-  }
-  if (w.kind == "distribution") {
-    c.workload = WorkloadKind::Distribution;
-    c.distribution.prefix_tokens = value_or(w.prefix_tokens, int64_t{0});
-    c.distribution.prompt = length_from(w.prompt_tokens, 512, 256, 2, 7000);
-    c.distribution.output = length_from(w.output_tokens, 512, 256, 2, 7000);
-    check_length_range(w.prompt_tokens, c.distribution.prompt, "prompt tokens");
-    check_length_range(w.output_tokens, c.distribution.output, "output tokens");
-  } else if (w.kind == "preset") {
-    c.workload = WorkloadKind::Distribution;
-    const DefaultsRegistry registry = DefaultsRegistry::load(defaults_file);
-    const PresetWorkload* p = registry.preset(w.preset);
-    if (p == nullptr) {
-      throw Error(fmt::format("Undefined workload \"{}\". Use one among (chatbot, summarization, contentgen, multidoc)",
-                              w.preset));
-    }
-    c.workload_provenance = "preset:" + w.preset;
-    c.distribution.prefix_tokens = p->prefix_tokens;
-    c.distribution.prompt = {p->prompt_tokens, p->prompt_tokens_stdev, p->prompt_tokens_min, p->prompt_tokens_max};
-    c.distribution.output = {p->output_tokens, p->output_tokens_stdev, p->output_tokens_min, p->output_tokens_max};
-  } else if (w.kind == "csv_trace") {
-    c.workload = WorkloadKind::CsvTrace;
-    if (w.path.empty()) throw Error("--workload traces requires --workload-traces-filepath");
-    c.trace_path = w.path;
-  } else if (w.kind == "spec") {
-    resolve_workload_spec(spec, c, log);
-    c.workload_provenance = w.path;  // "" for an inline spec
-  } else if (w.kind == "generator") {
-    if (!w.generator) throw Error("a generator workload needs its generator");
-    c.workload = WorkloadKind::Generator;
-    c.generator = w.generator;
-  } else if (w.kind == "trace_v2") {
-    c.workload = WorkloadKind::TraceV2;
-    if (w.path.empty()) throw Error("a trace v2 workload needs the header file's path");
-    const std::string data = w.data_path.empty() ? workload::trace_data_path_for(w.path) : w.data_path;
-    try {
-      auto trace = std::make_shared<workload::TraceV2>(workload::load_trace_v2(w.path, data));
-      workload::check_replayable(*trace);
-      c.trace_v2 = std::move(trace);
-    } catch (const Error& e) {
-      throw Error(std::string("Failed to load trace v2: ") + e.what());
-    }
-    c.workload_provenance = c.trace_v2->header.workload_spec;
-  } else {
-    throw Error(fmt::format("unknown workload kind \"{}\"", w.kind));
-  }
+  resolve_workload(spec, defaults_file, c, log);
 
   // ---- engine limits (§8.4 item 3)
   const int64_t instances = value_or(spec.instances, int64_t{1});
-  if (instances < 1) throw Error("num-instances must be >= 1");
+  if (instances < 1) reject(spec, "instances", "num-instances must be >= 1", fmt::format("must be >= 1, got {}", instances));
   // The reference's int is 64-bit; ours indexes instances with int. Far beyond any memory anyway.
   if (instances > std::numeric_limits<int>::max()) {
-    throw Error(fmt::format("num-instances must be <= {}, got {}", std::numeric_limits<int>::max(), instances));
+    reject(spec, "instances",
+           fmt::format("num-instances must be <= {}, got {}", std::numeric_limits<int>::max(), instances),
+           fmt::format("must be <= {}, got {}", std::numeric_limits<int>::max(), instances));
   }
   c.kv_blocks = spec.kv_blocks ? *spec.kv_blocks : value_or(model.kv_blocks_from_defaults, int64_t{1000000});
-  if (c.kv_blocks <= 0) throw Error(fmt::format("--total-kv-blocks must be > 0, got {}", c.kv_blocks));
+  // Not given: the defaults file's total_kv_blocks for the model, blamed on engine.kv_blocks all the same.
+  const std::string kv_from = spec.kv_blocks ? "" : fmt::format(" (from {}; set engine.kv_blocks)", defaults_file);
+  if (c.kv_blocks <= 0) {
+    reject(spec, "engine.kv_blocks", fmt::format("--total-kv-blocks must be > 0, got {}", c.kv_blocks),
+           fmt::format("must be > 0, got {}{}", c.kv_blocks, kv_from));
+  }
+  if (c.kv_blocks > core::limits::kMaxKvBlocks) {  // both front ends: the blocks are allocated up front
+    reject(spec, "engine.kv_blocks",
+           fmt::format("--total-kv-blocks must be at most {} (docs/safety.md), got {}", core::limits::kMaxKvBlocks,
+                       c.kv_blocks),
+           fmt::format("must be at most {} (docs/safety.md), got {}{}", core::limits::kMaxKvBlocks, c.kv_blocks,
+                       kv_from));
+  }
   c.block_size = value_or(spec.block_size_tokens, int64_t{16});
-  if (c.block_size <= 0) throw Error(fmt::format("--block-size-in-tokens must be > 0, got {}", c.block_size));
+  if (c.block_size <= 0) {
+    reject(spec, "engine.block_size_tokens", fmt::format("--block-size-in-tokens must be > 0, got {}", c.block_size),
+           fmt::format("must be > 0, got {}", c.block_size));
+  }
+  if (c.block_size > core::limits::kMaxBlockSizeTokens) {  // both front ends
+    reject(spec, "engine.block_size_tokens",
+           fmt::format("--block-size-in-tokens must be at most {} (docs/safety.md), got {}",
+                       core::limits::kMaxBlockSizeTokens, c.block_size),
+           fmt::format("must be at most {} (docs/safety.md), got {}", core::limits::kMaxBlockSizeTokens, c.block_size));
+  }
   c.instance.max_running_requests = value_or(spec.max_running, int64_t{256});
   if (c.instance.max_running_requests <= 0) {
-    throw Error(fmt::format("--max-num-running-reqs must be > 0, got {}", c.instance.max_running_requests));
+    reject(spec, "engine.max_running",
+           fmt::format("--max-num-running-reqs must be > 0, got {}", c.instance.max_running_requests),
+           fmt::format("must be > 0, got {}", c.instance.max_running_requests));
   }
   c.instance.max_scheduled_tokens = value_or(spec.max_batched_tokens, int64_t{2048});
   if (c.instance.max_scheduled_tokens <= 0) {
-    throw Error(fmt::format("--max-num-scheduled-tokens must be > 0, got {}", c.instance.max_scheduled_tokens));
+    reject(spec, "engine.max_batched_tokens",
+           fmt::format("--max-num-scheduled-tokens must be > 0, got {}", c.instance.max_scheduled_tokens),
+           fmt::format("must be > 0, got {}", c.instance.max_scheduled_tokens));
   }
   c.instance.long_prefill_threshold = value_or(spec.long_prefill_threshold, int64_t{0});
   if (c.instance.long_prefill_threshold < 0) {
-    throw Error(fmt::format("--long-prefill-token-threshold must be >= 0, got {}", c.instance.long_prefill_threshold));
+    reject(spec, "engine.long_prefill_threshold",
+           fmt::format("--long-prefill-token-threshold must be >= 0, got {}", c.instance.long_prefill_threshold),
+           fmt::format("must be >= 0, got {}", c.instance.long_prefill_threshold));
   }
 
   // ---- policy bundle (§C): a YAML value applies where the scenario (or an explicit flag) is silent
@@ -371,12 +288,14 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
     try {
       bundle = load_policy_bundle(*spec.policy_config);
     } catch (const Error& e) {
-      throw Error(std::string("Failed to load policy config: ") + e.what());
+      reject(spec, "policy_config", std::string("Failed to load policy config: ") + e.what(),
+             std::string("names a policy bundle that cannot be loaded: ") + e.what());
     }
     try {
       validate_policy_bundle(bundle);
     } catch (const Error& e) {
-      throw Error(std::string("Invalid policy config: ") + e.what());
+      reject(spec, "policy_config", std::string("Invalid policy config: ") + e.what(),
+             std::string("names an invalid policy bundle: ") + e.what());
     }
     if (bundle.admission_policy && !admission_name) admission_name = bundle.admission_policy;
     if (bundle.token_bucket_capacity && !capacity) capacity = bundle.token_bucket_capacity;
@@ -392,13 +311,22 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   c.admission.capacity = value_or(capacity, 10000.0);
   c.admission.refill_per_s = value_or(refill, 1000.0);
   if (admission == "token-bucket") {
+    // A value the scenario left to the policy bundle is blamed on policy_config.
     if (!std::isfinite(c.admission.capacity) || c.admission.capacity <= 0) {
-      throw Error(fmt::format("--token-bucket-capacity must be a finite value > 0, got {}",
-                              metrics::go_format_g(c.admission.capacity)));
+      reject(spec, spec.token_bucket_capacity ? "admission.capacity" : "policy_config",
+             fmt::format("--token-bucket-capacity must be a finite value > 0, got {}",
+                         metrics::go_format_g(c.admission.capacity)),
+             fmt::format("{}must be a finite number > 0, got {}",
+                         spec.token_bucket_capacity ? "" : "(its token bucket capacity) ",
+                         metrics::go_format_g(c.admission.capacity)));
     }
     if (!std::isfinite(c.admission.refill_per_s) || c.admission.refill_per_s <= 0) {
-      throw Error(fmt::format("--token-bucket-refill-rate must be a finite value > 0, got {}",
-                              metrics::go_format_g(c.admission.refill_per_s)));
+      reject(spec, spec.token_bucket_refill_per_s ? "admission.refill_per_s" : "policy_config",
+             fmt::format("--token-bucket-refill-rate must be a finite value > 0, got {}",
+                         metrics::go_format_g(c.admission.refill_per_s)),
+             fmt::format("{}must be a finite number > 0, got {}",
+                         spec.token_bucket_refill_per_s ? "" : "(its token bucket refill rate) ",
+                         metrics::go_format_g(c.admission.refill_per_s)));
     }
   }
   if (spec.external_admission) {
@@ -411,25 +339,55 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   } else if (admission == "token-bucket") {
     c.admission.kind = cluster::AdmissionKind::TokenBucket;
   } else {
-    throw Error(fmt::format("Unknown admission policy \"{}\". Valid: always-admit, reject-all, token-bucket", admission));
+    reject(spec, admission_name == spec.admission_policy ? "admission.policy" : "policy_config",
+           fmt::format("Unknown admission policy \"{}\". Valid: always-admit, reject-all, token-bucket", admission),
+           fmt::format("names an unknown admission policy \"{}\"; valid: always-admit, reject-all, token-bucket, or a "
+                       "function{}", admission,
+                       did_you_mean(admission, {"always-admit", "reject-all", "token-bucket"})));
   }
   const std::string routing = value_or(routing_name, std::string("round-robin"));
   static const char* const kRouting[] = {"", "round-robin", "least-loaded", "weighted", "prefix-affinity", "always-busiest"};
   if (std::find(std::begin(kRouting), std::end(kRouting), routing) == std::end(kRouting)) {
-    throw Error(fmt::format("Unknown routing policy \"{}\". Valid: always-busiest, least-loaded, prefix-affinity, "
-                            "round-robin, weighted", routing));
+    reject(spec, routing_name == spec.routing_policy ? "routing.policy" : "policy_config",
+           fmt::format("Unknown routing policy \"{}\". Valid: always-busiest, least-loaded, prefix-affinity, "
+                       "round-robin, weighted", routing),
+           fmt::format("names an unknown routing policy \"{}\"; valid: always-busiest, least-loaded, prefix-affinity, "
+                       "round-robin, weighted{}", routing,
+                       did_you_mean(routing, {"always-busiest", "least-loaded", "prefix-affinity", "round-robin",
+                                              "weighted"})));
   }
   c.routing.policy = cluster::Router::parse_policy(routing);
   c.routing.block_size = c.block_size;
   c.priority_policy_name = value_or(priority_name, std::string("constant"));
-  c.instance.priority = batch::parse_priority_policy(c.priority_policy_name);
-  c.instance.scheduler = batch::parse_scheduler(value_or(scheduler_name, std::string("fcfs")));
+  try {
+    c.instance.priority = batch::parse_priority_policy(c.priority_policy_name);
+  } catch (const Error& e) {
+    reject(spec, priority_name == spec.priority_policy ? "engine.priority" : "policy_config", e.what(),
+           fmt::format("names an unknown priority policy \"{}\"; valid: constant, inverted-slo, slo-based{}",
+                       c.priority_policy_name,
+                       did_you_mean(c.priority_policy_name, {"constant", "inverted-slo", "slo-based"})));
+  }
+  const std::string scheduler = value_or(scheduler_name, std::string("fcfs"));
+  try {
+    c.instance.scheduler = batch::parse_scheduler(scheduler);
+  } catch (const Error& e) {
+    reject(spec, scheduler_name == spec.scheduler ? "engine.scheduler" : "policy_config", e.what(),
+           fmt::format("names an unknown scheduler \"{}\"; valid: fcfs, priority-fcfs, reverse-priority, sjf{}",
+                       scheduler, did_you_mean(scheduler, {"fcfs", "priority-fcfs", "reverse-priority", "sjf"})));
+  }
   const std::string trace_level = value_or(spec.trace_level, std::string("none"));
   if (trace_level == "none" || trace_level.empty()) c.trace_level = TraceLevel::None;
   else if (trace_level == "decisions") c.trace_level = TraceLevel::Decisions;
-  else throw Error(fmt::format("Unknown trace level \"{}\". Valid: none, decisions", trace_level));
+  else {
+    reject(spec, "trace.level", fmt::format("Unknown trace level \"{}\". Valid: none, decisions", trace_level),
+           fmt::format("must be \"none\" or \"decisions\", got \"{}\"{}", trace_level,
+                       did_you_mean(trace_level, {"none", "decisions"})));
+  }
   c.counterfactual_k = value_or(spec.counterfactual_k, int64_t{0});
-  if (c.counterfactual_k < 0) throw Error(fmt::format("--counterfactual-k must be >= 0, got {}", c.counterfactual_k));
+  if (c.counterfactual_k < 0) {
+    reject(spec, "trace.counterfactual_k", fmt::format("--counterfactual-k must be >= 0, got {}", c.counterfactual_k),
+           fmt::format("must be >= 0, got {}", c.counterfactual_k));
+  }
   c.summarize_trace = value_or(spec.summarize_trace, false);
   if (trace_level == "none") {
     if (c.counterfactual_k > 0) log(LogLevel::Warning, "counterfactual-k has no effect without --trace-level decisions");
@@ -438,24 +396,42 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
 
   // ---- KV tiers (§8.4 item 6)
   c.tiered.cpu_blocks = value_or(spec.kv_cpu_blocks, int64_t{0});
-  if (c.tiered.cpu_blocks < 0) throw Error(fmt::format("--kv-cpu-blocks must be >= 0, got {}", c.tiered.cpu_blocks));
+  if (c.tiered.cpu_blocks < 0) {
+    reject(spec, "engine.kv_cpu_blocks", fmt::format("--kv-cpu-blocks must be >= 0, got {}", c.tiered.cpu_blocks),
+           fmt::format("must be >= 0, got {}", c.tiered.cpu_blocks));
+  }
+  if (c.tiered.cpu_blocks > core::limits::kMaxKvBlocks) {  // both front ends
+    reject(spec, "engine.kv_cpu_blocks",
+           fmt::format("--kv-cpu-blocks must be at most {} (docs/safety.md), got {}", core::limits::kMaxKvBlocks,
+                       c.tiered.cpu_blocks),
+           fmt::format("must be at most {} (docs/safety.md), got {}", core::limits::kMaxKvBlocks, c.tiered.cpu_blocks));
+  }
   c.tiered.offload_threshold = value_or(spec.kv_offload_threshold, 0.9);
   if (!std::isfinite(c.tiered.offload_threshold) || c.tiered.offload_threshold < 0 || c.tiered.offload_threshold > 1) {
-    throw Error(fmt::format("--kv-offload-threshold must be a finite value in [0, 1], got {}",
-                            metrics::go_format_g(c.tiered.offload_threshold)));
+    reject(spec, "engine.kv_offload_threshold",
+           fmt::format("--kv-offload-threshold must be a finite value in [0, 1], got {}",
+                       metrics::go_format_g(c.tiered.offload_threshold)),
+           fmt::format("must be a finite number in [0, 1], got {}", metrics::go_format_g(c.tiered.offload_threshold)));
   }
   c.tiered.transfer_bandwidth = value_or(spec.kv_transfer_bandwidth, 100.0);
   if (c.tiered.cpu_blocks > 0 && (!std::isfinite(c.tiered.transfer_bandwidth) || c.tiered.transfer_bandwidth <= 0)) {
-    throw Error(fmt::format("--kv-transfer-bandwidth must be a finite value > 0, got {}",
-                            metrics::go_format_g(c.tiered.transfer_bandwidth)));
+    reject(spec, "engine.kv_transfer_bandwidth",
+           fmt::format("--kv-transfer-bandwidth must be a finite value > 0, got {}",
+                       metrics::go_format_g(c.tiered.transfer_bandwidth)),
+           fmt::format("must be a finite number > 0 (blocks per microsecond), got {}",
+                       metrics::go_format_g(c.tiered.transfer_bandwidth)));
   }
   c.tiered.transfer_base_latency = value_or(spec.kv_transfer_base_latency_us, int64_t{0});
   if (c.tiered.transfer_base_latency < 0) {
-    throw Error(fmt::format("--kv-transfer-base-latency must be >= 0, got {}", c.tiered.transfer_base_latency));
+    reject(spec, "engine.kv_transfer_base_latency_us",
+           fmt::format("--kv-transfer-base-latency must be >= 0, got {}", c.tiered.transfer_base_latency),
+           fmt::format("must be >= 0, got {}", c.tiered.transfer_base_latency));
   }
   c.snapshot_refresh_interval = value_or(spec.snapshot_refresh_us, int64_t{0});
   if (c.snapshot_refresh_interval < 0) {
-    throw Error(fmt::format("--snapshot-refresh-interval must be >= 0, got {}", c.snapshot_refresh_interval));
+    reject(spec, "routing.snapshot_refresh_us",
+           fmt::format("--snapshot-refresh-interval must be >= 0, got {}", c.snapshot_refresh_interval),
+           fmt::format("must be >= 0, got {}", c.snapshot_refresh_interval));
   }
   resolve_scorers(spec, routing, bundle_scorers, c.routing, log);
   c.num_instances = static_cast<int>(instances);
@@ -465,30 +441,40 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   c.collect_results = spec.collect_results;
   c.workload_export = value_or(spec.export_workload, std::string());
   if (spec.export_workload_data && !spec.export_workload_data->empty()) {
-    if (c.workload_export.empty()) throw Error("export.workload_data needs export.workload (the header file)");
+    if (c.workload_export.empty()) {
+      reject(spec, "export.workload_data", "--export-workload-data needs --export-workload (the header file)",
+             "needs export.workload (the header file)");
+    }
     c.workload_export_data = *spec.export_workload_data;
   } else if (!c.workload_export.empty()) {
     c.workload_export_data = workload::trace_data_path_for(c.workload_export);
   }
   if (!c.workload_export.empty() && c.workload_export == c.workload_export_data) {
-    throw Error(fmt::format("export.workload and export.workload_data are the same file \"{}\"", c.workload_export));
+    reject(spec, "export.workload_data",
+           fmt::format("--export-workload and --export-workload-data are the same file \"{}\"", c.workload_export),
+           fmt::format("is the same file as export.workload, \"{}\"", c.workload_export));
   }
   c.trace_file = value_or(spec.trace_file, std::string());
   if (!c.trace_file.empty() && c.trace_level != TraceLevel::Decisions) {
-    throw Error(fmt::format("trace.file \"{}\" needs trace.level = \"decisions\" (nothing is recorded otherwise)",
-                            c.trace_file));
+    reject(spec, "trace.file",
+           fmt::format("trace.file \"{}\" needs trace.level = \"decisions\" (nothing is recorded otherwise)",
+                       c.trace_file),
+           fmt::format("is \"{}\", which needs trace.level = \"decisions\" (nothing is recorded otherwise)",
+                       c.trace_file));
   }
   if (spec.fitness_weights && !spec.fitness_weights->empty()) {
     // Deliberate deviation (docs/deviations.md): checked now, not after the run (NOTE 9).
     try {
       c.fitness_weights = metrics::parse_fitness_weights(*spec.fitness_weights);
     } catch (const Error& e) {
-      throw Error(std::string("Invalid fitness weights: ") + e.what());
+      reject(spec, "fitness_weights", std::string("Invalid fitness weights: ") + e.what(),
+             std::string("is invalid: ") + e.what());
     }
     try {
       metrics::validate_fitness_keys(*c.fitness_weights);
     } catch (const Error& e) {
-      throw Error(std::string("Fitness evaluation failed: ") + e.what());
+      reject(spec, "fitness_weights", std::string("Fitness evaluation failed: ") + e.what(),
+             std::string("is invalid: ") + e.what());
     }
   }
 

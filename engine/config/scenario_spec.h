@@ -6,9 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -48,6 +50,13 @@ struct WorkloadSpec {
 
 struct ScenarioSpec {
   std::string origin;  // where it came from, for messages: "scenarios/x.lua" or "blis run"
+  // "file:line" where each key was set ("engine.kv_blocks", "workload.rate"; "" = the
+  // blis.scenario call), filled by the Lua loader: a value found invalid only when the scenario
+  // is resolved is blamed on its line (engine/config/scenario_where.h).
+  std::map<std::string, std::string> key_sites;
+  bool from_flags() const { return origin == "blis run"; }
+  // The site of `key`, else of the nearest enclosing key, else of the call, else the origin.
+  std::string site_of(std::string_view key) const;
 
   std::optional<int64_t> seed;
   std::optional<int64_t> horizon_us;

@@ -8,6 +8,16 @@
 
 namespace blis::kv {
 
+namespace {
+
+// ceil(tokens / block_size) without forming tokens + block_size - 1, which overflows int64
+// for block sizes near its maximum (and then the allocation loop never ran, so never ended).
+int64_t blocks_for(int64_t tokens, int64_t block_size) {
+  return tokens / block_size + (tokens % block_size != 0 ? 1 : 0);
+}
+
+}  // namespace
+
 BlockStore::BlockStore(int64_t total_blocks, int64_t block_size)
     : total_(total_blocks), block_size_(block_size) {
   if (total_blocks <= 0 || block_size <= 0 || total_blocks > INT32_MAX) {
@@ -149,7 +159,7 @@ bool BlockStore::allocate(const KvRequest& r, int64_t start, int64_t end,
                               "(the reference crashes here)", start, end, prompt_len));
     }
     fresh = r.input.subspan(static_cast<size_t>(start), static_cast<size_t>(end - start));
-    const int64_t needed = (static_cast<int64_t>(fresh.size()) + block_size_ - 1) / block_size_;
+    const int64_t needed = blocks_for(static_cast<int64_t>(fresh.size()), block_size_);
     // Ignores room left in a partial last block and cached blocks sitting on the free list.
     if (needed > total_ - used_) return false;
   } else {
@@ -221,7 +231,7 @@ bool BlockStore::allocate(const KvRequest& r, int64_t start, int64_t end,
 
     // 3c: allocate ceil(rem / B) fresh blocks.
     const int64_t remaining = n - p;
-    const int64_t blocks_needed = (remaining + block_size_ - 1) / block_size_;
+    const int64_t blocks_needed = blocks_for(remaining, block_size_);
     for (int64_t i = 0; i < blocks_needed; ++i) {
       std::optional<Digest> hash_before;
       if (free_head_ >= 0 && hashed(free_head_)) hash_before = at(free_head_).hash;

@@ -9,6 +9,7 @@
 
 #include "engine/core/error.h"
 #include "engine/core/go_math.h"
+#include "engine/core/input_limits.h"
 #include "engine/core/ticks.h"
 
 namespace blis::workload {
@@ -120,9 +121,9 @@ class EmpiricalSampler final : public LengthSampler {
   std::vector<double> cdf_;
 };
 
-// fmt.Sscanf(key, "%d", &n): leading blanks, one sign, decimal digits; the first non-digit ends
-// the number. Returns false with Go's reason on failure.
-bool scan_decimal(const std::string& key, int64_t& out, std::string& why) {
+}  // namespace
+
+bool scan_empirical_key(const std::string& key, int64_t& out, std::string& why) {
   size_t i = 0;
   while (i < key.size() && (key[i] == ' ' || key[i] == '\t' || key[i] == '\n' || key[i] == '\r')) ++i;
   if (i == key.size()) {
@@ -152,20 +153,30 @@ bool scan_decimal(const std::string& key, int64_t& out, std::string& why) {
   return true;
 }
 
+namespace {
+
 std::unique_ptr<LengthSampler> make_empirical(const DistSpec& spec) {
   if (spec.params.empty()) {
     throw Error(spec.file.empty() ? "empirical distribution requires params (token count -> probability) or a file"
                                   : "empirical distribution has no valid bins (its file is not read; give params)");
+  }
+  if (static_cast<int64_t>(spec.params.size()) > core::limits::kMaxEmpiricalBins) {
+    throw Error(fmt::format("an empirical PDF may have at most {} bins (docs/safety.md), got {}",
+                            core::limits::kMaxEmpiricalBins, spec.params.size()));
   }
   std::map<int64_t, double> pdf;
   std::map<int64_t, std::string> key_of;
   for (const auto& [key, p] : spec.params) {
     int64_t n = 0;
     std::string why;
-    if (!scan_decimal(key, n, why)) throw Error(fmt::format("empirical PDF key \"{}\" is not an integer: {}", key, why));
+    if (!scan_empirical_key(key, n, why)) throw Error(fmt::format("empirical PDF key \"{}\" is not an integer: {}", key, why));
     if (const auto seen = key_of.find(n); seen != key_of.end()) {
       throw Error(fmt::format("empirical PDF keys \"{}\" and \"{}\" both mean {} tokens (the reference would pick "
                               "one at random)", seen->second, key, n));
+    }
+    if (n > core::limits::kMaxTokensPerRequest) {
+      throw Error(fmt::format("empirical PDF key \"{}\" is above the limit of {} tokens per request "
+                              "(docs/safety.md)", key, core::limits::kMaxTokensPerRequest));
     }
     key_of.emplace(n, key);
     pdf[n] = p;

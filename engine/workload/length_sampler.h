@@ -31,4 +31,8 @@ class LengthSampler {
 // on Go's random map order).
 std::unique_ptr<LengthSampler> make_length_sampler(const DistSpec& spec);
 
+// An empirical PDF key as the reference reads it (fmt.Sscanf "%d": leading blanks, one sign,
+// decimal digits; the first non-digit ends the number). False with Go's reason on failure.
+bool scan_empirical_key(const std::string& key, int64_t& out, std::string& why);
+
 }  // namespace blis::workload

@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <new>
+#include <stdexcept>
 
 #include "engine/core/error.h"
+#include "engine/core/input_limits.h"
 #include "engine/metrics/go_json.h"
 #include "engine/workload/servegen_loader.h"
 
@@ -65,6 +68,14 @@ void expand_inference_perf(WorkloadSpecFile& spec) {
     }
   }
   const int64_t n = p.num_unique_system_prompts, m = p.num_users_per_system_prompt;
+  // The reader reports this with its line; checked again here, before anything is built.
+  if (static_cast<double>(n) * static_cast<double>(m) > static_cast<double>(core::limits::kMaxSpecClients)) {
+    throw Error(fmt::format("expanding inference-perf spec: num_unique_system_prompts * num_users_per_system_prompt "
+                            "= {} clients; at most {} (docs/safety.md)",
+                            metrics::go_format_g(static_cast<double>(n) * static_cast<double>(m)),
+                            core::limits::kMaxSpecClients));
+  }
+  spec.clients.reserve(static_cast<size_t>(n * m));
   for (int64_t prompt = 0; prompt < n; ++prompt) {
     for (int64_t user = 0; user < m; ++user) {
       ClientSpec c;
@@ -94,12 +105,26 @@ void expand_inference_perf(WorkloadSpecFile& spec) {
 }  // namespace
 
 void expand_workload_sources(WorkloadSpecFile& spec, const DiagnosticSink& log) {
-  if (spec.clients.empty() && spec.inference_perf) expand_inference_perf(spec);
+  try {
+    if (spec.clients.empty() && spec.inference_perf) expand_inference_perf(spec);
+  } catch (const std::bad_alloc&) {
+    throw Error("expanding inference-perf spec: out of memory building its clients (inference_perf.shared_prefix)");
+  } catch (const std::length_error&) {
+    throw Error("expanding inference-perf spec: too many clients to build (inference_perf.shared_prefix)");
+  }
   if (spec.clients.empty() && spec.servegen_data) {
     try {
       spec.clients = load_servegen_clients(*spec.servegen_data, log);
     } catch (const Error& e) {
       throw Error(std::string("loading ServeGen data: ") + e.what());
+    } catch (const std::bad_alloc&) {
+      throw Error(fmt::format("loading ServeGen data: out of memory reading {} (servegen_data.path)",
+                              spec.servegen_data->path));
+    }
+    if (static_cast<int64_t>(spec.clients.size()) > core::limits::kMaxSpecClients) {
+      throw Error(fmt::format("loading ServeGen data: {} (servegen_data.path) makes {} clients; at most {} "
+                              "(docs/safety.md)", spec.servegen_data->path, spec.clients.size(),
+                              core::limits::kMaxSpecClients));
     }
   }
 }

@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <map>
+#include <new>
 #include <span>
+#include <stdexcept>
 
 #include "engine/core/error.h"
+#include "engine/core/input_limits.h"
 #include "engine/core/partitioned_rng.h"
 
 namespace blis::workload {
@@ -21,8 +24,19 @@ void draw_tokens(core::GoRand& rng, int64_t count, std::vector<kv::Token>& out, 
     throw Error(fmt::format("client \"{}\": sampled token length {} is negative (the reference crashes: makeslice: "
                             "len out of range)", client, count));
   }
+  // A length parameter's cap does not bound what a heavy-tailed sampler (pareto) may draw.
+  if (count > core::limits::kMaxTokensPerRequest) {
+    throw Error(fmt::format("client \"{}\": sampled token length {} is above the limit of {} tokens per request "
+                            "(docs/safety.md)", client, count, core::limits::kMaxTokensPerRequest));
+  }
   const size_t old_size = out.size();
-  out.resize(old_size + static_cast<size_t>(count));
+  try {
+    out.resize(old_size + static_cast<size_t>(count));
+  } catch (const std::bad_alloc&) {  // the cap keeps this small; should memory still run out, say whose
+    throw Error(fmt::format("client \"{}\": out of memory drawing {} tokens for a request", client, count));
+  } catch (const std::length_error&) {
+    throw Error(fmt::format("client \"{}\": {} tokens for a request are more than a vector can hold", client, count));
+  }
   rng.fill_intn(kMaxTokenId, std::span<int64_t>(out).subspan(old_size));
 }
 
@@ -146,6 +160,10 @@ class SpecSource::Client {
     int64_t total = 0;
     if (!m.text.type.empty()) {
       labels.text_tokens = sampler_for(m.text, where + ": text distribution")->sample(rng_);
+      if (labels.text_tokens > core::limits::kMaxTokensPerRequest) {
+        throw Error(fmt::format("{}: sampled text length {} is above the limit of {} tokens per request "
+                                "(docs/safety.md)", where, labels.text_tokens, core::limits::kMaxTokensPerRequest));
+      }
       total += labels.text_tokens;
     }
     const struct { const DistSpec& tokens; const DistSpec& count; const char* name; int64_t& label; } modalities[] = {
@@ -157,7 +175,18 @@ class SpecSource::Client {
       auto count_sampler = sampler_for(mod.count, fmt::format("{}: {} count distribution", where, mod.name));
       auto token_sampler = sampler_for(mod.tokens, fmt::format("{}: {} distribution", where, mod.name));
       const int64_t count = count_sampler->sample(rng_);
-      for (int64_t i = 0; i < count; ++i) mod.label += token_sampler->sample(rng_);
+      if (count > core::limits::kMaxTokensPerRequest) {  // each item adds at least one token
+        throw Error(fmt::format("{}: sampled {} count {} is above the limit of {} tokens per request (docs/safety.md)",
+                                where, mod.name, count, core::limits::kMaxTokensPerRequest));
+      }
+      for (int64_t i = 0; i < count; ++i) {
+        const int64_t tokens = token_sampler->sample(rng_);
+        if (tokens > core::limits::kMaxTokensPerRequest - mod.label) {  // compared so the sum cannot overflow
+          throw Error(fmt::format("{}: {} tokens exceed the limit of {} tokens per request (docs/safety.md)", where,
+                                  mod.name, core::limits::kMaxTokensPerRequest));
+        }
+        mod.label += tokens;
+      }
       total += mod.label;
     }
     if (total == 0) total = 1;
@@ -209,6 +238,11 @@ class SpecSource::Client {
       r.labels.round_index = round;
       r.sharing.session = session_key;
       if (accumulate && round > 0) {
+        if (static_cast<int64_t>(context.size() + fresh.size()) > core::limits::kMaxTokensPerRequest) {
+          throw Error(fmt::format("client \"{}\": round {} of a multi-turn session accumulates {} tokens of context, "
+                                  "above the limit of {} tokens per request (docs/safety.md)", spec_.id, round,
+                                  context.size() + fresh.size(), core::limits::kMaxTokensPerRequest));
+        }
         r.input = context;
         r.input.insert(r.input.end(), fresh.begin(), fresh.end());
         r.sharing.session_tokens = static_cast<int64_t>(context.size());

@@ -10,6 +10,7 @@
 
 #include "engine/config/strict_yaml.h"
 #include "engine/core/error.h"
+#include "engine/core/input_limits.h"
 #include "engine/core/go_strconv.h"
 #include "engine/core/os_error.h"
 #include "engine/metrics/go_json.h"
@@ -20,9 +21,56 @@ namespace {
 
 using config::strict_yaml::SchemaReader;
 
-DistSpec read_dist(SchemaReader& r, const YAML::Node& node, const std::string& path) {
+// Where the reference reads a value without checking it, a "line N: <path> must ..." problem
+// like a type error's (docs/deviations.md, "Input validation"; docs/safety.md, "Input limits").
+void check_finite(SchemaReader& r, const YAML::Node& node, const std::string& path, double v) {
+  if (!std::isfinite(v)) r.problem(node, fmt::format("{} must be a finite number, got {}", path, metrics::go_format_g(v)));
+}
+
+void check_at_most(SchemaReader& r, const YAML::Node& node, const std::string& path, double v, int64_t limit,
+                   const char* what) {
+  if (v > static_cast<double>(limit)) {
+    r.problem(node, fmt::format("{} must be at most {} ({}; docs/safety.md), got {}", path, limit, what,
+                                metrics::go_format_g(v)));
+  }
+}
+
+// `finite`: the distribution is one the reference never validates (multimodal, reason ratio);
+// input and output distributions keep the reference's own finiteness check and message.
+void check_dist_values(SchemaReader& r, const DistSpec& d, const std::vector<std::pair<YAML::Node, std::string>>& at,
+                       bool finite) {
+  using core::limits::kMaxEmpiricalBins;
+  using core::limits::kMaxTokensPerRequest;
+  static const std::pair<const char*, const char*> kTokenParams[] = {
+      {"constant", "value"}, {"gaussian", "mean"}, {"gaussian", "min"}, {"gaussian", "max"},
+      {"exponential", "mean"}, {"pareto_lognormal", "xm"}};
+  for (size_t i = 0; i < d.params.size(); ++i) {
+    const auto& [name, value] = d.params[i];
+    const auto& [node, path] = at[i];
+    if (finite) check_finite(r, node, path, value);
+    for (const auto& [type, param] : kTokenParams) {
+      if (d.type == type && name == param) check_at_most(r, node, path, value, kMaxTokensPerRequest, "tokens per request");
+    }
+    if (d.type == "empirical") {
+      // A key that is not an integer is reported when the sampler is built, as the reference does.
+      int64_t tokens = 0;
+      std::string why;
+      if (scan_empirical_key(name, tokens, why) && tokens > kMaxTokensPerRequest) {
+        r.problem(node, fmt::format("{}: empirical key {} must be at most {} (tokens per request; docs/safety.md)",
+                                    path, tokens, kMaxTokensPerRequest));
+      }
+    }
+  }
+  if (d.type == "empirical" && static_cast<int64_t>(d.params.size()) > kMaxEmpiricalBins) {
+    r.problem(at.front().first, fmt::format("{}: an empirical PDF may have at most {} bins (docs/safety.md), got {}",
+                                            at.front().second, kMaxEmpiricalBins, d.params.size()));
+  }
+}
+
+DistSpec read_dist(SchemaReader& r, const YAML::Node& node, const std::string& path, bool finite = false) {
   DistSpec d;
   if (!r.expect_mapping(node, "workload.DistSpec", path)) return d;
+  std::vector<std::pair<YAML::Node, std::string>> param_at;  // per d.params entry
   r.for_each_member(node, path, [&](const std::string& key, const YAML::Node& v, const std::string& p) {
     if (key == "type") {
       d.type = r.read_string(v, p);
@@ -32,6 +80,7 @@ DistSpec read_dist(SchemaReader& r, const YAML::Node& node, const std::string& p
       if (r.expect_mapping(v, "map[string]float64", p)) {
         r.for_each_member(v, p, [&](const std::string& name, const YAML::Node& x, const std::string& xp) {
           d.params.emplace_back(name, r.read_float(x, xp));
+          param_at.emplace_back(x, xp);
           return true;
         });
       }
@@ -40,6 +89,7 @@ DistSpec read_dist(SchemaReader& r, const YAML::Node& node, const std::string& p
     }
     return true;
   });
+  check_dist_values(r, d, param_at, finite);
   return d;
 }
 
@@ -79,6 +129,7 @@ ClientSpec read_client(SchemaReader& r, const YAML::Node& node, const std::strin
       c.slo_class = r.read_string(v, p);
     } else if (key == "rate_fraction") {
       c.rate_fraction = r.read_float(v, p);
+      check_finite(r, v, p, c.rate_fraction);
     } else if (key == "arrival") {
       if (r.expect_mapping(v, "workload.ArrivalSpec", p)) {
         r.for_each_member(v, p, [&](const std::string& k, const YAML::Node& x, const std::string& xp) {
@@ -96,6 +147,8 @@ ClientSpec read_client(SchemaReader& r, const YAML::Node& node, const std::strin
       c.prefix_group = r.read_string(v, p);
     } else if (key == "prefix_length") {
       c.prefix_length = r.read_int(v, p);
+      check_at_most(r, v, p, static_cast<double>(c.prefix_length), core::limits::kMaxTokensPerRequest,
+                    "tokens per request");
     } else if (key == "streaming") {
       c.streaming = r.read_bool(v, p);
     } else if (key == "network") {
@@ -123,13 +176,13 @@ ClientSpec read_client(SchemaReader& r, const YAML::Node& node, const std::strin
       if (r.expect_mapping(v, "workload.MultimodalSpec", p)) {
         MultimodalSpec m;
         r.for_each_member(v, p, [&](const std::string& k, const YAML::Node& x, const std::string& xp) {
-          if (k == "text_distribution") m.text = read_dist(r, x, xp);
-          else if (k == "image_distribution") m.image = read_dist(r, x, xp);
-          else if (k == "image_count_distribution") m.image_count = read_dist(r, x, xp);
-          else if (k == "audio_distribution") m.audio = read_dist(r, x, xp);
-          else if (k == "audio_count_distribution") m.audio_count = read_dist(r, x, xp);
-          else if (k == "video_distribution") m.video = read_dist(r, x, xp);
-          else if (k == "video_count_distribution") m.video_count = read_dist(r, x, xp);
+          if (k == "text_distribution") m.text = read_dist(r, x, xp, true);
+          else if (k == "image_distribution") m.image = read_dist(r, x, xp, true);
+          else if (k == "image_count_distribution") m.image_count = read_dist(r, x, xp, true);
+          else if (k == "audio_distribution") m.audio = read_dist(r, x, xp, true);
+          else if (k == "audio_count_distribution") m.audio_count = read_dist(r, x, xp, true);
+          else if (k == "video_distribution") m.video = read_dist(r, x, xp, true);
+          else if (k == "video_count_distribution") m.video_count = read_dist(r, x, xp, true);
           else return false;
           return true;
         });
@@ -140,12 +193,16 @@ ClientSpec read_client(SchemaReader& r, const YAML::Node& node, const std::strin
         ReasoningSpec rs;
         r.for_each_member(v, p, [&](const std::string& k, const YAML::Node& x, const std::string& xp) {
           if (k == "reason_ratio_distribution") {
-            rs.reason_ratio = read_dist(r, x, xp);
+            rs.reason_ratio = read_dist(r, x, xp, true);
           } else if (k == "multi_turn") {
             if (r.expect_mapping(x, "workload.MultiTurnSpec", xp)) {
               MultiTurnSpec mt;
               r.for_each_member(x, xp, [&](const std::string& m, const YAML::Node& y, const std::string& yp) {
-                if (m == "max_rounds") mt.max_rounds = r.read_int(y, yp);
+                if (m == "max_rounds") {
+                  mt.max_rounds = r.read_int(y, yp);
+                  check_at_most(r, y, yp, static_cast<double>(mt.max_rounds), core::limits::kMaxSessionRounds,
+                                "rounds per session, all generated when the session starts");
+                }
                 else if (m == "think_time_us") mt.think_time_us = r.read_int(y, yp);
                 else if (m == "context_growth") mt.context_growth = r.read_string(y, yp);
                 else return false;
@@ -184,27 +241,49 @@ InferencePerfSpec read_inference_perf(SchemaReader& r, const YAML::Node& node, c
         InferencePerfStage s;
         if (r.expect_mapping(v[i], "workload.StageSpec", item)) {
           r.for_each_member(v[i], item, [&](const std::string& k, const YAML::Node& x, const std::string& xp) {
-            if (k == "rate") s.rate = r.read_float(x, xp);
-            else if (k == "duration") s.duration = r.read_int(x, xp);
-            else return false;
+            if (k == "rate") {
+              s.rate = r.read_float(x, xp);
+            } else if (k == "duration") {
+              s.duration = r.read_int(x, xp);
+              check_at_most(r, x, xp, static_cast<double>(s.duration), core::limits::kMaxStageDurationSeconds,
+                            "seconds per stage");
+            } else {
+              return false;
+            }
             return true;
           });
         }
         ip.stages.push_back(s);
       }
+      check_at_most(r, v, p, static_cast<double>(ip.stages.size()), core::limits::kMaxInferencePerfStages,
+                    "stages");
     } else if (key == "shared_prefix") {
       if (r.expect_mapping(v, "workload.SharedPrefixSpec", p)) {
         SharedPrefixSpec sp;
         r.for_each_member(v, p, [&](const std::string& k, const YAML::Node& x, const std::string& xp) {
+          int64_t* length = nullptr;
           if (k == "num_unique_system_prompts") sp.num_unique_system_prompts = r.read_int(x, xp);
           else if (k == "num_users_per_system_prompt") sp.num_users_per_system_prompt = r.read_int(x, xp);
-          else if (k == "system_prompt_len") sp.system_prompt_len = r.read_int(x, xp);
-          else if (k == "question_len") sp.question_len = r.read_int(x, xp);
-          else if (k == "output_len") sp.output_len = r.read_int(x, xp);
+          else if (k == "system_prompt_len") length = &sp.system_prompt_len;
+          else if (k == "question_len") length = &sp.question_len;
+          else if (k == "output_len") length = &sp.output_len;
           else if (k == "enable_multi_turn_chat") sp.enable_multi_turn_chat = r.read_bool(x, xp);
           else return false;
+          if (length != nullptr) {
+            *length = r.read_int(x, xp);
+            check_at_most(r, x, xp, static_cast<double>(*length), core::limits::kMaxTokensPerRequest,
+                          "tokens per request");
+          }
           return true;
         });
+        // Expansion makes one client per user: the count is checked before anything is built.
+        const double users = static_cast<double>(sp.num_unique_system_prompts) *
+                             static_cast<double>(sp.num_users_per_system_prompt);
+        if (sp.num_unique_system_prompts > 0 && sp.num_users_per_system_prompt > 0 &&
+            users > static_cast<double>(core::limits::kMaxSpecClients)) {
+          r.problem(v, fmt::format("{}: num_unique_system_prompts * num_users_per_system_prompt = {} clients; at most "
+                                   "{} (docs/safety.md)", p, metrics::go_format_g(users), core::limits::kMaxSpecClients));
+        }
         ip.shared_prefix = sp;
       }
     } else {
@@ -257,6 +336,7 @@ WorkloadSpecFile workload_spec_from_node(const YAML::Node& root, const std::stri
         spec.category = r.read_string(v, p);
       } else if (key == "aggregate_rate") {
         spec.aggregate_rate = r.read_float(v, p);
+        check_finite(r, v, p, spec.aggregate_rate);
       } else if (key == "horizon") {
         spec.horizon = r.read_int(v, p);
       } else if (key == "num_requests") {
@@ -314,7 +394,8 @@ void validate_workload_spec(const WorkloadSpecFile& spec) {
       spec.category != "reasoning") {
     throw Error(fmt::format("unknown category {}; valid: language, multimodal, reasoning", quote(spec.category)));
   }
-  // NOTE 18: written as "<= 0" rejections, so NaN and +Inf pass, as in the reference.
+  // NOTE 18: written as "<= 0" rejections, so NaN and +Inf pass, as in the reference (the reader
+  // rejects non-finite rates and fractions first, with their lines: docs/deviations.md).
   if (spec.aggregate_rate <= 0) throw Error(fmt::format("aggregate_rate must be positive, got {}", f6(spec.aggregate_rate)));
   if (spec.clients.empty() && !spec.servegen_data) throw Error("at least one client or servegen_data path required");
   for (size_t i = 0; i < spec.clients.size(); ++i) {

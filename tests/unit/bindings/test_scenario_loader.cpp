@@ -368,3 +368,41 @@ TEST_CASE("LuaVm: the embedded stdlib is preloaded and chunk names point at stdl
   CHECK_THROWS_WITH_AS(vm.load_string("x = = 1", "=chunk"), "chunk:1: unexpected symbol near '='", blis::Error);
   CHECK(lua_gettop(L) == 0);
 }
+
+TEST_CASE("scenario: the loader records the line of each key for messages found after loading") {
+  const ScenarioSpec s = load("inputs/capacity_negative.lua");
+  const std::string file = shown(kLuaDir + "inputs/capacity_negative.lua");
+  CHECK(s.site_of("admission.capacity") == file + ":7");
+  CHECK(s.site_of("admission.policy") == file + ":6");
+  CHECK(s.site_of("admission") == file + ":5");
+  CHECK(s.site_of("workload.rate") == file + ":9");
+  CHECK(s.site_of("engine.kv_blocks") == s.site_of(""));  // not in the file: the call's line
+  // `blis run` scenarios have no file lines: messages keep the flag names.
+  LuaVm vm;
+  const ScenarioSpec run =
+      blis::bindings::load_scenario_source(vm, "return blis.scenario{ model = { name = \"m\" } }", "blis run");
+  CHECK(run.key_sites.empty());
+  CHECK(run.from_flags());
+}
+
+TEST_CASE("scenario: a table that contains itself is reported with its key path, not a stack overflow") {
+  const std::string message = source_error(
+      "local t = { id = 'a' }\nt.self = t\n"
+      "return blis.scenario{ model = { name = 'm' }, workload = blis.workload.spec{ aggregate_rate = 1, clients = { t } } }");
+  CHECK(contains(message, "blis.scenario: 'workload.clients[1].self' refers to a table that contains it"));
+  CHECK_FALSE(contains(message, "stack overflow"));
+  // A table used twice without a cycle is fine.
+  CHECK(source_error("local p = { value = 5 }\n"
+                     "return blis.scenario{ model = { name = 'm' }, workload = blis.workload.spec{ aggregate_rate = 1, "
+                     "num_requests = 2, clients = { { id = 'a', rate_fraction = 1, arrival = { process = 'poisson' }, "
+                     "input_distribution = { type = 'constant', params = p }, "
+                     "output_distribution = { type = 'constant', params = p } } } } }") == "(no error)");
+}
+
+TEST_CASE("scenario: an infinite numeric key in an inline spec names its key path") {
+  const std::string message = source_error(
+      "return blis.scenario{ model = { name = 'm' }, workload = blis.workload.spec{ aggregate_rate = 1, "
+      "clients = { { id = 'a', input_distribution = { type = 'empirical', params = { [-math.huge] = 1 } } } } } }");
+  CHECK(contains(message, "'workload.clients[1].input_distribution.params' has the key -inf (math.huge?), which is "
+                          "not a finite number"));
+}

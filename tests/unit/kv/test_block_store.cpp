@@ -110,3 +110,12 @@ TEST_CASE("freed blocks are reused least recently freed first") {
   store.cached_blocks(a.view(), cached);
   CHECK(cached.size() == 1);  // a's block 0 survived
 }
+
+TEST_CASE("a block size near INT64_MAX allocates one block instead of looping forever") {
+  // ceil(n / B) written as (n + B - 1) / B overflowed to a negative count: the loop never ran
+  // and the caller retried forever (the reliability finding hang_block_size_int64max.sh).
+  BlockStore store(4, INT64_MAX);
+  TestRequest a{1, tokens(0, 10), tokens(100, 2)};
+  REQUIRE(store.allocate(a.view(), 0, 10, {}));
+  CHECK(store.used_blocks() == 1);
+}
