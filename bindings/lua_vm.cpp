@@ -84,6 +84,7 @@ int host_last_user_line(lua_State* L) {
 // blis.host.write_file(path, text, what) -> true, or nil and "cannot write <what> <path>: <reason>".
 // The stdlib's one way to write a file (experiment tables): through core::write_file_atomically,
 // so it gets the same temp-and-rename, symlink and device handling as every other file blis writes.
+// blis.experiment takes it out of blis.host when it loads, so user code never holds it.
 int host_write_file(lua_State* L) {
   const std::string path = luaL_checkstring(L, 1);
   size_t length = 0;

@@ -21,7 +21,12 @@
 local M = {}
 
 local util = require "blis.util"
-local write_file_safely = require("blis.host").write_file  -- engine/core/atomic_file.h
+-- The host's file writer (engine/core/atomic_file.h), taken out of blis.host so that only this
+-- module holds it: user code reaching blis.host must not get a way to write arbitrary files
+-- around the sandbox. blis.lua loads this module before any user code runs.
+local host = require "blis.host"
+local write_file_safely = host.write_file
+host.write_file = nil
 
 local type, pairs, ipairs, tostring, tonumber, error, setmetatable, getmetatable, select =
   type, pairs, ipairs, tostring, tonumber, error, setmetatable, getmetatable, select
