@@ -199,9 +199,11 @@ local function bind_views(d)
   function views.enter(n)
     epoch = epoch < 1073741823 and epoch + 1 or 1
     local stamp = epoch * 4294967296
-    live.request, live.cluster = cast(request_view_t, request_at + stamp), cast(cluster_view_t, cluster_at + stamp)
+    live.request = cast(request_view_t, request_at + stamp)
+    live.cluster = cast(cluster_view_t, cluster_at + stamp)
     live.stamp, live.count = stamp, n
-    live.first, live.last = cast(instance_view_t, first + stamp), cast(instance_view_t, cast(bytes_t, raw + n) + stamp)
+    live.first = cast(instance_view_t, first + stamp)
+    live.last = cast(instance_view_t, cast(bytes_t, raw + n) + stamp)
     live.raw_request, live.raw_cluster, live.raw_instances = raw_request, raw_cluster, raw
   end
   -- Views are made where they are used (in the instance loop, inside one trace), so that LuaJIT
@@ -311,7 +313,8 @@ local function loop_source(count)
     "return function(d, views, check, prepare_decision, " .. table.concat(names, ", ") .. ")",
     "local type = type",
     "local out, raw_cluster = d.scores, d.cluster",
-    "local enter, request, cluster_view, instance, leave = views.enter, views.request, views.cluster, views.instance, views.leave",
+    "local enter, leave = views.enter, views.leave",
+    "local request, cluster_view, instance = views.request, views.cluster, views.instance",
     "local function rebind() out = d.scores views.moved() end",
     "local function decide()",
     "local n = raw_cluster.num_instances",
