@@ -178,7 +178,12 @@ class LuaWorkloadSource final : public workload::RequestSource {
       out.resize(old + static_cast<size_t>(count));
       rng_.fill_intn(kMaxTokenId, std::span<int64_t>(out).subspan(old));
     }
-    check_tokens(static_cast<int64_t>(out.size()), where + list_key, "would make the request");
+    if (static_cast<int64_t>(out.size()) > kMaxTokensPerRequest) {  // a prefix group or accumulated context came first
+      throw Error(fmt::format("the prompt of {} would be {} tokens with its prefix and accumulated context; the limit "
+                              "is {} tokens per request (docs/safety.md)",
+                              where.empty() ? "the request" : where.substr(0, where.size() - 1), out.size(),
+                              kMaxTokensPerRequest));
+    }
   }
 
   void read_request(lua_State* L, int t) {

@@ -70,7 +70,8 @@ TEST_CASE("gen:emit caps tokens per request and names the key") {
   const ScenarioSpec grown = load(vm3,
       "function traffic(gen) gen:emit{ at_us = 1, prefix_group = 'p', prefix_length = 6e6, input_tokens = 5e6,"
       " output_tokens = 1 } end");
-  CHECK(drain(grown).find("gen:emit: 'input' would make the request 11000000 tokens; the limit is 10000000") !=
+  CHECK(drain(grown).find("gen:emit: the prompt of the request would be 11000000 tokens with its prefix and "
+                          "accumulated context; the limit is 10000000") !=
         std::string::npos);
 }
 
