@@ -1,5 +1,7 @@
-/* The one C header Lua sees (lua-embedding.md rule 4, pitfall P4): the views a routing or
- * admission decision hands to Lua policies, as POD structs bound once per run as FFI cdata.
+/* The one C header Lua sees (lua-embedding.md rule 4, pitfall P4): what a routing or admission
+ * decision shows Lua policies, as POD structs bound once per run as FFI cdata. Only the stdlib
+ * touches these structs: policies get read-only, bounds-checked views over them that are valid
+ * during one decision (stdlib_lua/blis.policy.lua, docs/safety.md "The Lua boundary").
  * The declarations are written once, in BLIS_FFI_DECLARATIONS: C++ compiles them, and the same
  * text (stringified) is what stdlib_lua passes to ffi.cdef, so the two sides cannot drift;
  * blis_ffi_layout() lets the stdlib check sizes and offsets at VM start all the same.

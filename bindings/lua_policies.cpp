@@ -10,6 +10,20 @@ namespace blis::bindings {
 
 namespace {
 
+// Tells the Lua side that the views over a DecisionViews about to be freed are dead (a view a
+// policy kept must never read that memory), then drops the reference. Never throws: it runs in
+// destructors.
+void release_views(LuaVm& vm, int& release_ref) {
+  if (release_ref < 0) return;
+  try {
+    vm.call_ref(release_ref, 0);
+  } catch (...) {
+    // release only assigns locals of blis.policy; nothing in it can fail but the VM itself
+  }
+  vm.unref(release_ref);
+  release_ref = -1;
+}
+
 // Pushes require("blis.policy")[function_name].
 void push_policy_function(LuaVm& vm, const char* function_name) {
   vm.require("blis.policy");
@@ -87,7 +101,8 @@ LuaScorers::LuaScorers(LuaVm& vm, std::vector<Entry> entries)
   push_policy_function(vm_, "bind_scorers");
   lua_pushlightuserdata(L, views_.decision());
   lua_pushvalue(L, entries_index);
-  vm_.call(2, 2);
+  vm_.call(2, 3);
+  release_ref_ = vm_.ref();
   rebind_ref_ = vm_.ref();
   decide_ref_ = vm_.ref();
   lua_pop(L, 1);  // the entries
@@ -95,6 +110,7 @@ LuaScorers::LuaScorers(LuaVm& vm, std::vector<Entry> entries)
 
 LuaScorers::~LuaScorers() {
   if (!*vm_alive_) return;  // the VM went first and took its references with it
+  release_views(vm_, release_ref_);
   if (decide_ref_ >= 0) vm_.unref(decide_ref_);
   if (rebind_ref_ >= 0) vm_.unref(rebind_ref_);
 }
@@ -125,20 +141,25 @@ LuaAdmission::LuaAdmission(LuaVm& vm, std::string name, std::string where)
   lua_pushlightuserdata(L, views_.decision());
   lua_pushvalue(L, rule_index);
   lua_pushlstring(L, name_.data(), name_.size());
-  vm_.call(3, 1);
+  vm_.call(3, 3);
+  release_ref_ = vm_.ref();
+  rebind_ref_ = vm_.ref();
   rule_ref_ = vm_.ref();
   lua_pop(L, 1);  // the rule
 }
 
 LuaAdmission::~LuaAdmission() {
   if (!*vm_alive_) return;
+  release_views(vm_, release_ref_);
   if (rule_ref_ >= 0) vm_.unref(rule_ref_);
+  if (rebind_ref_ >= 0) vm_.unref(rebind_ref_);
 }
 
 cluster::AdmissionVerdict LuaAdmission::admit(const cluster::DecisionContext& ctx) {
-  views_.fill(ctx, 0);
+  const bool moved = views_.fill(ctx, 0);
   lua_State* L = vm_.state();
   try {
+    if (moved) vm_.call_ref(rebind_ref_, 0);
     vm_.call_ref(rule_ref_, 2);
   } catch (const Error& e) {
     throw Error(fmt::format("admission rule '{}' ({}) failed at t={} us: {}", name_, where_, ctx.clock, e.what()));

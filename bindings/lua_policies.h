@@ -1,7 +1,9 @@
 // Lua routing scorers and admission rules as the engine's extension points
 // (engine/cluster/policy_hooks.h). Per decision: fill the C++-owned blis_decision views (bound
 // to Lua once, at construction), then one protected call into the stdlib loop
-// (stdlib_lua/blis.policy.lua) — never one call per instance, never a table per call.
+// (stdlib_lua/blis.policy.lua) — never one call per instance, never a table per call. Lua code
+// never holds these structs directly: it gets read-only handles that are checked against the
+// decision in progress, and the destructors tell Lua before the memory goes.
 #pragma once
 
 #include <memory>
@@ -56,6 +58,7 @@ class LuaScorers final : public cluster::ExternalScorers {
   DecisionViews views_;
   int decide_ref_ = -1;
   int rebind_ref_ = -1;
+  int release_ref_ = -1;  // ends the Lua views over views_ (blis.policy bind_views)
 };
 
 class LuaAdmission final : public cluster::ExternalAdmission {
@@ -73,6 +76,8 @@ class LuaAdmission final : public cluster::ExternalAdmission {
   std::string name_, where_;
   DecisionViews views_;
   int rule_ref_ = -1;
+  int rebind_ref_ = -1;
+  int release_ref_ = -1;
 };
 
 }  // namespace blis::bindings

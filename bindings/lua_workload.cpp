@@ -4,16 +4,21 @@
 
 #include <lua.hpp>
 #include <map>
+#include <new>
+#include <stdexcept>
 #include <queue>
 #include <span>
 
 #include "engine/core/error.h"
 #include "engine/core/go_rand.h"
+#include "bindings/gen_emit_fields.h"
 #include "engine/core/partitioned_rng.h"
 
 namespace blis::bindings {
 
 namespace {
+
+using namespace gen_emit;
 
 constexpr int64_t kMaxTokenId = 128000;
 
@@ -32,18 +37,28 @@ struct Later {
 class LuaWorkloadSource final : public workload::RequestSource {
  public:
   LuaWorkloadSource(LuaVm& vm, int function_ref, int64_t seed, std::string where)
-      : vm_(vm), rng_(core::PartitionedRng::subsystem_seed(seed, "workload-lua")), where_(std::move(where)) {
+      : vm_(vm),
+        vm_alive_(vm.alive()),
+        rng_(core::PartitionedRng::subsystem_seed(seed, "workload-lua")),
+        where_(std::move(where)) {
     lua_State* L = vm_.state();
     thread_ = lua_newthread(L);
     thread_ref_ = vm_.ref();  // keeps the coroutine alive
-    // gen: methods are C closures with this source as their upvalue.
+    // gen: methods are C closures sharing one Lua-owned link to this source. The script may keep
+    // `gen` past the run; the destructor then clears the link, so a late call is an error
+    // instead of a use of this freed object.
+    link_ = static_cast<Link*>(lua_newuserdata(L, sizeof(Link)));
+    link_->source = this;
+    link_ref_ = vm_.ref();
     lua_newtable(thread_);
     static const luaL_Reg kMethods[] = {{"emit", &LuaWorkloadSource::emit},       {"random", &LuaWorkloadSource::random},
                                         {"intn", &LuaWorkloadSource::intn},       {"exp", &LuaWorkloadSource::exponential},
                                         {"normal", &LuaWorkloadSource::normal}, {nullptr, nullptr}};
     for (const luaL_Reg* m = kMethods; m->name != nullptr; ++m) {
-      lua_pushlightuserdata(thread_, this);
-      lua_pushcclosure(thread_, m->func, 1);
+      vm_.push_ref(link_ref_);
+      lua_xmove(L, thread_, 1);
+      lua_pushstring(thread_, m->name);
+      lua_pushcclosure(thread_, m->func, 2);
       lua_setfield(thread_, -2, m->name);
     }
     gen_index_ = lua_gettop(thread_);
@@ -52,7 +67,12 @@ class LuaWorkloadSource final : public workload::RequestSource {
     lua_remove(thread_, gen_index_);
   }
 
-  ~LuaWorkloadSource() override { vm_.unref(thread_ref_); }
+  ~LuaWorkloadSource() override {
+    if (!*vm_alive_) return;  // the VM, and every gen object with it, is gone
+    link_->source = nullptr;
+    vm_.unref(link_ref_);
+    vm_.unref(thread_ref_);
+  }
 
   bool next(workload::GeneratedRequest& out) override {
     if (!has_lookahead_ && !finished_) pull();
@@ -71,8 +91,17 @@ class LuaWorkloadSource final : public workload::RequestSource {
   }
 
  private:
+  struct Link {
+    LuaWorkloadSource* source;  // null once the run that opened the source is over
+  };
+
   static LuaWorkloadSource& self(lua_State* L) {
-    return *static_cast<LuaWorkloadSource*>(lua_touserdata(L, lua_upvalueindex(1)));
+    const Link* link = static_cast<const Link*>(lua_touserdata(L, lua_upvalueindex(1)));
+    if (link->source == nullptr) {
+      luaL_error(L, "gen:%s used after the run ended: the gen object is valid only while its generator runs",
+                 lua_tostring(L, lua_upvalueindex(2)));
+    }
+    return *link->source;
   }
   static int random(lua_State* L) {
     lua_pushnumber(L, self(L).rng_.float64());
@@ -98,6 +127,10 @@ class LuaWorkloadSource final : public workload::RequestSource {
   //           accumulate = true }
   static int emit(lua_State* L) {
     LuaWorkloadSource& s = self(L);
+    if (L != s.thread_) {
+      return luaL_error(L, "gen:emit called outside the workload generator (from a policy, a report hook or a "
+                           "coroutine the generator created): only the generator function itself may emit");
+    }
     luaL_checktype(L, 2, LUA_TTABLE);
     bool failed = false;
     try {
@@ -105,62 +138,56 @@ class LuaWorkloadSource final : public workload::RequestSource {
     } catch (const Error& e) {
       s.error_ = e.what();
       failed = true;
+    } catch (const std::bad_alloc&) {
+      s.error_ = "out of memory reading " + s.reading_;
+      failed = true;
+    } catch (const std::length_error&) {
+      s.error_ = "out of memory reading " + s.reading_;
+      failed = true;
     }
     if (failed) return luaL_error(L, "gen:emit: %s", s.error_.c_str());  // raised outside the handler
     return lua_yield(L, 0);
   }
 
-  static double number_field(lua_State* L, int t, const char* key, bool required, double fallback = 0) {
-    lua_getfield(L, t, key);
-    if (lua_isnil(L, -1)) {
-      lua_pop(L, 1);
-      if (required) throw Error(fmt::format("'{}' is required", key));
-      return fallback;
-    }
-    if (lua_type(L, -1) != LUA_TNUMBER) throw Error(fmt::format("'{}' must be a number, got {}", key, luaL_typename(L, -1)));
-    const double v = lua_tonumber(L, -1);
-    lua_pop(L, 1);
-    return v;
-  }
-  static std::string string_field(lua_State* L, int t, const char* key) {
-    lua_getfield(L, t, key);
-    std::string v;
-    if (lua_type(L, -1) == LUA_TSTRING) v = lua_tostring(L, -1);
-    else if (!lua_isnil(L, -1)) throw Error(fmt::format("'{}' must be a string, got {}", key, luaL_typename(L, -1)));
-    lua_pop(L, 1);
-    return v;
-  }
-  static int64_t count_of(double v, const char* key) {
-    if (!(v >= 0) || v != std::floor(v) || v > 1e12) throw Error(fmt::format("'{}' must be a whole number >= 0", key));
-    return static_cast<int64_t>(v);
-  }
-
   // Tokens from `list_key` (explicit ids: marks the request literal) or `count_key` (that many
-  // drawn ids).
-  void read_tokens(lua_State* L, int t, const char* list_key, const char* count_key, workload::GeneratedRequest& r,
-                   std::vector<kv::Token>& out) {
+  // drawn ids), appended to `out`; `where` prefixes key names in messages ("follow_ups[2].").
+  void read_tokens(lua_State* L, int t, const char* list_key, const char* count_key, const std::string& where,
+                   workload::GeneratedRequest& r, std::vector<kv::Token>& out) {
     lua_getfield(L, t, list_key);
     if (lua_type(L, -1) == LUA_TTABLE) {
       const size_t n = lua_objlen(L, -1);
+      check_tokens(static_cast<int64_t>(n), where + list_key, "has");
+      reading_ = fmt::format("'{}{}' ({} tokens)", where, list_key, n);
+      out.reserve(out.size() + n);
       for (size_t i = 1; i <= n; ++i) {
         lua_rawgeti(L, -1, static_cast<int>(i));
-        if (lua_type(L, -1) != LUA_TNUMBER) throw Error(fmt::format("'{}[{}]' must be a token id (number)", list_key, i));
+        if (lua_type(L, -1) != LUA_TNUMBER) {
+          throw Error(fmt::format("'{}{}[{}]' must be a token id (number)", where, list_key, i));
+        }
         out.push_back(static_cast<kv::Token>(lua_tonumber(L, -1)));
         lua_pop(L, 1);
       }
       lua_pop(L, 1);
       r.sharing.literal = true;
-      return;
+    } else {
+      if (!lua_isnil(L, -1)) throw Error(fmt::format("'{}{}' must be a list of token ids", where, list_key));
+      lua_pop(L, 1);
+      const int64_t count = token_count_of(number_field(L, t, count_key, true), where + count_key);
+      reading_ = fmt::format("'{}{}' ({} tokens)", where, count_key, count);
+      const size_t old = out.size();
+      out.resize(old + static_cast<size_t>(count));
+      rng_.fill_intn(kMaxTokenId, std::span<int64_t>(out).subspan(old));
     }
-    if (!lua_isnil(L, -1)) throw Error(fmt::format("'{}' must be a list of token ids", list_key));
-    lua_pop(L, 1);
-    const int64_t count = count_of(number_field(L, t, count_key, true), count_key);
-    const size_t old = out.size();
-    out.resize(old + static_cast<size_t>(count));
-    rng_.fill_intn(kMaxTokenId, std::span<int64_t>(out).subspan(old));
+    if (static_cast<int64_t>(out.size()) > kMaxTokensPerRequest) {  // a prefix group or accumulated context came first
+      throw Error(fmt::format("the prompt of {} would be {} tokens with its prefix and accumulated context; the limit "
+                              "is {} tokens per request (docs/safety.md)",
+                              where.empty() ? "the request" : where.substr(0, where.size() - 1), out.size(),
+                              kMaxTokensPerRequest));
+    }
   }
 
   void read_request(lua_State* L, int t) {
+    check_keys(L, t, kEmitKeys, "");
     workload::GeneratedRequest r;
     const double at = number_field(L, t, "at_us", true);
     if (!(at >= 0) || at != std::floor(at) || at > 9.2e18) throw Error("'at_us' must be a whole number of µs >= 0");
@@ -168,7 +195,6 @@ class LuaWorkloadSource final : public workload::RequestSource {
     if (r.arrival < last_arrival_) {
       throw Error(fmt::format("arrival times must not decrease (at_us {} after {})", r.arrival, last_arrival_));
     }
-    last_arrival_ = r.arrival;
     r.slo_class = string_field(L, t, "slo_class");
     r.tenant_id = string_field(L, t, "tenant");
     r.labels.client_id = string_field(L, t, "client");
@@ -180,7 +206,8 @@ class LuaWorkloadSource final : public workload::RequestSource {
     if (!group.empty()) {
       auto it = prefixes_.find(group);
       if (it == prefixes_.end()) {
-        const int64_t length = count_of(number_field(L, t, "prefix_length", false, 50), "prefix_length");
+        const int64_t length = token_count_of(number_field(L, t, "prefix_length", false, 50), "prefix_length");
+        reading_ = fmt::format("'prefix_length' ({} tokens)", length);
         std::vector<kv::Token> prefix(static_cast<size_t>(length));
         rng_.fill_intn(kMaxTokenId, prefix);
         it = prefixes_.emplace(group, std::move(prefix)).first;
@@ -190,8 +217,8 @@ class LuaWorkloadSource final : public workload::RequestSource {
       r.sharing.group = group;
       r.sharing.group_tokens = static_cast<int64_t>(it->second.size());
     }
-    read_tokens(L, t, "input", "input_tokens", r, r.input);
-    read_tokens(L, t, "output", "output_tokens", r, r.output);
+    read_tokens(L, t, "input", "input_tokens", "", r, r.input);
+    read_tokens(L, t, "output", "output_tokens", "", r, r.output);
     lua_getfield(L, t, "accumulate");
     const bool accumulate = lua_toboolean(L, -1) != 0;
     lua_pop(L, 1);
@@ -199,19 +226,26 @@ class LuaWorkloadSource final : public workload::RequestSource {
     if (lua_type(L, -1) == LUA_TTABLE) {
       const int list = lua_gettop(L);
       const size_t n = lua_objlen(L, list);
+      if (static_cast<int64_t>(n) > kMaxFollowUps) {
+        throw Error(fmt::format("'follow_ups' has {} rounds; the limit is {} per session (docs/safety.md)", n,
+                                kMaxFollowUps));
+      }
       std::vector<kv::Token> context = r.input;
       context.insert(context.end(), r.output.begin(), r.output.end());
       Tick when = r.arrival;
-      const int64_t session = sessions_++;
+      const int64_t session = sessions_;
       r.labels.session_id = string_field(L, t, "session");
       if (r.labels.session_id.empty()) r.labels.session_id = fmt::format("session_{}", session);
       r.sharing.session = session;
+      std::vector<workload::GeneratedRequest> rounds;
       for (size_t i = 1; i <= n; ++i) {
         lua_rawgeti(L, list, static_cast<int>(i));
+        const std::string where = fmt::format("follow_ups[{}].", i);
         if (lua_type(L, -1) != LUA_TTABLE) throw Error(fmt::format("'follow_ups[{}]' must be a table", i));
         const int item = lua_gettop(L);
+        check_keys(L, item, kFollowUpKeys, where);
         workload::GeneratedRequest f;
-        when += count_of(number_field(L, item, "after_us", true), "after_us");
+        when += count_of(number_field(L, item, "after_us", true), where + "after_us");
         f.arrival = when;
         f.slo_class = r.slo_class;
         f.tenant_id = r.tenant_id;
@@ -225,19 +259,23 @@ class LuaWorkloadSource final : public workload::RequestSource {
           f.input = context;
           f.sharing.session_tokens = static_cast<int64_t>(context.size());
         }
-        read_tokens(L, item, "input", "input_tokens", f, f.input);
-        read_tokens(L, item, "output", "output_tokens", f, f.output);
+        read_tokens(L, item, "input", "input_tokens", where, f, f.input);
+        read_tokens(L, item, "output", "output_tokens", where, f, f.output);
         if (accumulate) {
           context = f.input;
           context.insert(context.end(), f.output.begin(), f.output.end());
         }
-        follow_ups_.push(FollowUp{f.arrival, seq_++, std::move(f)});
+        rounds.push_back(std::move(f));
         lua_pop(L, 1);
       }
+      // Only a request read without error changes the source's state.
+      ++sessions_;
+      for (auto& f : rounds) follow_ups_.push(FollowUp{f.arrival, seq_++, std::move(f)});
     } else if (!lua_isnil(L, -1)) {
       throw Error("'follow_ups' must be a list of tables");
     }
     lua_pop(L, 1);
+    last_arrival_ = r.arrival;
     lookahead_ = std::move(r);
     has_lookahead_ = true;
   }
@@ -247,9 +285,16 @@ class LuaWorkloadSource final : public workload::RequestSource {
     const int nargs = started_ ? 0 : 1;
     started_ = true;
     const int status = lua_resume(thread_, nargs);
-    if (status == LUA_YIELD) {
+    if (status == LUA_YIELD && has_lookahead_) {  // gen:emit handed over a request
       lua_settop(thread_, 0);
       return;
+    }
+    if (status == LUA_YIELD) {  // a coroutine.yield() of the script's own reached the engine
+      finished_ = true;
+      throw Error(fmt::format("workload generator ({}) failed after {} request(s): {}coroutine.yield() in a workload "
+                              "generator: requests are handed to the engine only by gen:emit{{...}}, and a bare yield "
+                              "would silently end the workload here",
+                              where_, emitted_, yield_location()));
     }
     if (status == 0) {
       finished_ = true;
@@ -263,11 +308,24 @@ class LuaWorkloadSource final : public workload::RequestSource {
     throw Error(fmt::format("workload generator ({}) failed after {} request(s): {}", where_, emitted_, text));
   }
 
+  // "file:line: " of the Lua code the suspended generator stopped in ("" when unknown).
+  std::string yield_location() const {
+    lua_Debug ar;
+    for (int level = 0; lua_getstack(thread_, level, &ar) != 0; ++level) {
+      lua_getinfo(thread_, "Sl", &ar);
+      if (ar.currentline > 0) return fmt::format("{}:{}: ", ar.short_src, ar.currentline);
+    }
+    return "";
+  }
+
   LuaVm& vm_;
+  std::shared_ptr<const bool> vm_alive_;
   core::GoRand rng_;
   std::string where_;
   lua_State* thread_ = nullptr;
   int thread_ref_ = -1;
+  Link* link_ = nullptr;  // Lua-owned (a userdata held by link_ref_ and the gen methods)
+  int link_ref_ = -1;
   int gen_index_ = 0;
   bool started_ = false, finished_ = false;
   bool has_lookahead_ = false;
@@ -278,6 +336,7 @@ class LuaWorkloadSource final : public workload::RequestSource {
   int64_t sessions_ = 0;
   std::map<std::string, std::vector<kv::Token>> prefixes_;
   std::string error_;  // the message of a rejected emit, kept while Lua raises it
+  std::string reading_;  // the key whose tokens are being allocated, for an out-of-memory message
   std::priority_queue<FollowUp, std::vector<FollowUp>, Later> follow_ups_;
 };
 
