@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/input_limits.h"
+
 struct lua_State;
 
 namespace blis::bindings::gen_emit {
@@ -15,8 +17,8 @@ namespace blis::bindings::gen_emit {
 // caps as every other workload source (docs/safety.md). Far above any real model's context, low
 // enough that what they admit fits in memory: a request over them is an error naming the key,
 // never a multi-gigabyte allocation.
-inline constexpr int64_t kMaxTokensPerRequest = 10'000'000;
-inline constexpr int64_t kMaxFollowUps = 10'000;
+inline constexpr int64_t kMaxTokensPerRequest = core::limits::kMaxTokensPerRequest;
+inline constexpr int64_t kMaxFollowUps = core::limits::kMaxSessionRounds;
 
 // The keys gen:emit{...} and its follow_ups items read; anything else is a mistake.
 extern const std::vector<std::string> kEmitKeys;
