@@ -7,6 +7,7 @@
 #include <lua.hpp>
 #include <optional>
 
+#include "bindings/lua_sandbox.h"
 #include "engine/core/error.h"
 
 namespace blis::bindings {
@@ -130,6 +131,7 @@ void run_script_file(LuaVm& vm, const std::string& path, const std::vector<std::
   try {
     add_scenario_search_path(vm, path);
     vm.load_file(path, "scenario file");
+    sandbox_chunk(vm, path);
     run_scenario_chunk(vm, params);
   } catch (...) {
     lua_settop(vm.state(), top);
@@ -151,6 +153,7 @@ config::ScenarioSpec load_scenario_source(LuaVm& vm, std::string_view source, co
   const int top = lua_gettop(vm.state());
   try {
     vm.load_string(source, "=" + origin);
+    sandbox_chunk(vm, "");
     run_scenario_chunk(vm, ParamArgs{});
     return finish(vm, origin);
   } catch (...) {
@@ -183,6 +186,7 @@ std::string scenario_help(LuaVm& vm, const std::string& path) {
     lua_setfield(L, -2, "_sweep");
     lua_pop(L, 1);
     vm.load_file(path, "scenario file");
+    sandbox_chunk(vm, path);
     try {
       run_scenario_chunk(vm, ParamArgs{});
     } catch (const Error&) {
