@@ -165,7 +165,13 @@ std::vector<PointResult> run_sweep_points(const SweepJob& job, const std::vector
         ++sweep->done;
       }
       sweep->next = sweep->to_run.size();
-      for (auto& [k, running] : sweep->running) running->token.cancel(reason);
+      // Each running point gets the grace period to stop, then is abandoned like a stuck one.
+      for (auto& [k, running] : sweep->running) {
+        const HardStop stop = [sweep, k = k, running = running](const std::string& message) {
+          abandon(sweep, k, running, message);
+        };
+        Watchdog::get().watch_deadline(&running->token, Clock::now(), reason, stop);
+      }
     }
     for (; sweep->replacements > 0; --sweep->replacements) {
       if (!sweep->stop_dispatch && sweep->next < sweep->to_run.size()) start_worker(sweep, point_timeout);
@@ -176,7 +182,8 @@ std::vector<PointResult> run_sweep_points(const SweepJob& job, const std::vector
     last_drawn = elapsed;
     const int d = sweep->done;
     const std::string left = d > 0 ? fmt::format(", about {:.0f} s left", elapsed / d * (total - d)) : "";
-    std::fprintf(stderr, "\r\033[Kexperiment %d: %d/%d points, %.1f s%s", job.run, d, total, elapsed, left.c_str());
+    const std::string line = fmt::format("\r\033[Kexperiment {}: {}/{} points, {:.1f} s{}", job.run, d, total, elapsed, left);
+    std::fputs(line.c_str(), stderr);
     std::fflush(stderr);
   }
   if (job.progress) {
