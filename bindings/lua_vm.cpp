@@ -375,7 +375,7 @@ void LuaVm::call(int nargs, int nresults) {
   }
 }
 
-void LuaVm::call_user_code(int nargs, int nresults) {
+void LuaVm::call_user_code(int nargs, int nresults, const std::string& what) {
   // Restores the previous state on every exit path, so nested user calls stay tracked.
   struct Tracking {
     lua_State* L;
@@ -393,6 +393,8 @@ void LuaVm::call_user_code(int nargs, int nresults) {
       }
     }
   } tracking(L_, *tracker_);
+  const CallLabel label{what, ""};
+  const GuardedCall labelled(*guard_, what.empty() ? nullptr : &label);
   call(nargs, nresults);
 }
 

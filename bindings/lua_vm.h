@@ -48,7 +48,8 @@ class LuaVm {
   // Like call(), for user code (a scenario chunk): while it runs the VM remembers the last line
   // of user code it executed, which the stdlib uses to blame the user's line when a tail call
   // (`return blis.scenario{...}`) has removed the caller's frame from the stack.
-  void call_user_code(int nargs, int nresults);
+  // `what` names the code for the watchdog's message ("the top level of x.lua").
+  void call_user_code(int nargs, int nresults, const std::string& what = "");
 
   // Suspends the user-line tracking of call_user_code while native work that user code started
   // runs (a simulation an experiment script asked for): the per-line hook would keep LuaJIT

@@ -174,8 +174,13 @@ int script_command(const std::string& path, std::vector<std::string> rest,
   session.install(vm);
   try {
     b::run_script_file(vm, path, rest);
-  } catch (const blis::Error&) {
+  } catch (const blis::Error& e) {
     if (session.stopped_after_shard()) return 0;  // --shard: the script ends at its sweep
+    if (const int signal = b::interrupted_signal(); signal != 0) {  // a later sweep refused to start
+      std::fflush(stdout);
+      std::fprintf(stderr, "blis: error: %s\n", e.what());
+      return 128 + signal;
+    }
     throw;
   }
   if (session.ran_experiment()) {

@@ -43,7 +43,7 @@ void push_loader_function(LuaVm& vm, const char* name) {
 
 // Runs the chunk on top of the stack as a scenario, `blis` set as a global and the parameter
 // overrides installed, and leaves its first result on the stack.
-void run_scenario_chunk(LuaVm& vm, const ParamArgs& params) {
+void run_scenario_chunk(LuaVm& vm, const ParamArgs& params, const std::string& origin) {
   lua_State* L = vm.state();
   vm.require("blis");
   lua_setglobal(L, "blis");
@@ -57,7 +57,7 @@ void run_scenario_chunk(LuaVm& vm, const ParamArgs& params) {
   }
   vm.call(1, 0);
 
-  vm.call_user_code(0, 1);
+  vm.call_user_code(0, 1, "the top level of " + origin);
 }
 
 // Throws when the command line overrode a parameter the scenario never declared.
@@ -132,7 +132,7 @@ void run_script_file(LuaVm& vm, const std::string& path, const std::vector<std::
     add_scenario_search_path(vm, path);
     vm.load_file(path, "scenario file");
     sandbox_chunk(vm, path);
-    run_scenario_chunk(vm, params);
+    run_scenario_chunk(vm, params, path);
   } catch (...) {
     lua_settop(vm.state(), top);
     throw;
@@ -154,7 +154,7 @@ config::ScenarioSpec load_scenario_source(LuaVm& vm, std::string_view source, co
   try {
     vm.load_string(source, "=" + origin);
     sandbox_chunk(vm, "");
-    run_scenario_chunk(vm, ParamArgs{});
+    run_scenario_chunk(vm, ParamArgs{}, origin);
     return finish(vm, origin);
   } catch (...) {
     lua_settop(vm.state(), top);
@@ -188,7 +188,7 @@ std::string scenario_help(LuaVm& vm, const std::string& path) {
     vm.load_file(path, "scenario file");
     sandbox_chunk(vm, path);
     try {
-      run_scenario_chunk(vm, ParamArgs{});
+      run_scenario_chunk(vm, ParamArgs{}, path);
     } catch (const Error&) {
       if (!stopped) throw;
       lua_pushnil(L);

@@ -4,7 +4,7 @@ local function busy(req, inst)
 end
 return blis.scenario{
   model = { name = "foo", alpha = { 100, 1, 50 }, beta = { 1000, 10, 5 } }, instances = 2,
-  limits = { lua_instructions = 200000, timeout_s = 600 },
+  limits = { lua_instructions = 10000, timeout_s = 600 },
   routing = { scorers = { {busy, 1} } },
   workload = blis.workload.distribution{ rate = 10, requests = 5 },
 }
