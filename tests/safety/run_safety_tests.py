@@ -136,9 +136,11 @@ def main():
 
         # SIGTERM during the sweep: the finished point is printed and written, exit 143.
         d = fresh_dir(tmp, 'sigterm', ['experiment_loop_point.lua'])
-        p = subprocess.Popen([blis, 'experiment_loop_point.lua', '--jobs', '2', '--csv', 'r.csv'], cwd=d,
+        # A large budget keeps the watchdog off the looping point (100 s per call) until the signal.
+        p = subprocess.Popen([blis, 'experiment_loop_point.lua', '--jobs', '2', '--csv', 'r.csv',
+                              '--lua-instruction-limit', '1000000000'], cwd=d,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(4)  # the good and the failing point take well under a second; the loop runs for 10 s
+        time.sleep(8)  # the good and the failing point take well under a second
         p.send_signal(signal.SIGTERM)
         out, err = p.communicate(timeout=60)
         problems = [] if p.returncode == 143 else ['exit status %d' % p.returncode]
