@@ -12,7 +12,7 @@ local real = {
   io = io, os = os, package = package, require = require, load = load, loadfile = loadfile,
   dofile = dofile, getfenv = getfenv, setfenv = setfenv, jit = jit,
 }
-local type, error, pairs, ipairs, setmetatable, tostring = type, error, pairs, ipairs, setmetatable, tostring
+local type, error, pairs, ipairs, setmetatable, tostring, rawget = type, error, pairs, ipairs, setmetatable, tostring, rawget
 local format, gsub, find, match, gmatch = string.format, string.gsub, string.find, string.match, string.gmatch
 
 local opened = false
@@ -129,6 +129,8 @@ function M.new(options)
   -- loader puts the scenario's folder, its parent and the working directory first), loaded as
   -- text into this environment. C modules (package.cpath) are out of reach.
   local loaded = {}
+  local original_path = {}
+  for template in gmatch(real.package.path, "[^;]+") do original_path[template] = true end
   local internal = { ["blis.sandbox"] = true, ["blis.locate"] = true }
   local safe = { string = env.string, table = env.table, math = env.math, coroutine = env.coroutine, bit = env.bit,
                  io = env.io, os = env.os, jit = env.jit }
@@ -149,9 +151,12 @@ function M.new(options)
     end
     local file = gsub(name, "%.", "/")
     local tried = {}
-    for template in gmatch(real.package.path, "[^;]+") do
+    -- The script may extend package.path (e.g. with a library folder); what it adds may only
+    -- name Lua source files, or files the read rules allow.
+    for template in gmatch(rawget(env.package, "path") or real.package.path, "[^;]+") do
       local candidate = gsub(template, "%?", file)
-      local f = real.io.open(candidate, "r")
+      local allowed = original_path[template] or find(candidate, "%.lua$") or may_read(candidate)
+      local f = allowed and real.io.open(candidate, "r")
       if f then
         f:close()
         local chunk, why = real.loadfile(candidate, "t", env)
