@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -18,7 +19,9 @@
 #include <sstream>
 #include <thread>
 
+#include "bindings/experiment_workers.h"
 #include "bindings/report_hook.h"
+#include "bindings/shard_files.h"
 #include "bindings/scenario_loader.h"
 #include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
@@ -133,6 +136,8 @@ void push_raw_results(lua_State* L, const std::vector<PointResult>& points) {
   }
 }
 
+}  // namespace
+
 PointResult run_point(const std::string& script, const std::vector<std::string>& params, int run, int point,
                       const std::vector<std::vector<PointResult>>& prior) {
   PointResult result;
@@ -180,6 +185,8 @@ PointResult run_point(const std::string& script, const std::vector<std::string>&
   result.warnings = std::move(state.warnings);
   return result;
 }
+
+namespace {
 
 std::string with_run_suffix(const std::string& path, int run) {
   if (run == 1) return path;
@@ -253,6 +260,8 @@ struct ExperimentSession::Impl {
 
   void mark_stopped() { self->stopped_ = true; }
   std::vector<PointResult> sweep(int run, const std::vector<std::string>& descriptions, const std::string& fingerprint);
+  std::vector<PointResult> run_points(int run, std::vector<int> to_run, std::vector<PointResult> results,
+                                      const std::vector<std::string>& descriptions) const;
   void write_shard(int run, const std::vector<std::string>& descriptions, const std::string& fingerprint,
                    const std::vector<PointResult>& results) const;
 };
@@ -328,67 +337,42 @@ int lua_sweep(lua_State* L) {
 
 }  // namespace
 
+std::vector<PointResult> ExperimentSession::Impl::run_points(int run, std::vector<int> to_run,
+                                                             std::vector<PointResult> results,
+                                                             const std::vector<std::string>&) const {
+  SweepJob job;
+  job.script = script;
+  job.params = params;
+  job.run = run;
+  job.prior = runs;
+  job.progress = options.progress;
+  const int wanted = options.jobs > 0 ? options.jobs : static_cast<int>(std::thread::hardware_concurrency());
+  job.jobs = std::max(1, std::min<int>(wanted, static_cast<int>(to_run.size())));
+  return run_sweep_points(job, to_run, std::move(results));
+}
+
 std::vector<PointResult> ExperimentSession::Impl::sweep(int run, const std::vector<std::string>& descriptions,
                                                         const std::string& fingerprint) {
   self->runs_ = run;
+  install_interrupt_handlers();
+  if (const int signal = interrupted_signal(); signal != 0) {
+    throw Error(fmt::format("experiment {} not started: the run was interrupted by {}", run,
+                            signal == SIGINT ? "SIGINT" : "SIGTERM"));
+  }
   const int n = static_cast<int>(descriptions.size());
   std::vector<PointResult> results(static_cast<size_t>(n));
   if (merged && merged->run == run) {
-    if (merged->fingerprint != fingerprint || static_cast<int>(merged->points.size()) != n) {
+    if (merged->fingerprint != fingerprint || merged->points != n) {
       throw Error(fmt::format("the shard files do not belong to this experiment as the script now defines it "
                               "(different points or metrics): run the shards again"));
     }
-    results = merged->points;
+    for (auto& [k, p] : merged->results) results[static_cast<size_t>(k)] = std::move(p);
   } else {
     std::vector<int> to_run;
     for (int k = 0; k < n; ++k) {
       if (options.shard_index < 0 || k % options.shard_count == options.shard_index) to_run.push_back(k);
     }
-    const int jobs = std::max(1, std::min<int>(options.jobs > 0 ? options.jobs
-                                                                 : static_cast<int>(std::thread::hardware_concurrency()),
-                                               static_cast<int>(to_run.size())));
-    std::atomic<size_t> next{0};
-    std::atomic<int> done{0};
-    std::mutex mutex;
-    std::condition_variable finished;
-    const auto work = [&] {
-      while (true) {
-        const size_t i = next.fetch_add(1);
-        if (i >= to_run.size()) break;
-        const int k = to_run[i];
-        results[static_cast<size_t>(k)] = run_point(script, params, run, k, runs);
-        {
-          std::lock_guard<std::mutex> lock(mutex);
-          ++done;
-        }
-        finished.notify_one();
-      }
-    };
-    const auto start = std::chrono::steady_clock::now();
-    std::vector<std::thread> threads;
-    for (int j = 0; j < jobs; ++j) threads.emplace_back(work);
-    {
-      std::unique_lock<std::mutex> lock(mutex);
-      const int total = static_cast<int>(to_run.size());
-      double last_drawn = -1;
-      while (done.load() < total) {
-        finished.wait_for(lock, std::chrono::milliseconds(250));
-        if (!options.progress) continue;
-        const double elapsed =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (elapsed - last_drawn < 0.2) continue;  // a few redraws a second are enough
-        last_drawn = elapsed;
-        const int d = done.load();
-        const std::string left = d > 0 ? fmt::format(", about {:.0f} s left", elapsed / d * (total - d)) : "";
-        std::fprintf(stderr, "\r\033[Kexperiment %d: %d/%d points, %.1f s%s", run, d, total, elapsed, left.c_str());
-        std::fflush(stderr);
-      }
-    }
-    for (auto& t : threads) t.join();
-    if (options.progress) {
-      std::fputs("\r\033[K", stderr);
-      std::fflush(stderr);
-    }
+    results = run_points(run, std::move(to_run), std::move(results), descriptions);
   }
   // Warnings once (in point order), then the failed points.
   std::set<std::string> warned;
@@ -430,6 +414,9 @@ void ExperimentSession::Impl::write_shard(int run, const std::vector<std::string
   std::string out = "{\n";
   out += "  \"blis_experiment_shard\": 1,\n";
   out += fmt::format("  \"script\": {},\n", json_quote(script));
+  const std::optional<std::string> script_hash = script_fingerprint(script, params);
+  if (!script_hash) throw Error(fmt::format("cannot read the script {} again to fingerprint its shard", script));
+  out += fmt::format("  \"script_hash\": {},\n", json_quote(*script_hash));
   out += "  \"params\": [";
   for (size_t i = 0; i < params.size(); ++i) out += (i ? ", " : "") + json_quote(params[i]);
   out += "],\n";
@@ -488,6 +475,7 @@ void ExperimentSession::use_merged(MergedSweep merged) { impl_->merged = std::mo
 
 int ExperimentSession::finish(LuaVm& vm) const {
   lua_pop(vm.state(), 1);
+  if (const int signal = interrupted_signal(); signal != 0) return 128 + signal;
   if (impl_->failed_points > 0) return 1;
   if (!impl_->options.strict) return 0;
   lua_State* L = vm.state();
@@ -498,89 +486,6 @@ int ExperimentSession::finish(LuaVm& vm) const {
   const auto refuted = lua_tointeger(L, -1);
   lua_pop(L, 4);
   return refuted > 0 ? 3 : 0;
-}
-
-// ---- merging shard files -------------------------------------------------------------------
-
-MergeInput read_shards(const std::vector<std::string>& files) {
-  if (files.empty()) throw Error("blis merge needs the shard files (SHARD.json ...)");
-  MergeInput in;
-  int count = -1;
-  int64_t points = -1;
-  std::map<int, std::string> seen;  // shard index -> file
-  for (const std::string& file : files) {
-    std::ifstream stream(file, std::ios::binary);
-    if (!stream) throw Error(fmt::format("cannot read shard file {}", file));
-    std::ostringstream buffer;
-    buffer << stream.rdbuf();
-    core::JsonValue doc;
-    try {
-      doc = core::parse_json(buffer.str());
-    } catch (const Error& e) {
-      throw Error(fmt::format("{}: not a shard file: {}", file, e.what()));
-    }
-    const auto member = [&](const char* key) -> const core::JsonValue& {
-      for (const auto& [k, v] : doc.members) {
-        if (k == key) return v;
-      }
-      throw Error(fmt::format("{}: not a shard file (no \"{}\")", file, key));
-    };
-    if (doc.kind != core::JsonValue::Kind::Object) throw Error(fmt::format("{}: not a shard file", file));
-    member("blis_experiment_shard");
-    const std::string script = member("script").text;
-    std::vector<std::string> params;
-    for (const auto& p : member("params").items) params.push_back(p.text);
-    const int run = static_cast<int>(member("run").number);
-    const int index = static_cast<int>(member("shard").number);
-    const int shards = static_cast<int>(member("shards").number);
-    const auto n = static_cast<int64_t>(member("points").number);
-    const std::string fingerprint = member("fingerprint").text;
-    if (count < 0) {
-      in.script = script;
-      in.param_args = params;
-      in.sweep.run = run;
-      in.sweep.fingerprint = fingerprint;
-      in.sweep.points.assign(static_cast<size_t>(n), PointResult{});
-      count = shards;
-      points = n;
-    } else if (script != in.script || params != in.param_args || run != in.sweep.run ||
-               fingerprint != in.sweep.fingerprint || shards != count || n != points) {
-      throw Error(fmt::format("{} belongs to a different sweep than {} (script, parameters or points differ)", file,
-                              files.front()));
-    }
-    if (const auto [it, fresh] = seen.emplace(index, file); !fresh) {
-      throw Error(fmt::format("{} and {} are both shard {}/{}", it->second, file, index, count));
-    }
-    for (const auto& r : member("results").items) {
-      PointResult p;
-      p.ran = true;
-      int64_t k = -1;
-      for (const auto& [key, v] : r.members) {
-        if (key == "point") k = static_cast<int64_t>(v.number);
-        else if (key == "error" && v.kind == core::JsonValue::Kind::String) p.error = v.text;
-        else if (key == "warnings") for (const auto& w : v.items) p.warnings.push_back(w.text);
-        else if (key == "metrics") {
-          for (const auto& pair : v.items) {
-            if (pair.items.size() != 2) throw Error(fmt::format("{}: a malformed metric", file));
-            const core::JsonValue& value = pair.items[1];
-            double x = value.number;
-            if (value.kind == core::JsonValue::Kind::String) {
-              x = value.text == "nan" ? NAN : value.text == "inf" ? INFINITY : -INFINITY;
-            }
-            p.metrics.emplace_back(pair.items[0].text, x);
-          }
-        }
-      }
-      if (k < 0 || k >= points || k % count != index) {
-        throw Error(fmt::format("{}: point {} does not belong to shard {}/{}", file, k, index, count));
-      }
-      in.sweep.points[static_cast<size_t>(k)] = std::move(p);
-    }
-  }
-  for (int i = 0; i < count; ++i) {
-    if (!seen.count(i)) throw Error(fmt::format("shard {}/{} is missing (merge needs all {} shard files)", i, count, count));
-  }
-  return in;
 }
 
 }  // namespace blis::bindings

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,11 +44,13 @@ struct ExperimentOptions {
 // --jobs N, --shard I/N, --shard-out FILE, --csv FILE, --json FILE, --strict. Throws Error.
 ExperimentOptions take_experiment_flags(std::vector<std::string>& args);
 
-// The results of one earlier sweep, merged from shard files.
+// The results of one earlier sweep, merged from shard files: `points` in all, the results by
+// point (filled in only once the script's own sweep agrees on the count).
 struct MergedSweep {
   int run = 1;
   std::string fingerprint;
-  std::vector<PointResult> points;
+  int64_t points = 0;
+  std::map<int64_t, PointResult> results;
 };
 
 class ExperimentSession {
@@ -77,8 +80,9 @@ class ExperimentSession {
 };
 
 // `blis merge SHARD.json...`: the script, its parameters and options recorded in the shards,
-// and the merged first sweep. Throws Error naming the file for a missing, repeated or foreign
-// shard.
+// and the merged first sweep (shard_files.cpp). Throws Error naming the file and key for a
+// malformed, missing, repeated or foreign shard, and for a script whose content or parameters
+// are not the ones the shards ran — before any script runs.
 struct MergeInput {
   std::string script;
   std::vector<std::string> param_args;

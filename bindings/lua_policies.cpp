@@ -105,6 +105,9 @@ LuaScorers::LuaScorers(LuaVm& vm, std::vector<Entry> entries)
   release_ref_ = vm_.ref();
   rebind_ref_ = vm_.ref();
   decide_ref_ = vm_.ref();
+  std::string names;  // for the watchdog's message (lua_guard.h)
+  for (const Entry& e : entries_) names += (names.empty() ? "'" : ", '") + e.name + "' (" + e.where + ")";
+  vm_.label_ref(decide_ref_, "Lua scorers " + names, "");
   lua_pop(L, 1);  // the entries
 }
 
@@ -145,6 +148,7 @@ LuaAdmission::LuaAdmission(LuaVm& vm, std::string name, std::string where)
   release_ref_ = vm_.ref();
   rebind_ref_ = vm_.ref();
   rule_ref_ = vm_.ref();
+  vm_.label_ref(rule_ref_, "admission rule '" + name_ + "'", where_);
   lua_pop(L, 1);  // the rule
 }
 

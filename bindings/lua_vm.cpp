@@ -11,6 +11,7 @@
 
 #include "bindings/blis_ffi.h"
 #include "bindings/embedded_stdlib.h"
+#include "bindings/safety_options.h"
 #include "engine/core/atomic_file.h"
 #include "engine/core/corrections.h"
 #include "engine/core/error.h"
@@ -46,9 +47,32 @@ LuaVm::LineTracker* tracker_of(lua_State* L) {
   return tracker;
 }
 
-// Line hook, active only while user code runs (call_user_code). Lines of the stdlib are skipped,
-// so when the stdlib rejects a value, the last line seen is the user's call into it.
-void line_hook(lua_State* L, lua_Debug* ar) {
+// "file:line: " of the innermost user frame (not the stdlib's), or "".
+std::string user_position(lua_State* L, int first_level) {
+  lua_Debug ar;
+  for (int level = first_level; lua_getstack(L, level, &ar) != 0; ++level) {
+    if (lua_getinfo(L, "Sl", &ar) != 0 && ar.currentline > 0 && !is_stdlib(ar.source)) {
+      return fmt::format("{}:{}: ", ar.short_src, ar.currentline);
+    }
+  }
+  return "";
+}
+
+// The VM's one hook. The count event (always armed, every kHookInterval instructions) enforces
+// the instruction budget and cancellation (lua_guard.h); the line event, armed only while user
+// code runs (call_user_code), records the last user line. Lines of the stdlib are skipped, so
+// when the stdlib rejects a value, the last line seen is the user's call into it.
+void vm_hook(lua_State* L, lua_Debug* ar) {
+  if (ar->event == LUA_HOOKCOUNT) {
+    {
+      std::string message = LuaGuard::of(L).hook_check(L);
+      if (message.empty()) return;
+      message = user_position(L, 0) + message;
+      lua_pushlstring(L, message.data(), message.size());
+    }
+    lua_error(L);
+    return;
+  }
   if (ar->event != LUA_HOOKLINE || lua_getinfo(L, "S", ar) == 0 || is_stdlib(ar->source)) return;
   LuaVm::LineTracker* tracker = tracker_of(L);
   if (tracker == nullptr) return;
@@ -62,6 +86,14 @@ void line_hook(lua_State* L, lua_Debug* ar) {
   }
   tracker->line = ar->currentline;
 }
+
+// Brackets one call from blis into Lua for the budget and the watchdog.
+struct GuardedCall {
+  explicit GuardedCall(LuaGuard& g, const CallLabel* label = nullptr) : guard(g), previous(guard.enter(label)) {}
+  ~GuardedCall() { guard.leave(previous); }
+  LuaGuard& guard;
+  const CallLabel* previous;
+};
 
 // blis.host.source_line(chunkname, line) -> the text of that line of a chunk the VM loaded, or nil.
 int host_source_line(lua_State* L) {
@@ -148,14 +180,7 @@ int message_handler(lua_State* L) {
 // than the scenario's seed (and LuaJIT's generator differs between builds).
 int disabled_random(lua_State* L) {
   // Blame the nearest user frame (a tail call may have left only the stdlib's loop above us).
-  lua_Debug ar;
-  std::string where;
-  for (int level = 1; lua_getstack(L, level, &ar) != 0; ++level) {
-    if (lua_getinfo(L, "Sl", &ar) != 0 && ar.currentline > 0 && !is_stdlib(ar.source)) {
-      where = fmt::format("{}:{}: ", ar.short_src, ar.currentline);
-      break;
-    }
-  }
+  const std::string where = user_position(L, 1);
   lua_pushfstring(L, "%smath.random is disabled in blis scenarios: results must follow from the scenario's seed "
                      "alone; policies must be deterministic", where.c_str());
   return lua_error(L);
@@ -163,9 +188,20 @@ int disabled_random(lua_State* L) {
 
 }  // namespace
 
-LuaVm::LuaVm() : L_(luaL_newstate()), tracker_(std::make_unique<LineTracker>()) {
+LuaVm::LuaVm() : guard_(std::make_unique<LuaGuard>()), tracker_(std::make_unique<LineTracker>()) {
+  const SafetyOptions& options = safety_options();
+  sandboxed_ = !options.unsafe;
+  guard_->heap_cap = static_cast<size_t>(options.lua_memory_mb.value_or(kDefaultLuaMemoryMb)) << 20;
+  guard_->heap_cap_source = options.lua_memory_mb ? "--lua-memory-limit MB"
+                                                  : "--lua-memory-limit MB or limits = { lua_memory_mb = MB }";
+  guard_->instruction_limit = options.lua_instructions.value_or(kDefaultLuaInstructions);
+  guard_->instruction_limit_source = options.lua_instructions
+                                         ? "--lua-instruction-limit N"
+                                         : "--lua-instruction-limit N or limits = { lua_instructions = N }";
+  L_ = lua_newstate(LuaGuard::allocate, guard_.get());
   if (L_ == nullptr) throw Error("cannot create a Lua state (out of memory)");
   luaL_openlibs(L_);
+  lua_sethook(L_, vm_hook, LUA_MASKCOUNT, kHookInterval);
   lua_getglobal(L_, "math");
   lua_pushcfunction(L_, disabled_random);
   lua_setfield(L_, -2, "random");
@@ -234,6 +270,7 @@ LuaVm::LuaVm() : L_(luaL_newstate()), tracker_(std::make_unique<LineTracker>()) 
   lua_pop(L_, 2);
   lua_pushcfunction(L_, message_handler);
   handler_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
+  Watchdog::get().watch_guard(guard_.get());
 }
 
 LuaVm& LuaVm::of(lua_State* L) {
@@ -247,17 +284,55 @@ LuaVm& LuaVm::of(lua_State* L) {
 
 int LuaVm::ref() { return luaL_ref(L_, LUA_REGISTRYINDEX); }
 
-void LuaVm::unref(int reference) { luaL_unref(L_, LUA_REGISTRYINDEX, reference); }
+void LuaVm::unref(int reference) {
+  if (reference >= 0 && static_cast<size_t>(reference) < ref_label_index_.size()) {
+    ref_label_index_[static_cast<size_t>(reference)] = nullptr;
+    ref_labels_.erase(reference);
+  }
+  luaL_unref(L_, LUA_REGISTRYINDEX, reference);
+}
+
+void LuaVm::label_ref(int reference, std::string kind, std::string where) {
+  if (reference < 0) return;
+  CallLabel& label = ref_labels_[reference];
+  label = CallLabel{std::move(kind), std::move(where)};
+  if (ref_label_index_.size() <= static_cast<size_t>(reference)) ref_label_index_.resize(static_cast<size_t>(reference) + 1);
+  ref_label_index_[static_cast<size_t>(reference)] = &label;
+}
 
 void LuaVm::push_ref(int reference) const { lua_rawgeti(L_, LUA_REGISTRYINDEX, reference); }
+
+void LuaVm::set_scenario_limits(std::optional<int64_t> instructions, std::optional<int64_t> memory_mb,
+                                std::optional<double> timeout_s) {
+  const SafetyOptions& options = safety_options();
+  if (timeout_s) scenario_timeout_ = timeout_s;
+  if (instructions && !options.lua_instructions) {
+    guard_->instruction_limit = *instructions;
+    guard_->instruction_limit_source = "limits.lua_instructions (or --lua-instruction-limit N)";
+  }
+  if (memory_mb && !options.lua_memory_mb) {
+    guard_->heap_cap = static_cast<size_t>(*memory_mb) << 20;
+    guard_->heap_cap_source = "limits.lua_memory_mb (or --lua-memory-limit MB)";
+  }
+}
+
+std::string LuaVm::failure_text(int status) {
+  if (status == LUA_ERRMEM) return guard_->memory_message();
+  return error_text(L_, -1);
+}
 
 void LuaVm::call_ref(int reference, int nresults) {
   const int base = lua_gettop(L_) + 1;
   lua_rawgeti(L_, LUA_REGISTRYINDEX, handler_ref_);
   lua_rawgeti(L_, LUA_REGISTRYINDEX, reference);
-  const int status = lua_pcall(L_, 0, nresults, base);
+  int status = 0;
+  {
+    const bool labelled = reference >= 0 && static_cast<size_t>(reference) < ref_label_index_.size();
+    GuardedCall guarded(*guard_, labelled ? ref_label_index_[static_cast<size_t>(reference)] : nullptr);
+    status = lua_pcall(L_, 0, nresults, base);
+  }
   if (status != 0) {
-    std::string message = error_text(L_, -1);
+    std::string message = failure_text(status);
     lua_settop(L_, base - 1);
     throw Error(message);
   }
@@ -266,6 +341,7 @@ void LuaVm::call_ref(int reference, int nresults) {
 
 LuaVm::~LuaVm() {
   *alive_ = false;
+  Watchdog::get().forget_guard(guard_.get());
   lua_close(L_);
 }
 
@@ -311,16 +387,20 @@ void LuaVm::call(int nargs, int nresults) {
   if (function_index < 1) throw Error("internal error: LuaVm::call without a function on the stack");
   lua_pushcfunction(L_, message_handler);
   lua_insert(L_, function_index);
-  const int status = lua_pcall(L_, nargs, nresults, function_index);
+  int status = 0;
+  {
+    GuardedCall guarded(*guard_);
+    status = lua_pcall(L_, nargs, nresults, function_index);
+  }
   lua_remove(L_, function_index);
   if (status != 0) {
-    std::string message = error_text(L_, -1);
+    std::string message = failure_text(status);
     lua_pop(L_, 1);
     throw Error(message);
   }
 }
 
-void LuaVm::call_user_code(int nargs, int nresults) {
+void LuaVm::call_user_code(int nargs, int nresults, const std::string& what) {
   // Restores the previous state on every exit path, so nested user calls stay tracked.
   struct Tracking {
     lua_State* L;
@@ -328,30 +408,35 @@ void LuaVm::call_user_code(int nargs, int nresults) {
     bool was_active;
     Tracking(lua_State* state, LineTracker& t) : L(state), tracker(t), was_active(t.active) {
       tracker.active = true;
-      lua_sethook(L, line_hook, LUA_MASKLINE, 0);
+      lua_sethook(L, vm_hook, LUA_MASKLINE | LUA_MASKCOUNT, kHookInterval);
     }
     ~Tracking() {
       tracker.active = was_active;
       if (!was_active) {
-        lua_sethook(L, nullptr, 0, 0);
+        lua_sethook(L, vm_hook, LUA_MASKCOUNT, kHookInterval);
         tracker.line = 0;
       }
     }
   } tracking(L_, *tracker_);
+  const CallLabel label{what, ""};
+  const GuardedCall labelled(*guard_, what.empty() ? nullptr : &label);
   call(nargs, nresults);
 }
 
-LuaVm::UntrackedSection::UntrackedSection(LuaVm& vm) : vm_(vm), was_active_(vm.tracker_->active) {
+LuaVm::UntrackedSection::UntrackedSection(LuaVm& vm)
+    : vm_(vm), was_active_(vm.tracker_->active), depth_(vm.guard_->depth.load(std::memory_order_relaxed)) {
+  vm_.guard_->depth.store(0, std::memory_order_relaxed);
   if (was_active_) {
     vm_.tracker_->active = false;
-    lua_sethook(vm_.L_, nullptr, 0, 0);
+    lua_sethook(vm_.L_, vm_hook, LUA_MASKCOUNT, kHookInterval);
   }
 }
 
 LuaVm::UntrackedSection::~UntrackedSection() {
+  vm_.guard_->depth.store(depth_, std::memory_order_relaxed);
   if (was_active_) {
     vm_.tracker_->active = true;
-    lua_sethook(vm_.L_, line_hook, LUA_MASKLINE, 0);
+    lua_sethook(vm_.L_, vm_hook, LUA_MASKLINE | LUA_MASKCOUNT, kHookInterval);
   }
 }
 

@@ -1,13 +1,21 @@
 // One LuaJIT state, owned RAII-style (lua-embedding.md rule 2): standard libraries opened, every
 // embedded stdlib module registered in package.preload (rule 1), and every call into Lua made
 // through one protected-call helper with a message handler (rule 6, pitfall P1). A Lua failure
-// becomes a blis::Error whose first line is "file:line: message".
+// becomes a blis::Error whose first line is "file:line: message". The state runs under the
+// limits of bindings/lua_guard.h (heap cap, instruction budget per call, cancellation) taken
+// from the process's SafetyOptions, and user chunks run in the sandbox (bindings/lua_sandbox.h)
+// unless --unsafe.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "bindings/lua_guard.h"
 
 struct lua_State;
 
@@ -40,11 +48,13 @@ class LuaVm {
   // Like call(), for user code (a scenario chunk): while it runs the VM remembers the last line
   // of user code it executed, which the stdlib uses to blame the user's line when a tail call
   // (`return blis.scenario{...}`) has removed the caller's frame from the stack.
-  void call_user_code(int nargs, int nresults);
+  // `what` names the code for the watchdog's message ("the top level of x.lua").
+  void call_user_code(int nargs, int nresults, const std::string& what = "");
 
   // Suspends the user-line tracking of call_user_code while native work that user code started
   // runs (a simulation an experiment script asked for): the per-line hook would keep LuaJIT
-  // from compiling the policies that simulation calls. Restores it on destruction.
+  // from compiling the policies that simulation calls. The native work is not a Lua call either:
+  // the watchdog does not count it as Lua code that is stuck. Restores both on destruction.
   class UntrackedSection {
    public:
     explicit UntrackedSection(LuaVm& vm);
@@ -55,7 +65,32 @@ class LuaVm {
    private:
     LuaVm& vm_;
     bool was_active_;
+    int depth_;
   };
+
+  // Brackets a call into user Lua code that does not go through call()/call_ref() (resuming a
+  // generator's coroutine): the instruction budget starts afresh and the watchdog watches it.
+  class UserCall {
+   public:
+    UserCall(LuaVm& vm, std::string kind, std::string where)
+        : guard_(*vm.guard_), label_{std::move(kind), std::move(where)}, previous_(guard_.enter(&label_)) {}
+    ~UserCall() { guard_.leave(previous_); }
+    UserCall(const UserCall&) = delete;
+    UserCall& operator=(const UserCall&) = delete;
+
+   private:
+    LuaGuard& guard_;
+    CallLabel label_;
+    const CallLabel* previous_;
+  };
+
+  // Whether user chunks run in the sandbox (not --unsafe).
+  bool sandboxed() const { return sandboxed_; }
+  // A scenario's `limits = { lua_instructions = N, lua_memory_mb = M, timeout_s = T }`; the
+  // command-line flags, when given, win. The timeout is kept for the front end that runs it.
+  void set_scenario_limits(std::optional<int64_t> instructions, std::optional<int64_t> memory_mb,
+                           std::optional<double> timeout_s);
+  std::optional<double> scenario_timeout() const { return scenario_timeout_; }
 
   // Pushes require(module).
   void require(const char* module);
@@ -69,6 +104,12 @@ class LuaVm {
   // `nresults` results. The message handler is pushed from the registry, not created per call.
   // Throws Error like call().
   void call_ref(int reference, int nresults);
+  // Names what the function held by `reference` is ("scorer 'light'", "file:line"), for the
+  // watchdog's message about a call that never returns.
+  void label_ref(int reference, std::string kind, std::string where);
+
+  // The message of a failed protected call with status `status` (translates the heap cap).
+  std::string failure_text(int status);
 
   // False once the VM is gone: objects holding references into it (Lua policies kept by a
   // ScenarioSpec that outlives the VM) check it before releasing them.
@@ -84,6 +125,11 @@ class LuaVm {
   std::string source_line(const std::string& chunkname, int line) const;
 
  private:
+  std::unique_ptr<LuaGuard> guard_;  // before L_: the allocator's state
+  bool sandboxed_ = true;
+  std::optional<double> scenario_timeout_;
+  std::map<int, CallLabel> ref_labels_;                // by registry reference (node-stable)
+  std::vector<const CallLabel*> ref_label_index_;      // the same, indexed for call_ref
   lua_State* L_;
   std::unique_ptr<LineTracker> tracker_;
   int handler_ref_ = -1;

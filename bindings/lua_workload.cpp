@@ -284,7 +284,11 @@ class LuaWorkloadSource final : public workload::RequestSource {
   void pull() {
     const int nargs = started_ ? 0 : 1;
     started_ = true;
-    const int status = lua_resume(thread_, nargs);
+    int status = 0;
+    {
+      LuaVm::UserCall call(vm_, "workload generator", where_);  // the budget and the watchdog cover each resume
+      status = lua_resume(thread_, nargs);
+    }
     if (status == LUA_YIELD && has_lookahead_) {  // gen:emit handed over a request
       lua_settop(thread_, 0);
       return;
@@ -300,7 +304,8 @@ class LuaWorkloadSource final : public workload::RequestSource {
       finished_ = true;
       return;
     }
-    const char* message = lua_tostring(thread_, -1);
+    const std::string memory = status == LUA_ERRMEM ? vm_.failure_text(status) : "";
+    const char* message = status == LUA_ERRMEM ? memory.c_str() : lua_tostring(thread_, -1);
     luaL_traceback(vm_.state(), thread_, message != nullptr ? message : "(error object is not a string)", 0);
     std::string text = lua_tostring(vm_.state(), -1);
     lua_pop(vm_.state(), 1);

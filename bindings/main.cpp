@@ -11,7 +11,9 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <new>
 #include <optional>
@@ -21,11 +23,15 @@
 #include "bindings/calibrate_command.h"
 #include "bindings/diagnostics.h"
 #include "bindings/experiment_runner.h"
+#include "bindings/experiment_workers.h"
+#include "bindings/lua_guard.h"
 #include "bindings/lua_vm.h"
 #include "bindings/report_hook.h"
 #include "bindings/run_flags.h"
+#include "bindings/safety_options.h"
 #include "bindings/scenario_loader.h"
 #include "engine/core/atomic_file.h"
+#include "engine/core/cancellation.h"
 #include "engine/core/error.h"
 #include "engine/metrics/run_results.h"
 #include "engine/core/corrections.h"
@@ -48,7 +54,47 @@ constexpr const char* kUsage =
     "                                                run a sweep (docs/experiments.md)\n"
     "       blis merge SHARD.json...                 the tables of a sweep run in --shard slices\n"
     "       blis corrections                         the reference defects corrected mode fixes, and their switches\n"
-    "       blis --version\n";
+    "       blis --version\n"
+    "Every command takes --help. Scenario and experiment scripts (and blis merge) also take:\n";
+
+constexpr const char* kMergeUsage =
+    "usage: blis merge SHARD.json... [--csv F] [--json F] [--strict] [--jobs N] [limits]\n\n"
+    "Combines the shard files of a sweep run with --shard I/N (one per slice, all of them) and prints\n"
+    "the tables of the whole sweep, as a one-machine run would. Each file is checked before anything\n"
+    "runs: its shard index and count, its point count, and the script it names, which must be the\n"
+    "file the shards ran (same content and parameters). Then that script runs again, in the sandbox,\n"
+    "with the shards' results in place of its first sweep (docs/experiments.md).\n\n"
+    "limits:\n";
+
+constexpr const char* kCorrectionsUsage =
+    "usage: blis corrections\n\n"
+    "Lists the reference defects that corrected mode fixes, each with the switch that turns it on or\n"
+    "off (scenario key compat, blis run --compat / --correction).\n";
+
+bool asks_help(const std::vector<std::string>& args) {
+  for (const std::string& arg : args) {
+    if (arg == "--help" || arg == "-h") return true;
+  }
+  return false;
+}
+
+// The run's cancellation: the main thread's token, cancelled by --timeout (or a scenario's
+// limits.timeout_s) through the watchdog, which ends the process if the run does not stop.
+blis::core::CancelToken g_run_token;
+
+void arm_timeout(double seconds, const std::string& what) {
+  const auto when = std::chrono::steady_clock::now() +
+                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+  blis::bindings::Watchdog::get().watch_deadline(&g_run_token, when,
+                                                 "run exceeded " + what + " " + blis::bindings::seconds_text(seconds),
+                                                 blis::bindings::exit_hard_stop);
+}
+
+// Takes the sandbox and limit flags out of `args` and makes them the process's.
+void take_safety(std::vector<std::string>& args) {
+  blis::bindings::safety_options() = blis::bindings::take_safety_flags(args);
+  if (const auto timeout = blis::bindings::safety_options().timeout_s) arm_timeout(*timeout, "--timeout");
+}
 
 // `blis corrections`: every switch of engine/core/corrections.h, for the compat key and --correction.
 std::string corrections_listing() {
@@ -74,6 +120,9 @@ int run(blis::bindings::LuaVm& vm, const blis::config::ScenarioSpec& spec,
   const LogFilter filter = blis::bindings::parse_log_level(spec.log_level.value_or("warn"));
   const blis::DiagnosticSink sink = blis::bindings::stderr_sink(filter);
   for (const std::string& warning : warnings) sink(blis::LogLevel::Warning, warning);
+  if (const auto timeout = vm.scenario_timeout(); timeout && !blis::bindings::safety_options().timeout_s) {
+    arm_timeout(*timeout, "limits.timeout_s");
+  }
   const blis::SimulationOutput output = blis::run_scenario(spec, sink);
   write_stdout(output.stdout_text);
   if (output.results && blis::bindings::has_report_hook(vm)) {
@@ -84,12 +133,20 @@ int run(blis::bindings::LuaVm& vm, const blis::config::ScenarioSpec& spec,
   return output.file_errors.empty() ? 0 : 1;
 }
 
-int run_command(const std::vector<std::string>& args) {
-  const blis::bindings::RunCommand command = blis::bindings::parse_run_flags(args);
-  if (command.help) {
-    write_stdout(blis::bindings::run_flags_help());
+int run_command(std::vector<std::string> args) {
+  if (asks_help(args)) {
+    write_stdout(blis::bindings::run_flags_help() +
+                 "\n  --timeout SECONDS   stop the run after this much wall-clock time (exit 1; docs/safety.md)\n");
     return 0;
   }
+  // blis run executes no Lua code of the user's (its scenario is text blis writes), so only the
+  // wall-clock limit applies.
+  take_safety(args);
+  const blis::bindings::SafetyOptions& safety = blis::bindings::safety_options();
+  if (safety.unsafe || safety.lua_instructions || safety.lua_memory_mb || safety.point_timeout_s) {
+    throw blis::Error("blis run runs no Lua code of yours: of the limits, it takes only --timeout");
+  }
+  const blis::bindings::RunCommand command = blis::bindings::parse_run_flags(args);
   blis::bindings::LuaVm vm;
   const blis::config::ScenarioSpec spec =
       blis::bindings::load_scenario_source(vm, command.scenario_source, "blis run");
@@ -118,8 +175,13 @@ int script_command(const std::string& path, std::vector<std::string> rest,
   session.install(vm);
   try {
     b::run_script_file(vm, path, rest);
-  } catch (const blis::Error&) {
+  } catch (const blis::Error& e) {
     if (session.stopped_after_shard()) return 0;  // --shard: the script ends at its sweep
+    if (const int signal = b::interrupted_signal(); signal != 0) {  // a later sweep refused to start
+      std::fflush(stdout);
+      std::fprintf(stderr, "blis: error: %s\n", e.what());
+      return 128 + signal;
+    }
     throw;
   }
   if (session.ran_experiment()) {
@@ -137,21 +199,26 @@ int script_command(const std::string& path, std::vector<std::string> rest,
 }
 
 int scenario_command(const std::string& path, const std::vector<std::string>& rest) {
-  for (const std::string& arg : rest) {
-    if (arg == "--help" || arg == "-h") {
-      blis::bindings::LuaVm vm;
-      write_stdout(blis::bindings::scenario_help(vm, path));
-      return 0;
-    }
-  }
   std::vector<std::string> params = rest;
+  take_safety(params);
+  if (asks_help(params)) {
+    blis::bindings::LuaVm vm;
+    write_stdout(blis::bindings::scenario_help(vm, path) + "\nSandbox and run limits (docs/safety.md):\n" +
+                 blis::bindings::safety_flags_help());
+    return 0;
+  }
   const blis::bindings::ExperimentOptions options = blis::bindings::take_experiment_flags(params);
   return script_command(path, std::move(params), options);
 }
 
 // `blis merge SHARD.json ...`: the tables of the whole sweep from its shard files.
 int merge_command(const std::vector<std::string>& args) {
+  if (asks_help(args)) {
+    write_stdout(std::string(kMergeUsage) + blis::bindings::safety_flags_help());
+    return 0;
+  }
   std::vector<std::string> files = args;
+  take_safety(files);
   const blis::bindings::ExperimentOptions options = blis::bindings::take_experiment_flags(files);
   if (options.shard_index >= 0) throw blis::Error("blis merge combines shards; it takes no --shard");
   blis::bindings::MergeInput in = blis::bindings::read_shards(files);
@@ -161,11 +228,12 @@ int merge_command(const std::vector<std::string>& args) {
 int dispatch(const std::vector<std::string>& args) {
   if (args.empty()) {
     std::fputs(kUsage, stderr);
+    std::fputs(blis::bindings::safety_flags_help(), stderr);
     return 1;
   }
   const std::string& first = args[0];
   if (first == "--help" || first == "-h" || first == "help") {
-    write_stdout(kUsage);
+    write_stdout(std::string(kUsage) + blis::bindings::safety_flags_help());
     return 0;
   }
   if (first == "--version") {
@@ -173,6 +241,12 @@ int dispatch(const std::vector<std::string>& args) {
     return 0;
   }
   if (first == "corrections") {
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (asks_help(rest)) {
+      write_stdout(kCorrectionsUsage);
+      return 0;
+    }
+    if (!rest.empty()) throw blis::Error("blis corrections takes no arguments, got '" + rest.front() + "'");
     write_stdout(corrections_listing());
     return 0;
   }
@@ -192,14 +266,33 @@ int dispatch(const std::vector<std::string>& args) {
 
 }  // namespace
 
+// Ends the process with `status`. When an experiment abandoned a stuck worker thread, that
+// thread may still run: leave without static destructors.
+int finish_process(int status) {
+  if (blis::bindings::workers_abandoned()) {
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::_Exit(status);
+  }
+  return status;
+}
+
 int main(int argc, char** argv) {
   // SIGINT/SIGTERM/SIGHUP during a file write remove its temporary file (engine/core/atomic_file.h).
   blis::core::install_temp_file_cleanup_on_signals();
   // Never let an exception end the process: every failure is a message and exit status 1.
+  const blis::core::ScopedCancelToken run_token(&g_run_token);
   try {
-    return dispatch(std::vector<std::string>(argv + 1, argv + argc));
+    return finish_process(dispatch(std::vector<std::string>(argv + 1, argv + argc)));
   } catch (const blis::Error& e) {
-    std::fprintf(stderr, "blis: error: %s\n", e.what());
+    if (g_run_token.cancelled()) {
+      // The limit first; where it struck (a Lua file:line, a scorer) when the message says more.
+      const std::string reason = g_run_token.reason();
+      std::fprintf(stderr, "blis: error: %s\n", reason.c_str());
+      if (reason != e.what()) std::fprintf(stderr, "blis: note: it stopped in: %s\n", e.what());
+    } else {
+      std::fprintf(stderr, "blis: error: %s\n", e.what());
+    }
   } catch (const std::bad_alloc&) {
     std::fputs("blis: error: out of memory\n", stderr);
   } catch (const std::exception& e) {
@@ -207,5 +300,5 @@ int main(int argc, char** argv) {
   } catch (...) {
     std::fputs("blis: internal error: unknown exception\n", stderr);
   }
-  return 1;
+  return finish_process(1);
 }

@@ -7,6 +7,7 @@
 #include <lua.hpp>
 #include <optional>
 
+#include "bindings/lua_sandbox.h"
 #include "engine/core/error.h"
 
 namespace blis::bindings {
@@ -42,7 +43,7 @@ void push_loader_function(LuaVm& vm, const char* name) {
 
 // Runs the chunk on top of the stack as a scenario, `blis` set as a global and the parameter
 // overrides installed, and leaves its first result on the stack.
-void run_scenario_chunk(LuaVm& vm, const ParamArgs& params) {
+void run_scenario_chunk(LuaVm& vm, const ParamArgs& params, const std::string& origin) {
   lua_State* L = vm.state();
   vm.require("blis");
   lua_setglobal(L, "blis");
@@ -56,7 +57,7 @@ void run_scenario_chunk(LuaVm& vm, const ParamArgs& params) {
   }
   vm.call(1, 0);
 
-  vm.call_user_code(0, 1);
+  vm.call_user_code(0, 1, "the top level of " + origin);
 }
 
 // Throws when the command line overrode a parameter the scenario never declared.
@@ -130,7 +131,8 @@ void run_script_file(LuaVm& vm, const std::string& path, const std::vector<std::
   try {
     add_scenario_search_path(vm, path);
     vm.load_file(path, "scenario file");
-    run_scenario_chunk(vm, params);
+    sandbox_chunk(vm, path);
+    run_scenario_chunk(vm, params, path);
   } catch (...) {
     lua_settop(vm.state(), top);
     throw;
@@ -151,7 +153,8 @@ config::ScenarioSpec load_scenario_source(LuaVm& vm, std::string_view source, co
   const int top = lua_gettop(vm.state());
   try {
     vm.load_string(source, "=" + origin);
-    run_scenario_chunk(vm, ParamArgs{});
+    sandbox_chunk(vm, "");
+    run_scenario_chunk(vm, ParamArgs{}, origin);
     return finish(vm, origin);
   } catch (...) {
     lua_settop(vm.state(), top);
@@ -183,8 +186,9 @@ std::string scenario_help(LuaVm& vm, const std::string& path) {
     lua_setfield(L, -2, "_sweep");
     lua_pop(L, 1);
     vm.load_file(path, "scenario file");
+    sandbox_chunk(vm, path);
     try {
-      run_scenario_chunk(vm, ParamArgs{});
+      run_scenario_chunk(vm, ParamArgs{}, path);
     } catch (const Error&) {
       if (!stopped) throw;
       lua_pushnil(L);

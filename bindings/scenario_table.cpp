@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "bindings/lua_policies.h"
+#include "bindings/lua_sandbox.h"
 #include "bindings/lua_workload.h"
 #include "bindings/lua_yaml.h"
 #include "bindings/report_hook.h"
@@ -479,6 +480,23 @@ config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string&
     }
     lua_pop(L, 1);
   }
+  // sandbox and limits act on the Lua state and on the run, not on the engine (docs/safety.md).
+  if (const auto sandbox = t.boolean("sandbox"); sandbox && !*sandbox) open_sandbox(LuaVm::of(L));
+  t.table("limits", [&](TableReader& l) {
+    const auto instructions = l.integer("lua_instructions");
+    if (instructions && (*instructions < 1000 || *instructions > (int64_t{1} << 50))) {
+      l.fail("lua_instructions", "must be a whole number from 1000 to 2^50, got " + std::to_string(*instructions));
+    }
+    const auto memory_mb = l.integer("lua_memory_mb");
+    if (memory_mb && (*memory_mb < 16 || *memory_mb > (int64_t{1} << 30))) {
+      l.fail("lua_memory_mb", "must be a number of MiB from 16 to 2^30, got " + std::to_string(*memory_mb));
+    }
+    const auto timeout = l.number("timeout_s");
+    if (timeout && !(*timeout > 0 && *timeout <= 1e9)) {
+      l.fail("timeout_s", fmt::format("must be a number of seconds greater than 0, got {}", *timeout));
+    }
+    LuaVm::of(L).set_scenario_limits(instructions, memory_mb, timeout);
+  });
   if (t.push_raw("report")) {
     if (lua_type(L, -1) != LUA_TFUNCTION) t.fail("report", "must be a function(results), got " + describe(L, -1));
     set_report_hook(LuaVm::of(L));  // pops the function

@@ -50,6 +50,10 @@ M.scenario = {
   report = "function",
   -- compat = "reference" | "corrected", or { mode = ..., <correction> = true|false, ... }
   compat = "compat",
+  -- The sandbox and run limits (docs/safety.md): sandbox = false opens the sandbox once the file
+  -- has loaded (--unsafe opens it from the start).
+  sandbox = "boolean",
+  limits = { lua_instructions = "integer", lua_memory_mb = "integer", timeout_s = "number" },
 }
 
 -- admission = { ... } (or admission = rule, short for { policy = rule }).

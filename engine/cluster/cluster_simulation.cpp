@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "engine/core/cancellation.h"
 #include "engine/core/error.h"
 #include "engine/kv/block_store.h"
 #include "engine/kv/tiered_cache.h"
@@ -114,7 +115,8 @@ void ClusterSimulation::run() {
   pull_arrival();
 
   constexpr Tick kNever = std::numeric_limits<Tick>::max();
-  while (true) {
+  for (uint64_t iteration = 1;; ++iteration) {
+    if ((iteration & 4095) == 0) core::check_cancelled();  // --timeout, --point-timeout, signals
     // Earliest control-plane candidate: the pending arrival (priority 0) or the heap top.
     Tick control_time = kNever;
     bool control_is_arrival = false;

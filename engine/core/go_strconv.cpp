@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <locale.h>  // newlocale, strtod_l (POSIX 2008 / glibc)
+#include <stdlib.h>
 
 namespace blis::core::go {
 
@@ -173,6 +175,15 @@ NumError parse_int(std::string_view s, int64_t& out) {
   return NumError::kNone;
 }
 
+namespace {
+
+locale_t c_locale() {
+  static const locale_t locale = newlocale(LC_ALL_MASK, "C", static_cast<locale_t>(nullptr));
+  return locale;
+}
+
+}  // namespace
+
 NumError parse_float(std::string_view s, double& out) {
   double value = 0;
   if (const std::size_t n = special(s, value); n > 0) {
@@ -182,8 +193,9 @@ NumError parse_float(std::string_view s, double& out) {
   }
   const std::size_t length = float_literal_length(s);
   if (length == 0 || length != s.size()) return NumError::kSyntax;
-  // The syntax is Go's; the conversion is strtod's (correctly rounded, C locale, hex floats),
-  // fed without the underscores.
+  // The syntax is Go's; the conversion is strtod's (correctly rounded, hex floats), fed without
+  // the underscores, in the "C" locale whatever the process's is: a scenario run with --unsafe
+  // may call os.setlocale("de_DE.UTF-8"), where plain strtod would stop at the '.'.
   std::string digits;
   digits.reserve(s.size());
   for (const char c : s) {
@@ -191,7 +203,7 @@ NumError parse_float(std::string_view s, double& out) {
   }
   errno = 0;
   char* end = nullptr;
-  value = std::strtod(digits.c_str(), &end);
+  value = strtod_l(digits.c_str(), &end, c_locale());
   if (end != digits.c_str() + digits.size()) return NumError::kSyntax;
   if (errno == ERANGE && std::isinf(value)) return NumError::kRange;
   out = value;
