@@ -56,6 +56,7 @@ std::string LuaGuard::hook_check(lua_State*) {
   ticks_total.store(ticks_total.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   if (run_token != nullptr && run_token->cancelled()) return run_token->reason();
   if (interrupt.cancelled()) return interrupt.reason();
+  if (uncounted_depth > 0) return "";
   const uint64_t current = call.load(std::memory_order_relaxed);
   if (current != seen_call) {
     seen_call = current;

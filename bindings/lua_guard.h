@@ -59,6 +59,9 @@ struct LuaGuard {
   int64_t instruction_limit = 0;
   std::string instruction_limit_source;
   uint64_t seen_call = 0;  // the call the hook counted ticks for
+  // > 0 while blis's own stdlib does bounded work for the loader (the key-line scanner reads the
+  // scenario file interpreted): the user's instruction budget is not charged for it.
+  int uncounted_depth = 0;
   int64_t ticks = 0;       // hook firings during that call
 
   // Read by the watchdog thread.

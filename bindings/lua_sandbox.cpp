@@ -44,8 +44,8 @@ int may_read(lua_State* L) {
     }
   }
   lua_pushboolean(L, 0);
-  lua_pushliteral(L, "reading outside the script's folder, the folder above it and the working directory is blocked "
-                     "by the blis sandbox");
+  lua_pushliteral(L, "reading outside the script's folder, the folder above it and the working directory (with the "
+                     "symlinks in it) is blocked by the blis sandbox");
   return 2;
 }
 
@@ -63,6 +63,14 @@ void sandbox_chunk(LuaVm& vm, const std::string& script_path) {
     roots.push_back(resolved(parent));
   }
   roots.push_back(resolved("."));  // the project blis runs in: model_configs/, and what require finds
+  // A symlink the user keeps in the working directory (a data folder linked into a project, a
+  // test's linked copy of the checkout) is part of it. A script cannot make one: the sandbox
+  // allows no writes. Only direct children count, and each is resolved, so "link/../x" still
+  // resolves to where the kernel would go and is judged there.
+  std::error_code ec;
+  for (fs::directory_iterator it(".", ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_symlink(ec)) roots.push_back(resolved(it->path().string()));
+  }
   vm.require("blis.sandbox");
   lua_getfield(L, -1, "new");
   lua_createtable(L, 0, 1);

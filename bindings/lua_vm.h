@@ -84,6 +84,19 @@ class LuaVm {
     const CallLabel* previous_;
   };
 
+  // Brackets work of blis's own stdlib done for the loader (no user code runs inside it): the
+  // instruction budget does not count it; cancellation and the watchdog still apply.
+  class StdlibWork {
+   public:
+    explicit StdlibWork(LuaVm& vm) : guard_(*vm.guard_) { ++guard_.uncounted_depth; }
+    ~StdlibWork() { --guard_.uncounted_depth; }
+    StdlibWork(const StdlibWork&) = delete;
+    StdlibWork& operator=(const StdlibWork&) = delete;
+
+   private:
+    LuaGuard& guard_;
+  };
+
   // Whether user chunks run in the sandbox (not --unsafe).
   bool sandboxed() const { return sandboxed_; }
   // A scenario's `limits = { lua_instructions = N, lua_memory_mb = M, timeout_s = T }`; the

@@ -358,7 +358,10 @@ std::map<std::string, std::string> key_sites(lua_State* L, int index) {
   lua_replace(L, -3);
   lua_pop(L, 1);
   lua_pushvalue(L, index);
-  vm.call(1, 1);
+  {
+    const LuaVm::StdlibWork stdlib_work(vm);  // scanning the user's file is not the user's budget
+    vm.call(1, 1);
+  }
   if (lua_type(L, -1) == LUA_TTABLE) {
     lua_pushnil(L);
     while (lua_next(L, -2) != 0) {

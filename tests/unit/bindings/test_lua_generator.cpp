@@ -7,11 +7,22 @@
 #include <string>
 
 #include "bindings/lua_vm.h"
+#include "bindings/safety_options.h"
 #include "bindings/scenario_loader.h"
 #include "engine/core/error.h"
 #include "engine/workload/request_source.h"
 
 namespace {
+
+// These tests read what a policy or generator left in its globals from a separate probe chunk,
+// so they run their VMs without the sandbox, which gives every user chunk its own globals table.
+// The views behave the same either way; the sandboxed path is covered by the golden cases.
+struct WithoutSandbox {
+  bool saved = blis::bindings::safety_options().unsafe;
+  WithoutSandbox() { blis::bindings::safety_options().unsafe = true; }
+  ~WithoutSandbox() { blis::bindings::safety_options().unsafe = saved; }
+};
+
 
 using blis::bindings::LuaVm;
 using blis::config::ScenarioSpec;
@@ -40,6 +51,7 @@ std::string drain(const ScenarioSpec& spec) {
 }  // namespace
 
 TEST_CASE("gen:emit rejects unknown keys, naming the closest known key") {
+  const WithoutSandbox unsandboxed;
   LuaVm vm;
   const ScenarioSpec typo = load(vm, "function traffic(gen) gen:emit{ at_us = 1, input_tokens = 2, output_tokens = 1, tennant = 'a' } end");
   CHECK(drain(typo).find("gen:1: gen:emit: unknown key 'tennant' (did you mean 'tenant'?)") != std::string::npos);
@@ -57,6 +69,7 @@ TEST_CASE("gen:emit rejects unknown keys, naming the closest known key") {
 }
 
 TEST_CASE("gen:emit caps tokens per request and names the key") {
+  const WithoutSandbox unsandboxed;
   LuaVm vm;
   const ScenarioSpec huge = load(vm, "function traffic(gen) gen:emit{ at_us = 1, input_tokens = 10, output_tokens = 1e7 + 1 } end");
   CHECK(drain(huge).find("gen:emit: 'output_tokens' is 10000001 tokens; the limit is 10000000 tokens per request") !=
@@ -76,6 +89,7 @@ TEST_CASE("gen:emit caps tokens per request and names the key") {
 }
 
 TEST_CASE("a coroutine.yield() in a generator is an error naming its line, not the end of the workload") {
+  const WithoutSandbox unsandboxed;
   LuaVm vm;
   const ScenarioSpec spec = load(vm,
       "function traffic(gen)\n  gen:emit{ at_us = 1, input_tokens = 2, output_tokens = 1 }\n  coroutine.yield()\n"
@@ -85,6 +99,7 @@ TEST_CASE("a coroutine.yield() in a generator is an error naming its line, not t
 }
 
 TEST_CASE("a gen object kept past its run is an error, not a use of the freed source") {
+  const WithoutSandbox unsandboxed;
   LuaVm vm;
   const ScenarioSpec spec = load(vm,
       "function traffic(gen) kept = gen; gen:emit{ at_us = 1, input_tokens = 2, output_tokens = 1 } end");

@@ -9,10 +9,21 @@
 #include <vector>
 
 #include "bindings/lua_vm.h"
+#include "bindings/safety_options.h"
 #include "bindings/scenario_loader.h"
 #include "engine/core/error.h"
 
 namespace {
+
+// These tests read what a policy or generator left in its globals from a separate probe chunk,
+// so they run their VMs without the sandbox, which gives every user chunk its own globals table.
+// The views behave the same either way; the sandboxed path is covered by the golden cases.
+struct WithoutSandbox {
+  bool saved = blis::bindings::safety_options().unsafe;
+  WithoutSandbox() { blis::bindings::safety_options().unsafe = true; }
+  ~WithoutSandbox() { blis::bindings::safety_options().unsafe = saved; }
+};
+
 
 using blis::bindings::LuaVm;
 using blis::cluster::DecisionContext;
@@ -58,6 +69,7 @@ std::string run_lua(LuaVm& vm, const std::string& chunk) {
 }  // namespace
 
 TEST_CASE("a scorer that writes a view field fails naming it, and a later scorer still sees the engine's value") {
+  const WithoutSandbox unsandboxed;
   LuaVm vm;
   const ScenarioSpec spec = load(vm,
       "written = {}\n"
@@ -87,6 +99,7 @@ TEST_CASE("a scorer that writes a view field fails naming it, and a later scorer
 }
 
 TEST_CASE("cluster.instances is bounds-checked and 0-based") {
+  const WithoutSandbox unsandboxed;
   LuaVm vm;
   const ScenarioSpec spec = load(vm,
       "seen = {}\n"
@@ -115,6 +128,7 @@ TEST_CASE("cluster.instances is bounds-checked and 0-based") {
 }
 
 TEST_CASE("views kept past their decision are errors: in a later decision, and after their binding is gone") {
+  const WithoutSandbox unsandboxed;
   LuaVm vm;
   {
     const ScenarioSpec spec = load(vm,
@@ -149,6 +163,7 @@ TEST_CASE("views kept past their decision are errors: in a later decision, and a
 }
 
 TEST_CASE("a view field that does not exist is an error suggesting the closest one") {
+  const WithoutSandbox unsandboxed;
   LuaVm vm;
   const ScenarioSpec spec = load(vm,
       "local function typo(req, inst, cluster)\n  return cluster.min_lod\nend\n"
@@ -162,6 +177,7 @@ TEST_CASE("a view field that does not exist is an error suggesting the closest o
 }
 
 TEST_CASE("scores: NaN is an error naming the scorer and the time; +-Inf are scores like any other") {
+  const WithoutSandbox unsandboxed;
   LuaVm vm;
   const ScenarioSpec spec = load(vm,
       "local function undefined(req, inst) return 0 / 0 end\n"
@@ -183,6 +199,7 @@ TEST_CASE("scores: NaN is an error naming the scorer and the time; +-Inf are sco
 }
 
 TEST_CASE("an admission rule returning nothing is an error naming it; its views are read-only too") {
+  const WithoutSandbox unsandboxed;
   LuaVm vm;
   const ScenarioSpec spec = load(vm,
       "local function forgetful(req, cluster) if req.input_tokens > 5 then return true end end\n"
