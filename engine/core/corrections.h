@@ -17,7 +17,15 @@ namespace blis::core {
 #define BLIS_CORRECTIONS(X)                                                                        \
   /* KV cache (engine/kv) */                                                                      \
   X(kv_rollback_leak, "engine-core 5.6",                                                          \
-    "a failed allocation gives back only the blocks it took, so earlier blocks are not leaked")
+    "an allocation checks the free blocks exactly before touching anything (as vLLM does), so a "   \
+    "failed one changes nothing and no block is leaked")                                           \
+  /* Instance step loop (engine/instance) */                                                      \
+  X(phase_a_skips_evicted, "engine-core 3.1",                                                     \
+    "continuing requests are visited in the live batch, so a request evicted earlier in the step " \
+    "is not visited again (no KV for queued requests, no false \"KV cache too small\" warning)")    \
+  X(drop_requests_that_never_fit, "engine-core 3.9",                                              \
+    "a request whose prompt and output together need more KV blocks than the whole cache is "     \
+    "dropped as unservable when queued, instead of being preempted and re-admitted forever")
 
 enum class CompatMode { Reference, Corrected };
 

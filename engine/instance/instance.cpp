@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "engine/core/error.h"
+
 namespace blis::instance {
 
 Instance::Instance(int index, const InstanceConfig& config, std::unique_ptr<kv::KvCache> kv,
@@ -49,11 +51,19 @@ EventKind Instance::execute_next_event() {
 void Instance::on_queued(RequestIndex index, Tick now) {
   Request& r = requests_[static_cast<size_t>(index)];
   const int64_t block_size = kv_->block_size();
-  const int64_t blocks_needed = (r.input_len + block_size - 1) / block_size;
+  // Reference: only the prompt is checked, so a request whose prompt fits but whose output does
+  // not is preempted and re-admitted forever. Corrected (drop_requests_that_never_fit): the whole
+  // request must fit, as in vLLM, whose max_model_len never exceeds what the KV cache holds.
+  const bool whole = config_.corrections.drop_requests_that_never_fit;
+  const int64_t tokens_kept = whole ? r.input_len + r.output_len : r.input_len;
+  const int64_t blocks_needed = (tokens_kept + block_size - 1) / block_size;
   if (blocks_needed > kv_->total_capacity()) {
     log_(LogLevel::Warning,
-         fmt::format("dropping request {}: its {} prompt tokens need {} KV blocks but the cache has {}",
-                     request_id(r.index), r.input_len, blocks_needed, kv_->total_capacity()));
+         whole ? fmt::format("dropping request {}: its {} prompt and {} output tokens need {} KV blocks but the "
+                             "cache has {}",
+                             request_id(r.index), r.input_len, r.output_len, blocks_needed, kv_->total_capacity())
+               : fmt::format("dropping request {}: its {} prompt tokens need {} KV blocks but the cache has {}",
+                             request_id(r.index), r.input_len, blocks_needed, kv_->total_capacity()));
     ++counters_.dropped_unservable;
     r.registered = false;  // disappears from the results file
     r.input.clear();
@@ -63,11 +73,38 @@ void Instance::on_queued(RequestIndex index, Tick now) {
   } else {
     wait_queue_.push_back(index);
     counters_.total_input_tokens += r.input_len;
+    progress_watch_.saw_request(r.input_len + r.output_len);
   }
   // NOTE (duplicate step chains, §1.4): the Step is pushed even after a drop, and the
   // step-pending flag is not set here, so several Queued events at one idle tick each start a
   // chain of steps.
   if (!step_pending_) heap_.push({now, EventKind::Step, -1});
+}
+
+// One continuing request of Phase A (§3.1 items 1–3); false stops Phase A.
+bool Instance::schedule_continuing(RequestIndex index, int64_t& budget) {
+  if (budget <= 0) {
+    log_(LogLevel::Debug, "token budget exhausted before every running request was visited");
+    return false;
+  }
+  Request& r = requests_[static_cast<size_t>(index)];
+  int64_t need = r.input_len - r.progress;
+  if (need > 0) {
+    const int64_t threshold = config_.long_prefill_threshold;
+    if (threshold > 0 && threshold < need) need = threshold;
+    need = std::min(need, budget);
+    if (!reserve(index, need)) return false;
+    budget -= need;
+    r.num_new_tokens = need;
+    r.computed += need;
+  }
+  if (r.progress >= r.input_len && r.output_len > 0) {
+    if (!reserve(index, 1)) return false;
+    budget -= 1;
+    r.num_new_tokens = 1;
+    r.computed += 1;
+  }
+  return true;
 }
 
 // reserve(r, n) with tail preemption (§3.2).
@@ -112,30 +149,18 @@ void Instance::step(Tick now) {
   preempted_this_step_ = false;
   preempted_.clear();
   admitted_.clear();
-  // NOTE (visiting evicted requests, §3.1): iterate a snapshot, so a request evicted earlier in
-  // this loop is still visited (and may be given KV blocks while queued).
-  batch_snapshot_.assign(running_.begin(), running_.end());
-  for (RequestIndex index : batch_snapshot_) {
-    if (budget <= 0) {
-      log_(LogLevel::Debug, "token budget exhausted before every running request was visited");
-      break;
+  if (config_.corrections.phase_a_skips_evicted) {
+    // Corrected: walk the live batch, which loses its tail as requests are evicted (vLLM's
+    // scheduler walks self.running the same way).
+    for (size_t i = 0; i < running_.size(); ++i) {
+      if (!schedule_continuing(running_[i], budget)) break;
     }
-    Request& r = requests_[static_cast<size_t>(index)];
-    int64_t need = r.input_len - r.progress;
-    if (need > 0) {
-      const int64_t threshold = config_.long_prefill_threshold;
-      if (threshold > 0 && threshold < need) need = threshold;
-      need = std::min(need, budget);
-      if (!reserve(index, need)) break;
-      budget -= need;
-      r.num_new_tokens = need;
-      r.computed += need;
-    }
-    if (r.progress >= r.input_len && r.output_len > 0) {
-      if (!reserve(index, 1)) break;
-      budget -= 1;
-      r.num_new_tokens = 1;
-      r.computed += 1;
+  } else {
+    // NOTE (visiting evicted requests, §3.1): iterate a snapshot, so a request evicted earlier in
+    // this loop is still visited (and may be given KV blocks while queued).
+    batch_snapshot_.assign(running_.begin(), running_.end());
+    for (RequestIndex index : batch_snapshot_) {
+      if (!schedule_continuing(index, budget)) break;
     }
   }
 
@@ -209,6 +234,10 @@ void Instance::step(Tick now) {
       }
       if (r.decode_stints.open_from < 0) r.decode_stints.open_from = log_position;
     }
+    if (r.progress > r.progress_high_water) {
+      r.progress_high_water = r.progress;
+      progress_watch_.progressed(now);
+    }
     if (r.progress == r.input_len) {
       // TTFT; a re-prefill after preemption overwrites it while TTFTSum keeps both.
       r.first_token_time = wrap_add(wrap_add(now, token_latency), -r.arrival);
@@ -245,6 +274,33 @@ void Instance::step(Tick now) {
     }
   }
   if (observer_ != nullptr) observer_->on_step_end(index_, now, wait_queue_.size(), step_pending_);
+  if (progress_watch_.quiet_step()) check_progress(now);
+}
+
+// The window of the no-progress watch has passed (see progress_watch.h): stop the run when the
+// reference's defects explain why nothing moves, else keep watching.
+void Instance::check_progress(Tick now) {
+  const int64_t leaked = kv_->leaked_blocks();
+  const std::string quiet = fmt::format("no progress since t={} us on {}: {} steps up to t={} us without a "
+                                        "request completing or getting further than before",
+                                        progress_watch_.last_progress(), id(), progress_watch_.window(), now);
+  const std::string remedy = "run in corrected mode: --compat corrected, or compat = \"corrected\" in a scenario";
+  if (leaked > 0) {
+    throw Error(fmt::format("{}, while {} KV blocks stay in use that no request holds (the reference's KV block "
+                            "leak, engine-core §5.6; {})",
+                            quiet, leaked, remedy));
+  }
+  const auto never_fits = [&](RequestIndex index) {
+    const Request& r = requests_[static_cast<size_t>(index)];
+    const int64_t blocks = (r.input_len + r.output_len + kv_->block_size() - 1) / kv_->block_size();
+    if (blocks <= kv_->total_capacity()) return;
+    throw Error(fmt::format("{}: {} needs {} KV blocks for its {} prompt and {} output tokens but the cache has {}, "
+                            "and the reference preempts and re-admits it forever (engine-core §3.9; {})",
+                            quiet, request_id(r.index), blocks, r.input_len, r.output_len, kv_->total_capacity(),
+                            remedy));
+  };
+  for (RequestIndex index : running_) never_fits(index);
+  for (RequestIndex index : wait_queue_) never_fits(index);
 }
 
 void Instance::complete(Request& r, Tick now, Tick step_time, Tick token_latency) {
@@ -269,6 +325,7 @@ void Instance::complete(Request& r, Tick now, Tick step_time, Tick token_latency
   heap_.push({wrap_add(now, step_time), EventKind::RequestLeft, r.index});
 
   ++counters_.completed;
+  progress_watch_.progressed(now);
   r.completed = true;
   r.e2e = wrap_add(r.first_token_time, itl_sum);
   r.tpot = r.output_len == 0 ? 0.0

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/core/corrections.h"
 #include "engine/kv/digest_index.h"
 #include "engine/kv/kv_cache.h"
 
@@ -19,7 +20,8 @@ namespace blis::kv {
 
 class BlockStore final : public KvCache {
  public:
-  BlockStore(int64_t total_blocks, int64_t block_size);
+  // `corrections` selects reference or corrected behaviour for the KV NOTEs (§5.6, §5.9).
+  BlockStore(int64_t total_blocks, int64_t block_size, const core::Corrections& corrections = {});
   BlockStore(const BlockStore&) = delete;  // the digest index points back at this store
   BlockStore& operator=(const BlockStore&) = delete;
 
@@ -32,6 +34,10 @@ class BlockStore final : public KvCache {
   int64_t total_capacity() const override { return total_; }
   int64_t block_size() const override { return block_size_; }
   double cache_hit_rate() const override;
+
+  // Blocks still in use that no request's list holds any more: the reference's rollback leak
+  // (§5.6). Always 0 with the kv_rollback_leak correction.
+  int64_t leaked_blocks() const override { return leaked_; }
 
   int64_t hits() const { return hits_; }
   int64_t misses() const { return misses_; }
@@ -69,12 +75,15 @@ class BlockStore final : public KvCache {
   void rollback(int64_t request_key, const std::vector<std::pair<BlockId, bool>>& cached_log,
                 const std::vector<std::pair<BlockId, std::optional<Digest>>>& new_log);
   Digest prompt_prefix_digest(const KvRequest& r, int64_t length) const;
+  bool fits_exactly(const KvRequest& r, int64_t tokens, std::span<const BlockId> cached) const;
 
   int64_t total_;
   int64_t block_size_;
   int64_t used_ = 0;
   int64_t hits_ = 0;
   int64_t misses_ = 0;
+  int64_t leaked_ = 0;
+  bool exact_capacity_check_;  // kv_rollback_leak
 
   // 32 bytes, aligned: a block never straddles two cache lines. "In use" and "on the free list"
   // are both ref_count tests (a block is on the free list exactly when nothing references it);

@@ -8,8 +8,9 @@
 
 namespace blis::kv {
 
-TieredKvCache::TieredKvCache(int64_t gpu_blocks, int64_t block_size, const TieredConfig& config)
-    : gpu_(gpu_blocks, block_size), config_(config) {}
+TieredKvCache::TieredKvCache(int64_t gpu_blocks, int64_t block_size, const TieredConfig& config,
+                             const core::Corrections& corrections)
+    : gpu_(gpu_blocks, block_size, corrections), config_(config) {}
 
 bool TieredKvCache::allocate(const KvRequest& r, int64_t start, int64_t end,
                              std::span<const BlockId> cached) {

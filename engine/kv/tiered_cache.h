@@ -18,7 +18,8 @@ struct TieredConfig {
 
 class TieredKvCache final : public KvCache {
  public:
-  TieredKvCache(int64_t gpu_blocks, int64_t block_size, const TieredConfig& config);
+  TieredKvCache(int64_t gpu_blocks, int64_t block_size, const TieredConfig& config,
+                const core::Corrections& corrections = {});
 
   void cached_blocks(const KvRequest& r, std::vector<BlockId>& out) override { gpu_.cached_blocks(r, out); }
   bool allocate(const KvRequest& r, int64_t start, int64_t end,
@@ -32,6 +33,7 @@ class TieredKvCache final : public KvCache {
   int64_t block_size() const override { return gpu_.block_size(); }
   double cache_hit_rate() const override;
   double thrashing_rate() const override;
+  int64_t leaked_blocks() const override { return gpu_.leaked_blocks(); }
 
  private:
   struct CpuRecord {
