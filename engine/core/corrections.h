@@ -19,6 +19,9 @@ namespace blis::core {
   X(kv_rollback_leak, "engine-core 5.6",                                                          \
     "an allocation checks the free blocks exactly before touching anything (as vLLM does), so a "   \
     "failed one changes nothing and no block is leaked")                                           \
+  X(tiered_retry_progress, "engine-core 5.10",                                                    \
+    "after a CPU reload the tiered cache retries the caller's own range, so KV contents match "    \
+    "the progress booked (and a retry past the allocation end cannot happen)")                    \
   /* Instance step loop (engine/instance) */                                                      \
   X(phase_a_skips_evicted, "engine-core 3.1",                                                     \
     "continuing requests are visited in the live batch, so a request evicted earlier in the step " \

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/core/error.h"
@@ -10,7 +11,9 @@ namespace blis::kv {
 
 TieredKvCache::TieredKvCache(int64_t gpu_blocks, int64_t block_size, const TieredConfig& config,
                              const core::Corrections& corrections)
-    : gpu_(gpu_blocks, block_size, corrections), config_(config) {}
+    : gpu_(gpu_blocks, block_size, corrections),
+      config_(config),
+      retry_own_range_(corrections.tiered_retry_progress) {}
 
 bool TieredKvCache::allocate(const KvRequest& r, int64_t start, int64_t end,
                              std::span<const BlockId> cached) {
@@ -19,10 +22,18 @@ bool TieredKvCache::allocate(const KvRequest& r, int64_t start, int64_t end,
     ++cpu_misses_;
     return false;
   }
-  // Retry from the longest prefix now cached on the GPU. NOTE (§5.10): the caller still books
-  // progress from its original cached count when the retry starts further on.
   std::vector<BlockId> recached;
   gpu_.cached_blocks(r, recached);
+  if (retry_own_range_) {
+    // Corrected (tiered_retry_progress): retry the caller's own range, which is what it books
+    // progress for. Reloading pops free blocks; if one of the caller's cached blocks was among
+    // them, fail now and let the next step look the prefix up again.
+    const bool still_cached = recached.size() >= cached.size() &&
+                              std::equal(cached.begin(), cached.end(), recached.begin());
+    return still_cached && gpu_.allocate(r, start, end, cached);
+  }
+  // Retry from the longest prefix now cached on the GPU. NOTE (§5.10): the caller still books
+  // progress from its original cached count when the retry starts further on.
   const int64_t restart = static_cast<int64_t>(recached.size()) * gpu_.block_size();
   if (restart > start) {
     if (restart > end) {

@@ -54,6 +54,7 @@ class TieredKvCache final : public KvCache {
   int64_t thrash_ = 0;
   Tick pending_latency_ = 0;
   Tick clock_ = 0;
+  bool retry_own_range_;  // tiered_retry_progress
 };
 
 }  // namespace blis::kv
