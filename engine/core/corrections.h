@@ -28,7 +28,19 @@ namespace blis::core {
     "is not visited again (no KV for queued requests, no false \"KV cache too small\" warning)")    \
   X(drop_requests_that_never_fit, "engine-core 3.9",                                              \
     "a request whose prompt and output together need more KV blocks than the whole cache is "     \
-    "dropped as unservable when queued, instead of being preempted and re-admitted forever")
+    "dropped as unservable when queued, instead of being preempted and re-admitted forever")      \
+  X(step_pending_on_queue, "engine-core 1.4",                                                     \
+    "the Step a Queued event pushes counts as the pending step, so an instance runs one step "    \
+    "chain, not one per request queued at an idle tick")                                          \
+  X(no_step_after_drop, "engine-core 3.9",                                                        \
+    "a request dropped as unservable schedules no Step")                                          \
+  X(decode_needs_reservation, "engine-core 3.6",                                                  \
+    "batch members the token budget did not reach wait for the next step instead of generating "  \
+    "a token without KV and being counted in the step time")                                      \
+  X(single_completion_itl, "engine-core 2.4",                                                     \
+    "the completing step's latency is not appended twice, so E2E ends with the last token")       \
+  X(count_first_output_token, "engine-core 7.1",                                                  \
+    "the token a finished prefill emits counts in total_output_tokens and tokens_per_sec")
 
 enum class CompatMode { Reference, Corrected };
 

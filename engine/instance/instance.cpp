@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <span>
 
 #include "engine/core/error.h"
 
@@ -70,15 +71,21 @@ void Instance::on_queued(RequestIndex index, Tick now) {
     r.input.shrink_to_fit();
     r.output.clear();
     r.output.shrink_to_fit();
+    // NOTE (§3.9): the Step push below still happens after a drop. Corrected
+    // (no_step_after_drop): a drop adds no work, so it schedules nothing.
+    if (config_.corrections.no_step_after_drop) return;
   } else {
     wait_queue_.push_back(index);
     counters_.total_input_tokens += r.input_len;
     progress_watch_.saw_request(r.input_len + r.output_len);
   }
-  // NOTE (duplicate step chains, §1.4): the Step is pushed even after a drop, and the
-  // step-pending flag is not set here, so several Queued events at one idle tick each start a
-  // chain of steps.
-  if (!step_pending_) heap_.push({now, EventKind::Step, -1});
+  // NOTE (duplicate step chains, §1.4): the step-pending flag is not set here, so several
+  // Queued events at one idle tick each start a chain of steps. Corrected
+  // (step_pending_on_queue): the pushed Step is the pending one; one chain per instance.
+  if (!step_pending_) {
+    heap_.push({now, EventKind::Step, -1});
+    if (config_.corrections.step_pending_on_queue) step_pending_ = true;
+  }
 }
 
 // One continuing request of Phase A (§3.1 items 1–3); false stops Phase A.
@@ -149,20 +156,22 @@ void Instance::step(Tick now) {
   preempted_this_step_ = false;
   preempted_.clear();
   admitted_.clear();
+  size_t stopped_at = 0;  // where Phase A stopped; running_ is always a prefix of the batch it walks
   if (config_.corrections.phase_a_skips_evicted) {
     // Corrected: walk the live batch, which loses its tail as requests are evicted (vLLM's
     // scheduler walks self.running the same way).
-    for (size_t i = 0; i < running_.size(); ++i) {
-      if (!schedule_continuing(running_[i], budget)) break;
-    }
+    while (stopped_at < running_.size() && schedule_continuing(running_[stopped_at], budget)) ++stopped_at;
   } else {
     // NOTE (visiting evicted requests, §3.1): iterate a snapshot, so a request evicted earlier in
     // this loop is still visited (and may be given KV blocks while queued).
     batch_snapshot_.assign(running_.begin(), running_.end());
-    for (RequestIndex index : batch_snapshot_) {
-      if (!schedule_continuing(index, budget)) break;
+    while (stopped_at < batch_snapshot_.size() && schedule_continuing(batch_snapshot_[stopped_at], budget)) {
+      ++stopped_at;
     }
   }
+  // Batch members Phase A never reached (the token budget ran out): the tail of running_. Phase B
+  // cannot append after them, as it needs budget left.
+  const size_t unscheduled = running_.size() > stopped_at ? running_.size() - stopped_at : 0;
 
   // ---- Phase B: admissions (§3.4), skipped entirely after any preemption
   while (static_cast<int64_t>(running_.size()) < config_.max_running_requests && !wait_queue_.empty() &&
@@ -201,8 +210,12 @@ void Instance::step(Tick now) {
   counters_.wait_queue_samples_sum += static_cast<int64_t>(wait_queue_.size());
 
   // ---- Phase 2: execution (§3.6)
+  // NOTE (decode without reservation, §3.6): every batch member executes, even one that Phase A
+  // never reached. Corrected (decode_needs_reservation): only the scheduled ones, as in vLLM.
+  const std::span<const RequestIndex> executed(
+      running_.data(), running_.size() - (config_.corrections.decode_needs_reservation ? unscheduled : 0));
   members_.clear();
-  for (RequestIndex index : running_) {
+  for (RequestIndex index : executed) {
     const Request& r = requests_[static_cast<size_t>(index)];
     members_.push_back({r.progress, r.input_len, r.output_len, r.num_new_tokens});
   }
@@ -211,20 +224,21 @@ void Instance::step(Tick now) {
   const Tick token_latency = wrap_add(step_time, output_time);
   if (observer_ != nullptr) {
     progress_before_.clear();
-    for (const auto& m : members_) progress_before_.push_back(m.progress);
+    for (RequestIndex index : running_) progress_before_.push_back(requests_[static_cast<size_t>(index)].progress);
     observer_->on_step(index_, now, step_time, kv_->used_blocks(), running_, progress_before_, wait_queue_,
                        requests_);
   }
   // The step goes into the latency log only if someone decodes in it: a stint is a run of
   // consecutive steps, all of them decode steps, so logged positions stay contiguous per stint.
   int64_t log_position = -1;
-  for (RequestIndex index : running_) {
+  // NOTE (first output token not counted, §7.1): only decode steps count output tokens.
+  // Corrected (count_first_output_token): the token a finished prefill emits counts too.
+  const int64_t first_token_counts = config_.corrections.count_first_output_token ? 1 : 0;
+  for (RequestIndex index : executed) {
     Request& r = requests_[static_cast<size_t>(index)];
     if (r.progress < r.input_len) {
       r.progress = r.computed;
     } else {
-      // NOTE (decode without reservation, §3.6): every decode member advances, even one that
-      // Phase A never reached because the budget ran out.
       r.progress += 1;
       counters_.total_output_tokens += 1;
       // This step's token latency is one ITL entry of the request (its stint covers the step).
@@ -243,6 +257,7 @@ void Instance::step(Tick now) {
       r.first_token_time = wrap_add(wrap_add(now, token_latency), -r.arrival);
       r.has_ttft = true;
       counters_.ttft_sum = wrap_add(counters_.ttft_sum, r.first_token_time);
+      if (r.output_len > 0) counters_.total_output_tokens += first_token_counts;
     }
   }
   const int64_t used = kv_->used_blocks();
@@ -313,9 +328,12 @@ void Instance::complete(Request& r, Tick now, Tick step_time, Tick token_latency
     step_latencies_.count(from, to);
   }
   // NOTE (duplicated completion ITL, §2.4): the completing step's latency is appended once
-  // more, so E2E = TTFT + sum(ITL) overstates residence time.
-  itl_sum = wrap_add(itl_sum, token_latency);
-  counters_.itl_completion_entries.add(token_latency, 1);
+  // more, so E2E = TTFT + sum(ITL) overstates residence time. Corrected
+  // (single_completion_itl): one ITL entry per decode step, E2E ends with the last token.
+  if (!config_.corrections.single_completion_itl) {
+    itl_sum = wrap_add(itl_sum, token_latency);
+    counters_.itl_completion_entries.add(token_latency, 1);
+  }
   if (r.output_len > 0 && !kv_->allocate(kv_view(r), r.progress, r.progress + 1, {})) {
     log_(LogLevel::Error, fmt::format("KV allocation for the final token of {} failed", request_id(r.index)));
     ++counters_.kv_allocation_failures;
