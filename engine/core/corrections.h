@@ -19,6 +19,15 @@ namespace blis::core {
   X(kv_rollback_leak, "engine-core 5.6",                                                          \
     "an allocation checks the free blocks exactly before touching anything (as vLLM does), so a "   \
     "failed one changes nothing and no block is leaked")                                           \
+  X(kv_stale_hash_deletion, "engine-core 5.9",                                                   \
+    "reusing a block forgets its prefix digest only when the index still names that block, so a " \
+    "newer block with the same prefix stays findable")                                            \
+  X(kv_fully_cached_prompt, "engine-core 5.9",                                                    \
+    "a prompt covered entirely by cached blocks recomputes its last token (as vLLM does) instead " \
+    "of holding no blocks and getting its first token for free")                                  \
+  X(tiered_cpu_overwrite, "engine-core 5.10",                                                     \
+    "offloading over a CPU record of the same block id replaces it without using another CPU "    \
+    "block")                                                                                      \
   X(tiered_retry_progress, "engine-core 5.10",                                                    \
     "after a CPU reload the tiered cache retries the caller's own range, so KV contents match "    \
     "the progress booked (and a retry past the allocation end cannot happen)")                    \

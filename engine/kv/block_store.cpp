@@ -9,7 +9,11 @@
 namespace blis::kv {
 
 BlockStore::BlockStore(int64_t total_blocks, int64_t block_size, const core::Corrections& corrections)
-    : total_(total_blocks), block_size_(block_size), exact_capacity_check_(corrections.kv_rollback_leak) {
+    : total_(total_blocks),
+      block_size_(block_size),
+      exact_capacity_check_(corrections.kv_rollback_leak),
+      keep_newer_hash_(corrections.kv_stale_hash_deletion),
+      recompute_last_token_(corrections.kv_fully_cached_prompt) {
   if (total_blocks <= 0 || block_size <= 0 || total_blocks > INT32_MAX) {
     throw Error(fmt::format("KV cache needs 1..{} blocks of at least one token (got {} blocks of {})",
                             INT32_MAX, total_blocks, block_size));
@@ -47,16 +51,21 @@ void BlockStore::unlink(BlockId b) {
   k.prev = k.next = -1;
 }
 
-// popFree (§5.3). Deleting the hash key unconditionally — even when it now maps to a newer
-// block with the same prefix — is the reference's stale-hash deletion (§5.9 NOTE).
+// Clears a block's hash. NOTE (stale hash deletion, §5.9): the reference deletes the index key
+// unconditionally, even when it now maps to a newer block with the same prefix, which then stops
+// being found. Corrected (kv_stale_hash_deletion): only a key that still names this block goes.
+void BlockStore::forget_hash(BlockId b) {
+  if (!hashed(b)) return;
+  if (!keep_newer_hash_ || hash_to_block_.find(at(b).hash) == b) hash_to_block_.erase(at(b).hash);
+  hashed_[static_cast<size_t>(b)] = 0;
+}
+
+// popFree (§5.3).
 BlockId BlockStore::pop_free() {
   const BlockId b = free_head_;
   if (b < 0) return -1;
   unlink(b);
-  if (hashed(b)) {
-    hash_to_block_.erase(at(b).hash);
-    hashed_[static_cast<size_t>(b)] = 0;
-  }
+  forget_hash(b);
   at(b).tokens = 0;
   prefetch_next_pop();
   return b;
@@ -87,6 +96,14 @@ void BlockStore::cached_blocks(const KvRequest& r, std::vector<BlockId>& out) {
     const BlockId b = hash_to_block_.find(d);
     if (b < 0) break;
     out.push_back(b);
+  }
+  // NOTE (fully cached prompt, §5.9): a prompt covered by cached blocks is admitted with nothing
+  // to compute, commits no blocks and emits its first token for free. Corrected
+  // (kv_fully_cached_prompt): like vLLM, the hit stops short of the last prompt token, which is
+  // recomputed to produce the first output token.
+  if (recompute_last_token_ && !out.empty() &&
+      static_cast<int64_t>(out.size()) * block_size_ >= static_cast<int64_t>(r.input.size())) {
+    out.pop_back();
   }
   // The uncached blocks are registered under these digests when the prompt is allocated, which
   // usually follows at once: fetch their index slots together rather than one miss at a time.
@@ -329,10 +346,7 @@ BlockId BlockStore::first_hashed_free_block() const {
 
 void BlockStore::evict_to_tail(BlockId b) {
   unlink(b);
-  if (hashed(b)) {
-    hash_to_block_.erase(at(b).hash);
-    hashed_[static_cast<size_t>(b)] = 0;
-  }
+  forget_hash(b);
   at(b).tokens = 0;
   append_free(b);
 }

@@ -1,5 +1,6 @@
 // The single-tier (GPU) KV block store with prefix caching and an LRU free list
-// (engine-core §5.1–5.9), including the reference's rollback leak and stale-hash deletion.
+// (engine-core §5.1–5.9), including the reference's rollback leak, stale-hash deletion and
+// fully cached prompt, each with its correction.
 //
 // Blocks keep only their token *count*: a cached block's tokens always equal the matching slice
 // of the prompt that found it by digest (or it is token-less after a rollback restored its
@@ -72,6 +73,7 @@ class BlockStore final : public KvCache {
   void prepend_free(BlockId b);
   void unlink(BlockId b);
   void set_hash(BlockId b, const Digest& d);
+  void forget_hash(BlockId b);
   void rollback(int64_t request_key, const std::vector<std::pair<BlockId, bool>>& cached_log,
                 const std::vector<std::pair<BlockId, std::optional<Digest>>>& new_log);
   Digest prompt_prefix_digest(const KvRequest& r, int64_t length) const;
@@ -84,6 +86,8 @@ class BlockStore final : public KvCache {
   int64_t misses_ = 0;
   int64_t leaked_ = 0;
   bool exact_capacity_check_;  // kv_rollback_leak
+  bool keep_newer_hash_;       // kv_stale_hash_deletion
+  bool recompute_last_token_;  // kv_fully_cached_prompt
 
   // 32 bytes, aligned: a block never straddles two cache lines. "In use" and "on the free list"
   // are both ref_count tests (a block is on the free list exactly when nothing references it);

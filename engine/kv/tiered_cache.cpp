@@ -13,7 +13,8 @@ TieredKvCache::TieredKvCache(int64_t gpu_blocks, int64_t block_size, const Tiere
                              const core::Corrections& corrections)
     : gpu_(gpu_blocks, block_size, corrections),
       config_(config),
-      retry_own_range_(corrections.tiered_retry_progress) {}
+      retry_own_range_(corrections.tiered_retry_progress),
+      count_overwrites_once_(corrections.tiered_cpu_overwrite) {}
 
 bool TieredKvCache::allocate(const KvRequest& r, int64_t start, int64_t end,
                              std::span<const BlockId> cached) {
@@ -57,9 +58,12 @@ void TieredKvCache::offload() {
     const BlockId b = gpu_.first_hashed_free_block();
     if (b < 0) return;
     const auto view = gpu_.view(b);
-    // NOTE (§5.10): overwriting a record of the same block id still counts a new CPU block.
-    cpu_[b] = CpuRecord{view.token_count, *view.hash, clock_};
-    ++cpu_used_;
+    // NOTE (§5.10): overwriting a record of the same block id still counts a new CPU block, so
+    // the tier looks full while holding fewer records. Corrected (tiered_cpu_overwrite): an
+    // overwrite replaces the record and uses no new CPU block.
+    const auto [record, fresh] = cpu_.insert_or_assign(b, CpuRecord{view.token_count, *view.hash, clock_});
+    (void)record;
+    if (fresh || !count_overwrites_once_) ++cpu_used_;
     ++offloads_;
     gpu_.evict_to_tail(b);
   }

@@ -34,6 +34,8 @@ class TieredKvCache final : public KvCache {
   double cache_hit_rate() const override;
   double thrashing_rate() const override;
   int64_t leaked_blocks() const override { return gpu_.leaked_blocks(); }
+  int64_t cpu_blocks_used() const { return cpu_used_; }
+  int64_t cpu_records() const { return static_cast<int64_t>(cpu_.size()); }
 
  private:
   struct CpuRecord {
@@ -54,7 +56,8 @@ class TieredKvCache final : public KvCache {
   int64_t thrash_ = 0;
   Tick pending_latency_ = 0;
   Tick clock_ = 0;
-  bool retry_own_range_;  // tiered_retry_progress
+  bool retry_own_range_;        // tiered_retry_progress
+  bool count_overwrites_once_;  // tiered_cpu_overwrite
 };
 
 }  // namespace blis::kv
