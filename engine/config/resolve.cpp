@@ -62,7 +62,7 @@ struct ModelResolution {
 
 // §8.2: coefficients from flags, else from defaults.yaml, else roofline from the two files.
 ModelResolution resolve_model(const ScenarioSpec& spec, const std::string& defaults_file,
-                              const DiagnosticSink& log) {
+                              const core::Corrections& corrections, const DiagnosticSink& log) {
   ModelResolution m;
   m.alpha = value_or(spec.alpha, std::vector<double>{0, 0, 0});
   m.beta = value_or(spec.beta, std::vector<double>{0, 0, 0});
@@ -114,14 +114,29 @@ ModelResolution resolve_model(const ScenarioSpec& spec, const std::string& defau
                               model));
     }
     // NOTE (§8.2 step 3): both files given but no GPU or tp <= 0 silently keeps blackbox mode
-    // with all-zero coefficients: every step takes 0 ticks.
+    // with all-zero coefficients: every step takes 0 ticks. Corrected (roofline_needs_gpu_tp):
+    // an error naming what is missing.
+    else if (corrections.roofline_needs_gpu_tp) {
+      throw Error(fmt::format("the roofline model of {} needs a GPU (--hardware, model.gpu) and a tensor "
+                              "parallelism > 0 (--tp, model.tp); got GPU \"{}\" and TP {}",
+                              model, m.gpu, m.tp));
+    }
   }
   return m;
 }
 
-void check_length_range(const LengthSpec& given, const workload::LengthDistribution& d, const char* what) {
+void check_length_range(const LengthSpec& given, const workload::LengthDistribution& d, const char* what,
+                        const core::Corrections& corrections) {
   (void)given;
   // NOTE (§8.4 item 2): the stdev is range-checked against min/max as if it were a length.
+  // Corrected (stdev_range_check): the mean lies in [min, max]; the stdev only needs to be >= 0.
+  if (corrections.stdev_range_check) {
+    if (d.mean < d.min || d.mean > d.max || d.stdev < 0) {
+      throw Error(fmt::format("{} mean ({}) must lie within [min, max] = [{}, {}] and stdev ({}) must be >= 0",
+                              what, d.mean, d.min, d.max, d.stdev));
+    }
+    return;
+  }
   const bool ok = d.mean >= d.min && d.mean <= d.max && d.stdev >= d.min && d.stdev <= d.max;
   if (!ok) {
     throw Error(fmt::format("{} mean ({}) and stdev ({}) must both lie within [min, max] = [{}, {}]", what,
@@ -270,7 +285,7 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   if (!spec.model || spec.model->empty()) throw Error("LLM name not provided. Exiting simulation.");
   const std::string defaults_file = value_or(spec.defaults_file, std::string("defaults.yaml"));
 
-  const ModelResolution model = resolve_model(spec, defaults_file, log);
+  const ModelResolution model = resolve_model(spec, defaults_file, c.corrections, log);
   c.model_name = *spec.model;
   c.tensor_parallel = model.tp;
   c.seed = value_or(spec.seed, int64_t{42});
@@ -293,8 +308,8 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
     c.distribution.prefix_tokens = value_or(w.prefix_tokens, int64_t{0});
     c.distribution.prompt = length_from(w.prompt_tokens, 512, 256, 2, 7000);
     c.distribution.output = length_from(w.output_tokens, 512, 256, 2, 7000);
-    check_length_range(w.prompt_tokens, c.distribution.prompt, "prompt tokens");
-    check_length_range(w.output_tokens, c.distribution.output, "output tokens");
+    check_length_range(w.prompt_tokens, c.distribution.prompt, "prompt tokens", c.corrections);
+    check_length_range(w.output_tokens, c.distribution.output, "output tokens", c.corrections);
   } else if (w.kind == "preset") {
     c.workload = WorkloadKind::Distribution;
     const DefaultsRegistry registry = DefaultsRegistry::load(defaults_file);
@@ -352,6 +367,15 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   c.instance.max_scheduled_tokens = value_or(spec.max_batched_tokens, int64_t{2048});
   if (c.instance.max_scheduled_tokens <= 0) {
     throw Error(fmt::format("--max-num-scheduled-tokens must be > 0, got {}", c.instance.max_scheduled_tokens));
+  }
+  // NOTE (§8.1): max_model_len is accepted and unused. Corrected (max_model_len): when given, a
+  // request whose prompt + output exceed it is rejected when queued, as vLLM rejects it. Not
+  // given, nothing is enforced (the reference's default of 2048 would reject ordinary prompts).
+  if (c.corrections.max_model_len && spec.max_model_len) {
+    if (*spec.max_model_len <= 0) {
+      throw Error(fmt::format("{}: max_model_len must be > 0, got {}", spec.origin, *spec.max_model_len));
+    }
+    c.instance.max_model_len = *spec.max_model_len;
   }
   c.instance.long_prefill_threshold = value_or(spec.long_prefill_threshold, int64_t{0});
   if (c.instance.long_prefill_threshold < 0) {

@@ -49,7 +49,15 @@ namespace blis::core {
   X(single_completion_itl, "engine-core 2.4",                                                     \
     "the completing step's latency is not appended twice, so E2E ends with the last token")       \
   X(count_first_output_token, "engine-core 7.1",                                                  \
-    "the token a finished prefill emits counts in total_output_tokens and tokens_per_sec")
+    "the token a finished prefill emits counts in total_output_tokens and tokens_per_sec")        \
+  /* Configuration (engine/config/resolve.cpp) */                                                 \
+  X(stdev_range_check, "engine-core 8.4",                                                         \
+    "a length distribution's stdev must be >= 0, not lie within [min, max] like a length")        \
+  X(roofline_needs_gpu_tp, "engine-core 8.2",                                                     \
+    "both roofline files without a GPU or a TP > 0 are an error, not a run whose steps take 0")   \
+  X(max_model_len, "engine-core 8.1",                                                             \
+    "when max_model_len is given, a request whose prompt and output exceed it is dropped as "     \
+    "unservable when queued (not given: nothing is enforced)")
 
 enum class CompatMode { Reference, Corrected };
 

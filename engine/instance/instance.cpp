@@ -58,9 +58,12 @@ void Instance::on_queued(RequestIndex index, Tick now) {
   const bool whole = config_.corrections.drop_requests_that_never_fit;
   const int64_t tokens_kept = whole ? r.input_len + r.output_len : r.input_len;
   const int64_t blocks_needed = (tokens_kept + block_size - 1) / block_size;
-  if (blocks_needed > kv_->total_capacity()) {
+  const bool too_long = config_.max_model_len > 0 && r.input_len + r.output_len > config_.max_model_len;
+  if (too_long || blocks_needed > kv_->total_capacity()) {
     log_(LogLevel::Warning,
-         whole ? fmt::format("dropping request {}: its {} prompt and {} output tokens need {} KV blocks but the "
+         too_long ? fmt::format("dropping request {}: its {} prompt and {} output tokens exceed max_model_len {}",
+                                request_id(r.index), r.input_len, r.output_len, config_.max_model_len)
+         : whole ? fmt::format("dropping request {}: its {} prompt and {} output tokens need {} KV blocks but the "
                              "cache has {}",
                              request_id(r.index), r.input_len, r.output_len, blocks_needed, kv_->total_capacity())
                : fmt::format("dropping request {}: its {} prompt tokens need {} KV blocks but the cache has {}",

@@ -24,6 +24,7 @@ struct InstanceConfig {
   int64_t max_scheduled_tokens = 2048;
   int64_t max_running_requests = 256;
   int64_t long_prefill_threshold = 0;
+  int64_t max_model_len = 0;  // 0: not enforced (the reference never enforces it)
   batch::PriorityPolicy priority = batch::PriorityPolicy::Constant;
   batch::Scheduler scheduler = batch::Scheduler::Fcfs;
   // Which of the reference's defects this instance corrects (engine/core/corrections.h).
