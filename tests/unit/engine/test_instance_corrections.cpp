@@ -86,6 +86,23 @@ TEST_CASE("step_pending_on_queue: one step chain, so three requests take longer 
   CHECK_FALSE(has_line(out, "  \"vllm_estimated_duration_s\": 0.005157,"));
 }
 
+TEST_CASE("decode_needs_reservation: batch members the budget did not reach wait (§3.6)") {
+  // A long decode keeps the instance busy; three prompts fully cached by the first request are
+  // admitted with nothing to compute (§5.9 NOTE) and then all want a decode token, more than
+  // the 2-token budget covers. The reference decodes the unreached ones anyway; corrected they
+  // wait a step, so the run takes longer.
+  const std::string prompt = "\"[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]\"";
+  std::string hundred = "\"[";
+  for (int i = 1; i <= 100; ++i) hundred += (i > 1 ? "," : "") + std::to_string(i);
+  hundred += "]\"";
+  const std::string eight = "\"[1,2,3,4,5,6,7,8]\"";
+  const std::string rows = "0.0,x,y," + prompt + ",\"[5]\"\n0.5,x,y,\"[500]\"," + hundred + "\n0.51,x,y," + prompt +
+                           "," + eight + "\n0.511,x,y," + prompt + "," + eight + "\n0.512,x,y," + prompt + "," + eight + "\n";
+  const auto tweak = [](blis::config::ScenarioSpec& s) { s.max_batched_tokens = 2; };
+  CHECK(has_line(run("budget", rows, "", tweak), "  \"vllm_estimated_duration_s\": 0.600676,"));
+  CHECK(has_line(run("budget", rows, "decode_needs_reservation", tweak), "  \"vllm_estimated_duration_s\": 0.600711,"));
+}
+
 TEST_CASE("drop_requests_that_never_fit: a request that can never fit livelocks the reference, corrected drops it") {
   // One request whose prompt fits (2 blocks of 16) but whose prompt + output (3 blocks) never do.
   const std::string rows = "0.0,x,y,\"[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20]\",\"[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20]\"\n";

@@ -228,9 +228,9 @@ TEST_CASE("tiered_retry_progress: configuration 1118 crashes the reference's tie
   }
 }
 
-// (step_pending_on_queue, no_step_after_drop and tiered_retry_progress have their own vectors:
-// they need simultaneous arrivals or rarer cases. decode_needs_reservation needs a batch member
-// whose demand grows after admission, which these workloads do not produce.)
+// (step_pending_on_queue, no_step_after_drop, decode_needs_reservation and tiered_retry_progress
+// have their own vectors in test_instance_corrections.cpp and above: they need simultaneous
+// arrivals, fully cached prompts or rarer cases than these workloads produce.)
 TEST_CASE("every step-loop correction changes some tight-KV run on its own") {
   for (const std::string name : {"kv_rollback_leak", "phase_a_skips_evicted", "drop_requests_that_never_fit",
                                  "single_completion_itl",
