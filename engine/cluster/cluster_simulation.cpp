@@ -22,7 +22,8 @@ ClusterSimulation::ClusterSimulation(const config::RunConfig& config, const Diag
       rng_(config.seed),
       admission_(config.admission),
       router_(config.routing, static_cast<size_t>(config.num_instances)),
-      snapshots_(static_cast<size_t>(config.num_instances), config.snapshot_refresh_interval),
+      snapshots_(static_cast<size_t>(config.num_instances), config.snapshot_refresh_interval,
+                 config.corrections.snapshot_kv_first_read),
       pending_(static_cast<size_t>(config.num_instances), 0) {
   instance::InstanceConfig instance_config = config.instance;
   instance_config.corrections = config.corrections;  // the run's switches, whatever the copy held

@@ -50,6 +50,10 @@ namespace blis::core {
     "the completing step's latency is not appended twice, so E2E ends with the last token")       \
   X(count_first_output_token, "engine-core 7.1",                                                  \
     "the token a finished prefill emits counts in total_output_tokens and tokens_per_sec")        \
+  /* Cluster (engine/cluster) */                                                                   \
+  X(snapshot_kv_first_read, "cluster-workload-trace A.6",                                         \
+    "with a snapshot refresh interval, the first decision reads the KV signals instead of seeing " \
+    "zeros until the clock reaches the interval")                                                 \
   /* Configuration (engine/config/resolve.cpp) */                                                 \
   X(stdev_range_check, "engine-core 8.4",                                                         \
     "a length distribution's stdev must be >= 0, not lie within [min, max] like a length")        \

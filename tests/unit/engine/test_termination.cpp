@@ -260,3 +260,45 @@ TEST_CASE("every step-loop correction changes some tight-KV run on its own") {
     CHECK(changed);
   }
 }
+
+namespace {
+// Records the free KV blocks the first admission decision sees on instance 0.
+class FirstSnapshot final : public blis::cluster::ExternalAdmission {
+ public:
+  const std::string& name() const override { return name_; }
+  blis::cluster::AdmissionVerdict admit(const blis::cluster::DecisionContext& ctx) override {
+    if (first_free < 0) first_free = ctx.snapshots[0].free_kv_blocks;
+    return {true, ""};
+  }
+  int64_t first_free = -1;
+
+ private:
+  std::string name_ = "first-snapshot";
+};
+}  // namespace
+
+TEST_CASE("snapshot_kv_first_read: the first decision sees the KV cache, not zeros (cluster §A.6)") {
+  for (const bool corrected : {false, true}) {
+    CAPTURE(corrected);
+    blis::config::ScenarioSpec spec;
+    spec.compat_mode = "reference";
+    spec.compat_overrides = {{"snapshot_kv_first_read", corrected}};
+    spec.model = "generated";
+    spec.alpha = std::vector<double>{100, 1, 50};
+    spec.beta = std::vector<double>{1000, 10, 5};
+    spec.kv_blocks = 500;
+    spec.instances = 2;
+    spec.snapshot_refresh_us = 1'000'000'000;
+    auto spy = std::make_shared<FirstSnapshot>();
+    spec.external_admission = spy;
+    spec.workload.kind = "distribution";
+    spec.workload.rate = 10;
+    spec.workload.requests = 5;
+    spec.workload.prompt_tokens = {100, 60, 50, 200};  // the reference range-checks the stdev (§8.4)
+    spec.workload.output_tokens = {10, 6, 5, 20};
+    const blis::config::RunConfig config = blis::config::resolve(spec, quiet);
+    blis::cluster::ClusterSimulation sim(config, quiet);
+    sim.run();
+    CHECK(spy->first_free == (corrected ? 500 : 0));
+  }
+}
