@@ -77,7 +77,7 @@ constexpr FlagDef kFlags[] = {
     {"long-prefill-token-threshold", FlagType::kInt, Target::kScenario, "engine.long_prefill_threshold", 0, "0",
      "cap on prefill tokens per chunk (0 = no cap)"},
     {"max-model-len", FlagType::kInt, Target::kScenario, "engine.max_model_len", 0, "2048",
-     "accepted and unused, as in the reference"},
+     "unused in reference mode; corrected mode drops longer requests when given"},
     {"workload", FlagType::kString, Target::kFrontEnd, "", 0, "distribution",
      "distribution, traces, or a preset: chatbot, summarization, contentgen, multidoc"},
     {"workload-traces-filepath", FlagType::kString, Target::kFrontEnd, "", 0, "", "CSV trace for --workload traces"},

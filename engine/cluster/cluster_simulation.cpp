@@ -18,20 +18,25 @@ namespace blis::cluster {
 
 ClusterSimulation::ClusterSimulation(const config::RunConfig& config, const DiagnosticSink& log)
     : config_(config),
-      log_(log),
+      limiter_(log),
+      log_(limiter_.sink()),
       rng_(config.seed),
       admission_(config.admission),
       router_(config.routing, static_cast<size_t>(config.num_instances)),
-      snapshots_(static_cast<size_t>(config.num_instances), config.snapshot_refresh_interval),
+      snapshots_(static_cast<size_t>(config.num_instances), config.snapshot_refresh_interval,
+                 config.corrections.snapshot_kv_first_read),
       pending_(static_cast<size_t>(config.num_instances), 0) {
+  instance::InstanceConfig instance_config = config.instance;
+  instance_config.corrections = config.corrections;  // the run's switches, whatever the copy held
   for (int i = 0; i < config.num_instances; ++i) {
     std::unique_ptr<kv::KvCache> kv;
     if (config.tiered.cpu_blocks > 0) {
-      kv = std::make_unique<kv::TieredKvCache>(config.kv_blocks, config.block_size, config.tiered);
+      kv = std::make_unique<kv::TieredKvCache>(config.kv_blocks, config.block_size, config.tiered,
+                                               config.corrections);
     } else {
-      kv = std::make_unique<kv::BlockStore>(config.kv_blocks, config.block_size);
+      kv = std::make_unique<kv::BlockStore>(config.kv_blocks, config.block_size, config.corrections);
     }
-    instances_.push_back(std::make_unique<instance::Instance>(i, config.instance, std::move(kv), *config.latency,
+    instances_.push_back(std::make_unique<instance::Instance>(i, instance_config, std::move(kv), *config.latency,
                                                               requests_, log_));
   }
   if (config.trace_level == config::TraceLevel::Decisions) trace_ = std::make_shared<trace::DecisionTrace>(config.counterfactual_k);
@@ -85,6 +90,16 @@ bool ClusterSimulation::pull_arrival() {
 }
 
 void ClusterSimulation::run() {
+  try {
+    simulate();
+  } catch (...) {
+    limiter_.finish();
+    throw;
+  }
+  limiter_.finish();
+}
+
+void ClusterSimulation::simulate() {
   if (config_.workload == config::WorkloadKind::Generator) {
     source_ = config_.generator->open(config_.seed);
   } else if (config_.workload == config::WorkloadKind::Spec) {

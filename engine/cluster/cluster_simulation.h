@@ -17,6 +17,7 @@
 #include "engine/core/partitioned_rng.h"
 #include "engine/instance/instance.h"
 #include "engine/trace/decision_trace.h"
+#include "engine/warning_limiter.h"
 #include "engine/workload/request_source.h"
 #include "engine/workload/trace_export.h"
 
@@ -28,8 +29,9 @@ class ClusterSimulation {
   ~ClusterSimulation();
 
   void set_observer(instance::StepObserver* observer);
-  // Runs to completion or to the horizon. Throws blis::Error for workload input errors and for
-  // failing external policies (naming the policy and the simulated time).
+  // Runs to completion or to the horizon. Throws blis::Error for workload input errors, for
+  // failing external policies (naming the policy and the simulated time) and for a reference-mode
+  // run that stopped making progress. Either way the counts of rate-limited warnings come first.
   void run();
 
   const std::deque<Request>& requests() const { return requests_; }
@@ -70,9 +72,11 @@ class ClusterSimulation {
   void on_routing(RequestIndex r, Tick now);
   void push_control(Tick time, ControlKind kind, RequestIndex r);
   std::span<const RoutingSnapshot> build_state(Tick now);
+  void simulate();
 
   const config::RunConfig& config_;
-  const DiagnosticSink& log_;
+  WarningLimiter limiter_;     // repeated run-time warnings are counted, not repeated
+  const DiagnosticSink& log_;  // limiter_'s sink: the engine logs through it
   core::PartitionedRng rng_;
   std::unique_ptr<workload::RequestSource> source_;
   workload::WorkloadRecorder* recorder_ = nullptr;  // inside source_ when exporting

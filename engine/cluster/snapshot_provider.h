@@ -2,6 +2,7 @@
 // live; the KV group (utilization, free blocks, hit rate) is re-read only when the refresh
 // interval has elapsed since its last refresh, so with an interval I > 0 the router sees KV
 // signals up to I stale — and all zeros until the first decision at a clock >= I (NOTE 14).
+// Corrected (snapshot_kv_first_read): the first decision reads them, then they age as above.
 // Pending counts are never cached: the cluster overwrites them on every build.
 #pragma once
 
@@ -16,9 +17,11 @@ namespace blis::cluster {
 
 class SnapshotProvider {
  public:
-  SnapshotProvider(size_t instances, Tick kv_refresh_interval) : interval_(kv_refresh_interval) {
+  SnapshotProvider(size_t instances, Tick kv_refresh_interval, bool read_first = false)
+      : interval_(kv_refresh_interval), read_first_(read_first) {
     cached_.resize(instances);
     kv_last_refresh_.assign(instances, 0);
+    kv_read_.assign(instances, 0);
     for (size_t i = 0; i < instances; ++i) cached_[i].index = static_cast<int32_t>(i);
   }
 
@@ -30,7 +33,8 @@ class SnapshotProvider {
       RoutingSnapshot& s = cached_[i];
       s.queue_depth = static_cast<int64_t>(inst.wait_queue_size());
       s.batch_size = static_cast<int64_t>(inst.running_size());
-      if (interval_ <= 0 || clock - kv_last_refresh_[i] >= interval_) {
+      if (interval_ <= 0 || (read_first_ && kv_read_[i] == 0) || clock - kv_last_refresh_[i] >= interval_) {
+        kv_read_[i] = 1;
         const kv::KvCache& kv = inst.kv();
         s.kv_utilization = static_cast<double>(kv.used_blocks()) / static_cast<double>(kv.total_capacity());
         s.free_kv_blocks = kv.total_capacity() - kv.used_blocks();
@@ -44,6 +48,8 @@ class SnapshotProvider {
 
  private:
   Tick interval_;
+  bool read_first_;  // snapshot_kv_first_read
+  std::vector<uint8_t> kv_read_;  // per instance: read at least once
   std::vector<RoutingSnapshot> cached_;
   std::vector<Tick> kv_last_refresh_;
 };

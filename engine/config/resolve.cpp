@@ -62,7 +62,7 @@ struct ModelResolution {
 
 // §8.2: coefficients from flags, else from defaults.yaml, else roofline from the two files.
 ModelResolution resolve_model(const ScenarioSpec& spec, const std::string& defaults_file,
-                              const DiagnosticSink& log) {
+                              const core::Corrections& corrections, const DiagnosticSink& log) {
   ModelResolution m;
   m.alpha = value_or(spec.alpha, std::vector<double>{0, 0, 0});
   m.beta = value_or(spec.beta, std::vector<double>{0, 0, 0});
@@ -119,7 +119,13 @@ ModelResolution resolve_model(const ScenarioSpec& spec, const std::string& defau
              fmt::format("is missing: the roofline model of {} needs it (model.config_folder is set)", model));
     }
     // NOTE (§8.2 step 3): both files given but no GPU or tp <= 0 silently keeps blackbox mode
-    // with all-zero coefficients: every step takes 0 ticks.
+    // with all-zero coefficients: every step takes 0 ticks. Corrected (roofline_needs_gpu_tp):
+    // an error naming what is missing.
+    else if (corrections.roofline_needs_gpu_tp) {
+      throw Error(fmt::format("the roofline model of {} needs a GPU (--hardware, model.gpu) and a tensor "
+                              "parallelism > 0 (--tp, model.tp); got GPU \"{}\" and TP {}",
+                              model, m.gpu, m.tp));
+    }
   }
   return m;
 }
@@ -209,7 +215,7 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   }
   const std::string defaults_file = value_or(spec.defaults_file, std::string("defaults.yaml"));
 
-  const ModelResolution model = resolve_model(spec, defaults_file, log);
+  const ModelResolution model = resolve_model(spec, defaults_file, c.corrections, log);
   c.model_name = *spec.model;
   c.tensor_parallel = model.tp;
   c.seed = value_or(spec.seed, int64_t{42});
@@ -267,6 +273,16 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
     reject(spec, "engine.max_batched_tokens",
            fmt::format("--max-num-scheduled-tokens must be > 0, got {}", c.instance.max_scheduled_tokens),
            fmt::format("must be > 0, got {}", c.instance.max_scheduled_tokens));
+  }
+  // NOTE (§8.1): max_model_len is accepted and unused. Corrected (max_model_len): when given, a
+  // request whose prompt + output exceed it is rejected when queued, as vLLM rejects it. Not
+  // given, nothing is enforced (the reference's default of 2048 would reject ordinary prompts).
+  if (c.corrections.max_model_len && spec.max_model_len) {
+    if (*spec.max_model_len <= 0) {
+      reject(spec, "engine.max_model_len", fmt::format("--max-model-len must be > 0, got {}", *spec.max_model_len),
+             fmt::format("must be > 0, got {}", *spec.max_model_len));
+    }
+    c.instance.max_model_len = *spec.max_model_len;
   }
   c.instance.long_prefill_threshold = value_or(spec.long_prefill_threshold, int64_t{0});
   if (c.instance.long_prefill_threshold < 0) {

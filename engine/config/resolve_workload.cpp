@@ -26,10 +26,18 @@ T value_or(const std::optional<T>& v, T fallback) {
 }
 
 void check_length_range(const ScenarioSpec& spec, const workload::LengthDistribution& d, const char* what,
-                        const char* key, const char* max_flag) {
+                        const char* key, const char* max_flag, const core::Corrections& corrections) {
   // NOTE (§8.4 item 2): the stdev is range-checked against min/max as if it were a length.
-  const bool ok = d.mean >= d.min && d.mean <= d.max && d.stdev >= d.min && d.stdev <= d.max;
-  if (!ok) {
+  // Corrected (stdev_range_check): the mean lies in [min, max]; the stdev only needs to be >= 0.
+  if (corrections.stdev_range_check) {
+    if (d.mean < d.min || d.mean > d.max || d.stdev < 0) {
+      reject(spec, key,
+             fmt::format("{} mean ({}) must lie within [min, max] = [{}, {}] and stdev ({}) must be >= 0", what,
+                         d.mean, d.min, d.max, d.stdev),
+             fmt::format("needs mean ({}) within [min, max] = [{}, {}] and std ({}) >= 0", d.mean, d.min, d.max,
+                         d.stdev));
+    }
+  } else if (d.mean < d.min || d.mean > d.max || d.stdev < d.min || d.stdev > d.max) {
     reject(spec, key,
            fmt::format("{} mean ({}) and stdev ({}) must both lie within [min, max] = [{}, {}]", what, d.mean, d.stdev,
                        d.min, d.max),
@@ -150,9 +158,9 @@ void resolve_workload(const ScenarioSpec& spec, const std::string& defaults_file
     c.distribution.prompt = length_from(w.prompt_tokens, 512, 256, 2, 7000);
     c.distribution.output = length_from(w.output_tokens, 512, 256, 2, 7000);
     check_length_range(spec, c.distribution.prompt, "prompt tokens", "workload.prompt_tokens",
-                       "--prompt-tokens-max");
+                       "--prompt-tokens-max", c.corrections);
     check_length_range(spec, c.distribution.output, "output tokens", "workload.output_tokens",
-                       "--output-tokens-max");
+                       "--output-tokens-max", c.corrections);
     if (c.distribution.prefix_tokens > core::limits::kMaxTokensPerRequest) {
       reject(spec, "workload.prefix_tokens",
              fmt::format("--prefix-tokens must be at most {} (tokens per request; docs/safety.md), got {}",

@@ -83,7 +83,7 @@ struct ScenarioSpec {
   std::optional<int64_t> max_running;
   std::optional<int64_t> max_batched_tokens;
   std::optional<int64_t> long_prefill_threshold;
-  std::optional<int64_t> max_model_len;  // accepted and unused, as in the reference
+  std::optional<int64_t> max_model_len;  // unused in reference mode; enforced when given (corrected)
   std::optional<std::string> scheduler;
   std::optional<std::string> priority_policy;
   std::optional<int64_t> kv_cpu_blocks;

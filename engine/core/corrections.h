@@ -17,7 +17,51 @@ namespace blis::core {
 #define BLIS_CORRECTIONS(X)                                                                        \
   /* KV cache (engine/kv) */                                                                      \
   X(kv_rollback_leak, "engine-core 5.6",                                                          \
-    "a failed allocation gives back only the blocks it took, so earlier blocks are not leaked")
+    "an allocation checks the free blocks exactly before touching anything (as vLLM does), so a "   \
+    "failed one changes nothing and no block is leaked")                                           \
+  X(kv_stale_hash_deletion, "engine-core 5.9",                                                   \
+    "reusing a block forgets its prefix digest only when the index still names that block, so a " \
+    "newer block with the same prefix stays findable")                                            \
+  X(kv_fully_cached_prompt, "engine-core 5.9",                                                    \
+    "a prompt covered entirely by cached blocks recomputes its last token (as vLLM does) instead " \
+    "of holding no blocks and getting its first token for free")                                  \
+  X(tiered_cpu_overwrite, "engine-core 5.10",                                                     \
+    "offloading over a CPU record of the same block id replaces it without using another CPU "    \
+    "block")                                                                                      \
+  X(tiered_retry_progress, "engine-core 5.10",                                                    \
+    "after a CPU reload the tiered cache retries the caller's own range, so KV contents match "    \
+    "the progress booked (and a retry past the allocation end cannot happen)")                    \
+  /* Instance step loop (engine/instance) */                                                      \
+  X(phase_a_skips_evicted, "engine-core 3.1",                                                     \
+    "continuing requests are visited in the live batch, so a request evicted earlier in the step " \
+    "is not visited again (no KV for queued requests, no false \"KV cache too small\" warning)")    \
+  X(drop_requests_that_never_fit, "engine-core 3.9",                                              \
+    "a request whose prompt and output together need more KV blocks than the whole cache is "     \
+    "dropped as unservable when queued, instead of being preempted and re-admitted forever")      \
+  X(step_pending_on_queue, "engine-core 1.4",                                                     \
+    "the Step a Queued event pushes counts as the pending step, so an instance runs one step "    \
+    "chain, not one per request queued at an idle tick")                                          \
+  X(no_step_after_drop, "engine-core 3.9",                                                        \
+    "a request dropped as unservable schedules no Step")                                          \
+  X(decode_needs_reservation, "engine-core 3.6",                                                  \
+    "batch members the token budget did not reach wait for the next step instead of generating "  \
+    "a token without KV and being counted in the step time")                                      \
+  X(single_completion_itl, "engine-core 2.4",                                                     \
+    "the completing step's latency is not appended twice, so E2E ends with the last token")       \
+  X(count_first_output_token, "engine-core 7.1",                                                  \
+    "the token a finished prefill emits counts in total_output_tokens and tokens_per_sec")        \
+  /* Cluster (engine/cluster) */                                                                   \
+  X(snapshot_kv_first_read, "cluster-workload-trace A.6",                                         \
+    "with a snapshot refresh interval, the first decision reads the KV signals instead of seeing " \
+    "zeros until the clock reaches the interval")                                                 \
+  /* Configuration (engine/config/resolve.cpp) */                                                 \
+  X(stdev_range_check, "engine-core 8.4",                                                         \
+    "a length distribution's stdev must be >= 0, not lie within [min, max] like a length")        \
+  X(roofline_needs_gpu_tp, "engine-core 8.2",                                                     \
+    "both roofline files without a GPU or a TP > 0 are an error, not a run whose steps take 0")   \
+  X(max_model_len, "engine-core 8.1",                                                             \
+    "when max_model_len is given, a request whose prompt and output exceed it is dropped as "     \
+    "unservable when queued (not given: nothing is enforced)")
 
 enum class CompatMode { Reference, Corrected };
 

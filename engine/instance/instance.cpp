@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <span>
+
+#include "engine/core/error.h"
 
 namespace blis::instance {
 
@@ -49,25 +52,69 @@ EventKind Instance::execute_next_event() {
 void Instance::on_queued(RequestIndex index, Tick now) {
   Request& r = requests_[static_cast<size_t>(index)];
   const int64_t block_size = kv_->block_size();
-  const int64_t blocks_needed = (r.input_len + block_size - 1) / block_size;
-  if (blocks_needed > kv_->total_capacity()) {
+  // Reference: only the prompt is checked, so a request whose prompt fits but whose output does
+  // not is preempted and re-admitted forever. Corrected (drop_requests_that_never_fit): the whole
+  // request must fit, as in vLLM, whose max_model_len never exceeds what the KV cache holds.
+  const bool whole = config_.corrections.drop_requests_that_never_fit;
+  const int64_t tokens_kept = whole ? r.input_len + r.output_len : r.input_len;
+  const int64_t blocks_needed = (tokens_kept + block_size - 1) / block_size;
+  const bool too_long = config_.max_model_len > 0 && r.input_len + r.output_len > config_.max_model_len;
+  if (too_long || blocks_needed > kv_->total_capacity()) {
     log_(LogLevel::Warning,
-         fmt::format("dropping request {}: its {} prompt tokens need {} KV blocks but the cache has {}",
-                     request_id(r.index), r.input_len, blocks_needed, kv_->total_capacity()));
+         too_long ? fmt::format("dropping request {}: its {} prompt and {} output tokens exceed max_model_len {}",
+                                request_id(r.index), r.input_len, r.output_len, config_.max_model_len)
+         : whole ? fmt::format("dropping request {}: its {} prompt and {} output tokens need {} KV blocks but the "
+                             "cache has {}",
+                             request_id(r.index), r.input_len, r.output_len, blocks_needed, kv_->total_capacity())
+               : fmt::format("dropping request {}: its {} prompt tokens need {} KV blocks but the cache has {}",
+                             request_id(r.index), r.input_len, blocks_needed, kv_->total_capacity()));
     ++counters_.dropped_unservable;
     r.registered = false;  // disappears from the results file
     r.input.clear();
     r.input.shrink_to_fit();
     r.output.clear();
     r.output.shrink_to_fit();
+    // NOTE (§3.9): the Step push below still happens after a drop. Corrected
+    // (no_step_after_drop): a drop adds no work, so it schedules nothing.
+    if (config_.corrections.no_step_after_drop) return;
   } else {
     wait_queue_.push_back(index);
     counters_.total_input_tokens += r.input_len;
+    progress_watch_.saw_request(r.input_len + r.output_len);
   }
-  // NOTE (duplicate step chains, §1.4): the Step is pushed even after a drop, and the
-  // step-pending flag is not set here, so several Queued events at one idle tick each start a
-  // chain of steps.
-  if (!step_pending_) heap_.push({now, EventKind::Step, -1});
+  // NOTE (duplicate step chains, §1.4): the step-pending flag is not set here, so several
+  // Queued events at one idle tick each start a chain of steps. Corrected
+  // (step_pending_on_queue): the pushed Step is the pending one; one chain per instance.
+  if (!step_pending_) {
+    heap_.push({now, EventKind::Step, -1});
+    if (config_.corrections.step_pending_on_queue) step_pending_ = true;
+  }
+}
+
+// One continuing request of Phase A (§3.1 items 1–3); false stops Phase A.
+bool Instance::schedule_continuing(RequestIndex index, int64_t& budget) {
+  if (budget <= 0) {
+    log_(LogLevel::Debug, "token budget exhausted before every running request was visited");
+    return false;
+  }
+  Request& r = requests_[static_cast<size_t>(index)];
+  int64_t need = r.input_len - r.progress;
+  if (need > 0) {
+    const int64_t threshold = config_.long_prefill_threshold;
+    if (threshold > 0 && threshold < need) need = threshold;
+    need = std::min(need, budget);
+    if (!reserve(index, need)) return false;
+    budget -= need;
+    r.num_new_tokens = need;
+    r.computed += need;
+  }
+  if (r.progress >= r.input_len && r.output_len > 0) {
+    if (!reserve(index, 1)) return false;
+    budget -= 1;
+    r.num_new_tokens = 1;
+    r.computed += 1;
+  }
+  return true;
 }
 
 // reserve(r, n) with tail preemption (§3.2).
@@ -112,32 +159,22 @@ void Instance::step(Tick now) {
   preempted_this_step_ = false;
   preempted_.clear();
   admitted_.clear();
-  // NOTE (visiting evicted requests, §3.1): iterate a snapshot, so a request evicted earlier in
-  // this loop is still visited (and may be given KV blocks while queued).
-  batch_snapshot_.assign(running_.begin(), running_.end());
-  for (RequestIndex index : batch_snapshot_) {
-    if (budget <= 0) {
-      log_(LogLevel::Debug, "token budget exhausted before every running request was visited");
-      break;
-    }
-    Request& r = requests_[static_cast<size_t>(index)];
-    int64_t need = r.input_len - r.progress;
-    if (need > 0) {
-      const int64_t threshold = config_.long_prefill_threshold;
-      if (threshold > 0 && threshold < need) need = threshold;
-      need = std::min(need, budget);
-      if (!reserve(index, need)) break;
-      budget -= need;
-      r.num_new_tokens = need;
-      r.computed += need;
-    }
-    if (r.progress >= r.input_len && r.output_len > 0) {
-      if (!reserve(index, 1)) break;
-      budget -= 1;
-      r.num_new_tokens = 1;
-      r.computed += 1;
+  size_t stopped_at = 0;  // where Phase A stopped; running_ is always a prefix of the batch it walks
+  if (config_.corrections.phase_a_skips_evicted) {
+    // Corrected: walk the live batch, which loses its tail as requests are evicted (vLLM's
+    // scheduler walks self.running the same way).
+    while (stopped_at < running_.size() && schedule_continuing(running_[stopped_at], budget)) ++stopped_at;
+  } else {
+    // NOTE (visiting evicted requests, §3.1): iterate a snapshot, so a request evicted earlier in
+    // this loop is still visited (and may be given KV blocks while queued).
+    batch_snapshot_.assign(running_.begin(), running_.end());
+    while (stopped_at < batch_snapshot_.size() && schedule_continuing(batch_snapshot_[stopped_at], budget)) {
+      ++stopped_at;
     }
   }
+  // Batch members Phase A never reached (the token budget ran out): the tail of running_. Phase B
+  // cannot append after them, as it needs budget left.
+  const size_t unscheduled = running_.size() > stopped_at ? running_.size() - stopped_at : 0;
 
   // ---- Phase B: admissions (§3.4), skipped entirely after any preemption
   while (static_cast<int64_t>(running_.size()) < config_.max_running_requests && !wait_queue_.empty() &&
@@ -176,8 +213,12 @@ void Instance::step(Tick now) {
   counters_.wait_queue_samples_sum += static_cast<int64_t>(wait_queue_.size());
 
   // ---- Phase 2: execution (§3.6)
+  // NOTE (decode without reservation, §3.6): every batch member executes, even one that Phase A
+  // never reached. Corrected (decode_needs_reservation): only the scheduled ones, as in vLLM.
+  const std::span<const RequestIndex> executed(
+      running_.data(), running_.size() - (config_.corrections.decode_needs_reservation ? unscheduled : 0));
   members_.clear();
-  for (RequestIndex index : running_) {
+  for (RequestIndex index : executed) {
     const Request& r = requests_[static_cast<size_t>(index)];
     members_.push_back({r.progress, r.input_len, r.output_len, r.num_new_tokens});
   }
@@ -186,20 +227,21 @@ void Instance::step(Tick now) {
   const Tick token_latency = wrap_add(step_time, output_time);
   if (observer_ != nullptr) {
     progress_before_.clear();
-    for (const auto& m : members_) progress_before_.push_back(m.progress);
+    for (RequestIndex index : running_) progress_before_.push_back(requests_[static_cast<size_t>(index)].progress);
     observer_->on_step(index_, now, step_time, kv_->used_blocks(), running_, progress_before_, wait_queue_,
                        requests_);
   }
   // The step goes into the latency log only if someone decodes in it: a stint is a run of
   // consecutive steps, all of them decode steps, so logged positions stay contiguous per stint.
   int64_t log_position = -1;
-  for (RequestIndex index : running_) {
+  // NOTE (first output token not counted, §7.1): only decode steps count output tokens.
+  // Corrected (count_first_output_token): the token a finished prefill emits counts too.
+  const int64_t first_token_counts = config_.corrections.count_first_output_token ? 1 : 0;
+  for (RequestIndex index : executed) {
     Request& r = requests_[static_cast<size_t>(index)];
     if (r.progress < r.input_len) {
       r.progress = r.computed;
     } else {
-      // NOTE (decode without reservation, §3.6): every decode member advances, even one that
-      // Phase A never reached because the budget ran out.
       r.progress += 1;
       counters_.total_output_tokens += 1;
       // This step's token latency is one ITL entry of the request (its stint covers the step).
@@ -209,11 +251,16 @@ void Instance::step(Tick now) {
       }
       if (r.decode_stints.open_from < 0) r.decode_stints.open_from = log_position;
     }
+    if (r.progress > r.progress_high_water) {
+      r.progress_high_water = r.progress;
+      progress_watch_.progressed(now);
+    }
     if (r.progress == r.input_len) {
       // TTFT; a re-prefill after preemption overwrites it while TTFTSum keeps both.
       r.first_token_time = wrap_add(wrap_add(now, token_latency), -r.arrival);
       r.has_ttft = true;
       counters_.ttft_sum = wrap_add(counters_.ttft_sum, r.first_token_time);
+      if (r.output_len > 0) counters_.total_output_tokens += first_token_counts;
     }
   }
   const int64_t used = kv_->used_blocks();
@@ -245,6 +292,33 @@ void Instance::step(Tick now) {
     }
   }
   if (observer_ != nullptr) observer_->on_step_end(index_, now, wait_queue_.size(), step_pending_);
+  if (progress_watch_.quiet_step()) check_progress(now);
+}
+
+// The window of the no-progress watch has passed (see progress_watch.h): stop the run when the
+// reference's defects explain why nothing moves, else keep watching.
+void Instance::check_progress(Tick now) {
+  const int64_t leaked = kv_->leaked_blocks();
+  const std::string quiet = fmt::format("no progress since t={} us on {}: {} steps up to t={} us without a "
+                                        "request completing or getting further than before",
+                                        progress_watch_.last_progress(), id(), progress_watch_.window(), now);
+  const std::string remedy = "run in corrected mode: --compat corrected, or compat = \"corrected\" in a scenario";
+  if (leaked > 0) {
+    throw Error(fmt::format("{}, while {} KV blocks stay in use that no request holds (the reference's KV block "
+                            "leak, engine-core §5.6; {})",
+                            quiet, leaked, remedy));
+  }
+  const auto never_fits = [&](RequestIndex index) {
+    const Request& r = requests_[static_cast<size_t>(index)];
+    const int64_t blocks = (r.input_len + r.output_len + kv_->block_size() - 1) / kv_->block_size();
+    if (blocks <= kv_->total_capacity()) return;
+    throw Error(fmt::format("{}: {} needs {} KV blocks for its {} prompt and {} output tokens but the cache has {}, "
+                            "and the reference preempts and re-admits it forever (engine-core §3.9; {})",
+                            quiet, request_id(r.index), blocks, r.input_len, r.output_len, kv_->total_capacity(),
+                            remedy));
+  };
+  for (RequestIndex index : running_) never_fits(index);
+  for (RequestIndex index : wait_queue_) never_fits(index);
 }
 
 void Instance::complete(Request& r, Tick now, Tick step_time, Tick token_latency) {
@@ -257,9 +331,12 @@ void Instance::complete(Request& r, Tick now, Tick step_time, Tick token_latency
     step_latencies_.count(from, to);
   }
   // NOTE (duplicated completion ITL, §2.4): the completing step's latency is appended once
-  // more, so E2E = TTFT + sum(ITL) overstates residence time.
-  itl_sum = wrap_add(itl_sum, token_latency);
-  counters_.itl_completion_entries.add(token_latency, 1);
+  // more, so E2E = TTFT + sum(ITL) overstates residence time. Corrected
+  // (single_completion_itl): one ITL entry per decode step, E2E ends with the last token.
+  if (!config_.corrections.single_completion_itl) {
+    itl_sum = wrap_add(itl_sum, token_latency);
+    counters_.itl_completion_entries.add(token_latency, 1);
+  }
   if (r.output_len > 0 && !kv_->allocate(kv_view(r), r.progress, r.progress + 1, {})) {
     log_(LogLevel::Error, fmt::format("KV allocation for the final token of {} failed", request_id(r.index)));
     ++counters_.kv_allocation_failures;
@@ -269,6 +346,7 @@ void Instance::complete(Request& r, Tick now, Tick step_time, Tick token_latency
   heap_.push({wrap_add(now, step_time), EventKind::RequestLeft, r.index});
 
   ++counters_.completed;
+  progress_watch_.progressed(now);
   r.completed = true;
   r.e2e = wrap_add(r.first_token_time, itl_sum);
   r.tpot = r.output_len == 0 ? 0.0

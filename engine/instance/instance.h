@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "engine/batch/queue_order.h"
+#include "engine/core/corrections.h"
 #include "engine/core/event_heap.h"
+#include "engine/instance/progress_watch.h"
 #include "engine/instance/step_latency_log.h"
 #include "engine/kv/kv_cache.h"
 #include "engine/latency/latency_model.h"
@@ -22,8 +24,11 @@ struct InstanceConfig {
   int64_t max_scheduled_tokens = 2048;
   int64_t max_running_requests = 256;
   int64_t long_prefill_threshold = 0;
+  int64_t max_model_len = 0;  // 0: not enforced (the reference never enforces it)
   batch::PriorityPolicy priority = batch::PriorityPolicy::Constant;
   batch::Scheduler scheduler = batch::Scheduler::Fcfs;
+  // Which of the reference's defects this instance corrects (engine/core/corrections.h).
+  core::Corrections corrections;
 };
 
 enum class EventKind : uint8_t { Arrival, Queued, Step, Scheduled, Preemption, RequestLeft };
@@ -96,6 +101,8 @@ class Instance {
   void on_queued(RequestIndex r, Tick now);
   void step(Tick now);
   bool reserve(RequestIndex r, int64_t tokens);
+  bool schedule_continuing(RequestIndex r, int64_t& budget);
+  void check_progress(Tick now);
   kv::KvRequest kv_view(Request& r);
   void complete(Request& r, Tick now, Tick step_time, Tick output_time);
   void trim_step_log();
@@ -117,6 +124,7 @@ class Instance {
   std::vector<RequestIndex> running_;
   InstanceCounters counters_;
   StepLatencyLog step_latencies_;
+  ProgressWatch progress_watch_;
 
   // Scratch space reused by every step.
   std::vector<RequestIndex> batch_snapshot_;

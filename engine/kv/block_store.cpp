@@ -18,8 +18,12 @@ int64_t blocks_for(int64_t tokens, int64_t block_size) {
 
 }  // namespace
 
-BlockStore::BlockStore(int64_t total_blocks, int64_t block_size)
-    : total_(total_blocks), block_size_(block_size) {
+BlockStore::BlockStore(int64_t total_blocks, int64_t block_size, const core::Corrections& corrections)
+    : total_(total_blocks),
+      block_size_(block_size),
+      exact_capacity_check_(corrections.kv_rollback_leak),
+      keep_newer_hash_(corrections.kv_stale_hash_deletion),
+      recompute_last_token_(corrections.kv_fully_cached_prompt) {
   if (total_blocks <= 0 || block_size <= 0 || total_blocks > INT32_MAX) {
     throw Error(fmt::format("KV cache needs 1..{} blocks of at least one token (got {} blocks of {})",
                             INT32_MAX, total_blocks, block_size));
@@ -57,16 +61,21 @@ void BlockStore::unlink(BlockId b) {
   k.prev = k.next = -1;
 }
 
-// popFree (§5.3). Deleting the hash key unconditionally — even when it now maps to a newer
-// block with the same prefix — is the reference's stale-hash deletion (§5.9 NOTE).
+// Clears a block's hash. NOTE (stale hash deletion, §5.9): the reference deletes the index key
+// unconditionally, even when it now maps to a newer block with the same prefix, which then stops
+// being found. Corrected (kv_stale_hash_deletion): only a key that still names this block goes.
+void BlockStore::forget_hash(BlockId b) {
+  if (!hashed(b)) return;
+  if (!keep_newer_hash_ || hash_to_block_.find(at(b).hash) == b) hash_to_block_.erase(at(b).hash);
+  hashed_[static_cast<size_t>(b)] = 0;
+}
+
+// popFree (§5.3).
 BlockId BlockStore::pop_free() {
   const BlockId b = free_head_;
   if (b < 0) return -1;
   unlink(b);
-  if (hashed(b)) {
-    hash_to_block_.erase(at(b).hash);
-    hashed_[static_cast<size_t>(b)] = 0;
-  }
+  forget_hash(b);
   at(b).tokens = 0;
   prefetch_next_pop();
   return b;
@@ -97,6 +106,14 @@ void BlockStore::cached_blocks(const KvRequest& r, std::vector<BlockId>& out) {
     const BlockId b = hash_to_block_.find(d);
     if (b < 0) break;
     out.push_back(b);
+  }
+  // NOTE (fully cached prompt, §5.9): a prompt covered by cached blocks is admitted with nothing
+  // to compute, commits no blocks and emits its first token for free. Corrected
+  // (kv_fully_cached_prompt): like vLLM, the hit stops short of the last prompt token, which is
+  // recomputed to produce the first output token.
+  if (recompute_last_token_ && !out.empty() &&
+      static_cast<int64_t>(out.size()) * block_size_ >= static_cast<int64_t>(r.input.size())) {
+    out.pop_back();
   }
   // The uncached blocks are registered under these digests when the prompt is allocated, which
   // usually follows at once: fetch their index slots together rather than one miss at a time.
@@ -161,7 +178,7 @@ bool BlockStore::allocate(const KvRequest& r, int64_t start, int64_t end,
     fresh = r.input.subspan(static_cast<size_t>(start), static_cast<size_t>(end - start));
     const int64_t needed = blocks_for(static_cast<int64_t>(fresh.size()), block_size_);
     // Ignores room left in a partial last block and cached blocks sitting on the free list.
-    if (needed > total_ - used_) return false;
+    if (!exact_capacity_check_ && needed > total_ - used_) return false;
   } else {
     const int64_t index = start - prompt_len;
     if (index < 0 || index >= static_cast<int64_t>(r.output.size())) {
@@ -191,6 +208,9 @@ bool BlockStore::allocate(const KvRequest& r, int64_t start, int64_t end,
     }
     fresh = std::span<const Token>(&decode_token, 1);
   }
+  // Corrected (kv_rollback_leak): like vLLM's allocate_slots, count exactly what the call will
+  // take and refuse before changing anything, so the rollback below is never reached.
+  if (exact_capacity_check_ && !fits_exactly(r, static_cast<int64_t>(fresh.size()), cached)) return false;
 
   std::vector<std::pair<BlockId, bool>> cached_log;                 // (block, was in use)
   std::vector<std::pair<BlockId, std::optional<Digest>>> new_log;  // (block, hash before pop)
@@ -258,6 +278,23 @@ bool BlockStore::allocate(const KvRequest& r, int64_t start, int64_t end,
   return true;
 }
 
+// Whether `tokens` more tokens (and, for a first allocation, the cached prefix blocks that sit on
+// the free list) fit in the free blocks: room left in a partial last block is used first.
+bool BlockStore::fits_exactly(const KvRequest& r, int64_t tokens, std::span<const BlockId> cached) const {
+  if (tokens == 0) return true;  // nothing is committed (see the loop in allocate)
+  int64_t room = 0;
+  int64_t reclaimed = 0;  // cached blocks taken off the free list
+  const auto i = static_cast<size_t>(r.key);
+  if (i < tails_.size() && tails_[i].record != nullptr) {
+    const int32_t fill = tails_[i].fill;
+    if (fill > 0 && fill < block_size_) room = block_size_ - fill;
+  } else {
+    for (const BlockId b : cached) reclaimed += at(b).ref_count == 0 ? 1 : 0;
+  }
+  const int64_t fresh_blocks = blocks_for(std::max<int64_t>(tokens - room, 0), block_size_);
+  return fresh_blocks + reclaimed <= total_ - used_;
+}
+
 // Rollback (§5.6). Deleting the request's whole block list — also the blocks it owned before
 // this call — is the reference's block leak (§5.6 NOTE): those blocks stay in use forever.
 void BlockStore::rollback(int64_t request_key,
@@ -288,6 +325,10 @@ void BlockStore::rollback(int64_t request_key,
       append_free(b);  // tail, not its old position: LRU order changes
     }
   }
+  if (const RequestTail* t = tail_of(request_key); t != nullptr && t->record != nullptr) {
+    // The blocks the request held before this call stay in use with no list to free them.
+    leaked_ += static_cast<int64_t>(t->record->blocks.size() - new_log.size() - cached_log.size());
+  }
   take_record(request_key);
 }
 
@@ -315,10 +356,7 @@ BlockId BlockStore::first_hashed_free_block() const {
 
 void BlockStore::evict_to_tail(BlockId b) {
   unlink(b);
-  if (hashed(b)) {
-    hash_to_block_.erase(at(b).hash);
-    hashed_[static_cast<size_t>(b)] = 0;
-  }
+  forget_hash(b);
   at(b).tokens = 0;
   append_free(b);
 }

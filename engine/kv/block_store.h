@@ -1,5 +1,6 @@
 // The single-tier (GPU) KV block store with prefix caching and an LRU free list
-// (engine-core §5.1–5.9), including the reference's rollback leak and stale-hash deletion.
+// (engine-core §5.1–5.9), including the reference's rollback leak, stale-hash deletion and
+// fully cached prompt, each with its correction.
 //
 // Blocks keep only their token *count*: a cached block's tokens always equal the matching slice
 // of the prompt that found it by digest (or it is token-less after a rollback restored its
@@ -12,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/core/corrections.h"
 #include "engine/kv/digest_index.h"
 #include "engine/kv/kv_cache.h"
 
@@ -19,7 +21,8 @@ namespace blis::kv {
 
 class BlockStore final : public KvCache {
  public:
-  BlockStore(int64_t total_blocks, int64_t block_size);
+  // `corrections` selects reference or corrected behaviour for the KV NOTEs (§5.6, §5.9).
+  BlockStore(int64_t total_blocks, int64_t block_size, const core::Corrections& corrections = {});
   BlockStore(const BlockStore&) = delete;  // the digest index points back at this store
   BlockStore& operator=(const BlockStore&) = delete;
 
@@ -32,6 +35,10 @@ class BlockStore final : public KvCache {
   int64_t total_capacity() const override { return total_; }
   int64_t block_size() const override { return block_size_; }
   double cache_hit_rate() const override;
+
+  // Blocks still in use that no request's list holds any more: the reference's rollback leak
+  // (§5.6). Always 0 with the kv_rollback_leak correction.
+  int64_t leaked_blocks() const override { return leaked_; }
 
   int64_t hits() const { return hits_; }
   int64_t misses() const { return misses_; }
@@ -66,15 +73,21 @@ class BlockStore final : public KvCache {
   void prepend_free(BlockId b);
   void unlink(BlockId b);
   void set_hash(BlockId b, const Digest& d);
+  void forget_hash(BlockId b);
   void rollback(int64_t request_key, const std::vector<std::pair<BlockId, bool>>& cached_log,
                 const std::vector<std::pair<BlockId, std::optional<Digest>>>& new_log);
   Digest prompt_prefix_digest(const KvRequest& r, int64_t length) const;
+  bool fits_exactly(const KvRequest& r, int64_t tokens, std::span<const BlockId> cached) const;
 
   int64_t total_;
   int64_t block_size_;
   int64_t used_ = 0;
   int64_t hits_ = 0;
   int64_t misses_ = 0;
+  int64_t leaked_ = 0;
+  bool exact_capacity_check_;  // kv_rollback_leak
+  bool keep_newer_hash_;       // kv_stale_hash_deletion
+  bool recompute_last_token_;  // kv_fully_cached_prompt
 
   // 32 bytes, aligned: a block never straddles two cache lines. "In use" and "on the free list"
   // are both ref_count tests (a block is on the free list exactly when nothing references it);

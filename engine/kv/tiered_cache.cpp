@@ -2,14 +2,19 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/core/error.h"
 
 namespace blis::kv {
 
-TieredKvCache::TieredKvCache(int64_t gpu_blocks, int64_t block_size, const TieredConfig& config)
-    : gpu_(gpu_blocks, block_size), config_(config) {}
+TieredKvCache::TieredKvCache(int64_t gpu_blocks, int64_t block_size, const TieredConfig& config,
+                             const core::Corrections& corrections)
+    : gpu_(gpu_blocks, block_size, corrections),
+      config_(config),
+      retry_own_range_(corrections.tiered_retry_progress),
+      count_overwrites_once_(corrections.tiered_cpu_overwrite) {}
 
 bool TieredKvCache::allocate(const KvRequest& r, int64_t start, int64_t end,
                              std::span<const BlockId> cached) {
@@ -18,10 +23,18 @@ bool TieredKvCache::allocate(const KvRequest& r, int64_t start, int64_t end,
     ++cpu_misses_;
     return false;
   }
-  // Retry from the longest prefix now cached on the GPU. NOTE (§5.10): the caller still books
-  // progress from its original cached count when the retry starts further on.
   std::vector<BlockId> recached;
   gpu_.cached_blocks(r, recached);
+  if (retry_own_range_) {
+    // Corrected (tiered_retry_progress): retry the caller's own range, which is what it books
+    // progress for. Reloading pops free blocks; if one of the caller's cached blocks was among
+    // them, fail now and let the next step look the prefix up again.
+    const bool still_cached = recached.size() >= cached.size() &&
+                              std::equal(cached.begin(), cached.end(), recached.begin());
+    return still_cached && gpu_.allocate(r, start, end, cached);
+  }
+  // Retry from the longest prefix now cached on the GPU. NOTE (§5.10): the caller still books
+  // progress from its original cached count when the retry starts further on.
   const int64_t restart = static_cast<int64_t>(recached.size()) * gpu_.block_size();
   if (restart > start) {
     if (restart > end) {
@@ -45,9 +58,12 @@ void TieredKvCache::offload() {
     const BlockId b = gpu_.first_hashed_free_block();
     if (b < 0) return;
     const auto view = gpu_.view(b);
-    // NOTE (§5.10): overwriting a record of the same block id still counts a new CPU block.
-    cpu_[b] = CpuRecord{view.token_count, *view.hash, clock_};
-    ++cpu_used_;
+    // NOTE (§5.10): overwriting a record of the same block id still counts a new CPU block, so
+    // the tier looks full while holding fewer records. Corrected (tiered_cpu_overwrite): an
+    // overwrite replaces the record and uses no new CPU block.
+    const auto [record, fresh] = cpu_.insert_or_assign(b, CpuRecord{view.token_count, *view.hash, clock_});
+    (void)record;
+    if (fresh || !count_overwrites_once_) ++cpu_used_;
     ++offloads_;
     gpu_.evict_to_tail(b);
   }

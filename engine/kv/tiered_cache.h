@@ -18,7 +18,8 @@ struct TieredConfig {
 
 class TieredKvCache final : public KvCache {
  public:
-  TieredKvCache(int64_t gpu_blocks, int64_t block_size, const TieredConfig& config);
+  TieredKvCache(int64_t gpu_blocks, int64_t block_size, const TieredConfig& config,
+                const core::Corrections& corrections = {});
 
   void cached_blocks(const KvRequest& r, std::vector<BlockId>& out) override { gpu_.cached_blocks(r, out); }
   bool allocate(const KvRequest& r, int64_t start, int64_t end,
@@ -32,6 +33,9 @@ class TieredKvCache final : public KvCache {
   int64_t block_size() const override { return gpu_.block_size(); }
   double cache_hit_rate() const override;
   double thrashing_rate() const override;
+  int64_t leaked_blocks() const override { return gpu_.leaked_blocks(); }
+  int64_t cpu_blocks_used() const { return cpu_used_; }
+  int64_t cpu_records() const { return static_cast<int64_t>(cpu_.size()); }
 
  private:
   struct CpuRecord {
@@ -52,6 +56,8 @@ class TieredKvCache final : public KvCache {
   int64_t thrash_ = 0;
   Tick pending_latency_ = 0;
   Tick clock_ = 0;
+  bool retry_own_range_;        // tiered_retry_progress
+  bool count_overwrites_once_;  // tiered_cpu_overwrite
 };
 
 }  // namespace blis::kv

@@ -32,6 +32,7 @@ struct Request {
   int64_t progress = 0;           // ProgressIndex
   int64_t num_new_tokens = 0;     // tokens given in the last step it was scheduled in (may be stale)
   int64_t computed = 0;           // batch former's computed-token count (incl. cache hits)
+  int64_t progress_high_water = 0;  // the furthest `progress` ever got (the no-progress watch)
   double priority = 0;
   int64_t scheduled_step = 0;
   int64_t finished_step = 0;
