@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <lua.hpp>
 #include <map>
 #include <mutex>
@@ -503,6 +504,20 @@ int ExperimentSession::finish(LuaVm& vm) const {
 
 // ---- merging shard files -------------------------------------------------------------------
 
+// Every point of a sweep is a simulation: far fewer than this in practice. The bound keeps a
+// damaged "points" from allocating the merged sweep's table out of memory.
+constexpr int64_t kMaxMergedPoints = 1'000'000;
+
+// A shard file's number `key`, which must be a whole number in [lo, hi]: casting anything else
+// (1e30, NaN, a string) would be undefined.
+int64_t shard_integer(const core::JsonValue& v, const std::string& file, const char* key, int64_t lo, int64_t hi) {
+  if (v.kind != core::JsonValue::Kind::Number || !(v.number >= static_cast<double>(lo)) ||
+      !(v.number <= static_cast<double>(hi)) || v.number != std::floor(v.number)) {
+    throw Error(fmt::format("{}: not a shard file (\"{}\" must be a whole number in [{}, {}])", file, key, lo, hi));
+  }
+  return static_cast<int64_t>(v.number);
+}
+
 MergeInput read_shards(const std::vector<std::string>& files) {
   if (files.empty()) throw Error("blis merge needs the shard files (SHARD.json ...)");
   MergeInput in;
@@ -531,10 +546,11 @@ MergeInput read_shards(const std::vector<std::string>& files) {
     const std::string script = member("script").text;
     std::vector<std::string> params;
     for (const auto& p : member("params").items) params.push_back(p.text);
-    const int run = static_cast<int>(member("run").number);
-    const int index = static_cast<int>(member("shard").number);
-    const int shards = static_cast<int>(member("shards").number);
-    const auto n = static_cast<int64_t>(member("points").number);
+    constexpr int64_t kIntMax = std::numeric_limits<int>::max();
+    const int run = static_cast<int>(shard_integer(member("run"), file, "run", 1, kIntMax));
+    const int shards = static_cast<int>(shard_integer(member("shards"), file, "shards", 1, kIntMax));
+    const int index = static_cast<int>(shard_integer(member("shard"), file, "shard", 0, shards - 1));
+    const int64_t n = shard_integer(member("points"), file, "points", 0, kMaxMergedPoints);
     const std::string fingerprint = member("fingerprint").text;
     if (count < 0) {
       in.script = script;
@@ -557,7 +573,7 @@ MergeInput read_shards(const std::vector<std::string>& files) {
       p.ran = true;
       int64_t k = -1;
       for (const auto& [key, v] : r.members) {
-        if (key == "point") k = static_cast<int64_t>(v.number);
+        if (key == "point") k = shard_integer(v, file, "point", -kIntMax, kIntMax);  // range checked below
         else if (key == "error" && v.kind == core::JsonValue::Kind::String) p.error = v.text;
         else if (key == "warnings") for (const auto& w : v.items) p.warnings.push_back(w.text);
         else if (key == "metrics") {

@@ -2,7 +2,8 @@
 # Installs the Debian packages blis needs, only those missing (Debian 12 "bookworm").
 set -euo pipefail
 packages=(build-essential cmake pkg-config python3
-          libluajit-5.1-dev libyaml-cpp-dev libfmt-dev doctest-dev libxxhash-dev)
+          libluajit-5.1-dev libyaml-cpp-dev libfmt-dev doctest-dev libxxhash-dev
+          clang-14 libclang-rt-14-dev)  # clang: the libFuzzer harnesses (make test-fuzz)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
