@@ -1,4 +1,4 @@
-// Shared by the libFuzzer harnesses (tests/fuzz/README in docs/safety.md, "Fuzzing"): a file
+// Shared by the libFuzzer harnesses (docs/safety.md, "Fuzzing"): a file
 // that lives only in memory, for the loaders that take a path, and splitting one input into the
 // several texts some formats need (a trace v2 header and its data, several shard files).
 #pragma once

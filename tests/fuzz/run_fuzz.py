@@ -67,7 +67,7 @@ def fuzz_one(build_dir, harness, seconds, work, artifacts):
     corpus = os.path.join(work, "corpus", harness)
     os.makedirs(corpus, exist_ok=True)
     log = os.path.join(work, harness + ".log")
-    # One process (no -jobs): the machine is shared, and the run stays deterministic per seed.
+    # One process (no -jobs): the machine running it is usually shared.
     status = run([binary] + flags + [f"-max_total_time={seconds}", corpus, os.path.join(HERE, "corpus", harness)],
                  log)
     text = open(log, errors="replace").read()
