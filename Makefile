@@ -2,7 +2,7 @@
 JOBS ?= $(shell nproc)
 MAKEFLAGS += --no-print-directory
 
-.PHONY: deps build quickstart test test-release test-sanitize bench clean
+.PHONY: deps build quickstart test test-release test-sanitize test-fuzz fuzz-build fuzz-long bench clean
 
 deps:
 	./scripts/install_deps.sh
@@ -19,6 +19,7 @@ quickstart: build
 test: deps
 	$(MAKE) test-sanitize
 	$(MAKE) test-release
+	$(MAKE) test-fuzz
 
 test-release: build
 	cd build && ctest --output-on-failure -j $(JOBS)
@@ -28,8 +29,23 @@ test-sanitize: deps
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
+# The libFuzzer harnesses of tests/fuzz (docs/safety.md, "Fuzzing"): a separate clang build
+# with ASan+UBSan. test-fuzz replays tests/fuzz/regressions and fuzzes each harness briefly;
+# fuzz-long fuzzes each for FUZZ_SECONDS (default 10 minutes) and prints the executions.
+FUZZ_SECONDS ?= 600
+fuzz-build: deps
+	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBLIS_FUZZ=ON -DBLIS_BUILD_TESTS=OFF \
+	      -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_harnesses
+
+test-fuzz: fuzz-build
+	python3 tests/fuzz/run_fuzz.py build-fuzz --seconds 5
+
+fuzz-long: fuzz-build
+	python3 tests/fuzz/run_fuzz.py build-fuzz --seconds $(FUZZ_SECONDS)
+
 bench: build
 	./build/blis_bench
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -3,7 +3,8 @@
 set -euo pipefail
 packages=(build-essential cmake pkg-config python3
           libluajit-5.1-dev libyaml-cpp-dev libfmt-dev doctest-dev libxxhash-dev
-          locales)  # localedef, for the de_DE.UTF-8 test of tests/safety
+          locales  # localedef, for the de_DE.UTF-8 test of tests/safety
+          clang-14 libclang-rt-14-dev)  # clang: the libFuzzer harnesses (make test-fuzz)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -242,7 +242,7 @@ class Parser {
             fail("after array element");
           }
         } else {
-          top.container.members.emplace_back(std::move(top.pending_key), std::move(done));
+          top.container.members.push_back(JsonValue::Member{std::move(top.pending_key), std::move(done)});
           skip_ws();
           if (!at_end() && peek() == ',') {
             ++pos_;

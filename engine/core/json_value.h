@@ -11,15 +11,22 @@
 namespace blis::core {
 
 struct JsonValue {
+  struct Member;  // a key and its value (defined below: a std::pair of this still-incomplete
+                  // type does not compile with clang and libstdc++)
   enum class Kind { Null, Bool, Number, String, Array, Object };
   Kind kind = Kind::Null;
   bool boolean = false;
   double number = 0;          // Number: value as float64 (Go's ParseFloat of the literal)
   std::string text;           // String: decoded text; Number: the literal as written
   std::vector<JsonValue> items;                             // Array
-  std::vector<std::pair<std::string, JsonValue>> members;   // Object, in document order
+  std::vector<Member> members;  // Object, in document order
 
   bool is_integer_literal() const;  // Number written without fraction or exponent
+};
+
+struct JsonValue::Member {
+  std::string first;   // the key
+  JsonValue second;    // its value
 };
 
 // Throws blis::Error with Go-like wording, e.g.

@@ -36,8 +36,7 @@ std::string read_text_file(const std::string& path, const std::string& what) {
   return buf.str();
 }
 
-core::JsonValue parse_file(const std::string& path, const std::string& what) {
-  const std::string text = read_text_file(path, what);
+core::JsonValue parse_text(const std::string& text, const std::string& path, const std::string& what) {
   try {
     return core::parse_json(text);
   } catch (const Error& e) {
@@ -185,7 +184,11 @@ HardwareSpec decode_hardware_entry(const JsonValue& entry, const std::string& pa
 
 ModelArchitecture load_model_architecture(const std::string& folder) {
   const std::string path = (std::filesystem::path(folder) / "config.json").string();
-  const JsonValue root = parse_file(path, "model config");
+  return parse_model_architecture(read_text_file(path, "model config"), path);
+}
+
+ModelArchitecture parse_model_architecture(const std::string& text, const std::string& path) {
+  const JsonValue root = parse_text(text, path, "model config");
   ModelArchitecture model;
   if (root.kind == JsonValue::Kind::Null) {
     model.num_kv_heads = model.num_heads;
@@ -220,7 +223,7 @@ ModelArchitecture load_model_architecture(const std::string& folder) {
 }
 
 HardwareSpec load_hardware_spec(const std::string& path, const std::string& gpu) {
-  const JsonValue root = parse_file(path, "hardware config");
+  const JsonValue root = parse_text(read_text_file(path, "hardware config"), path, "hardware config");
   if (root.kind != JsonValue::Kind::Object && root.kind != JsonValue::Kind::Null) {
     throw Error("failed to parse hardware config " + quoted(path) + ": json: cannot unmarshal " +
                 json_kind_name(root) + " into Go value of type map[string]HardwareCalib");

@@ -30,6 +30,8 @@ struct HardwareSpec {
 
 // Reads <folder>/config.json. Throws blis::Error naming the file on I/O or JSON errors.
 ModelArchitecture load_model_architecture(const std::string& folder);
+// The same from the text of a config.json; `path` names it in messages (the fuzz harness).
+ModelArchitecture parse_model_architecture(const std::string& text, const std::string& path);
 
 // Reads the GPU entry `gpu` of a hardware JSON file (keys matched like Go encoding/json:
 // exact first, else ASCII case-insensitive; later duplicates win). Throws blis::Error naming
