@@ -4,6 +4,7 @@
 #include <xxhash.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -14,6 +15,12 @@
 namespace blis::bindings {
 
 std::optional<std::string> script_fingerprint(const std::string& script, const std::vector<std::string>& params) {
+  // Only a regular file of a script's size: a shard naming /dev/zero or a FIFO must not hang merge.
+  constexpr std::uintmax_t kMaxScriptBytes = 64u << 20;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(script, ec) || std::filesystem::file_size(script, ec) > kMaxScriptBytes || ec) {
+    return std::nullopt;
+  }
   std::ifstream stream(script, std::ios::binary);
   if (!stream) return std::nullopt;
   std::ostringstream buffer;
@@ -197,7 +204,8 @@ MergeInput read_shards(const std::vector<std::string>& files) {
   }
   // Last, and before anything runs: the script must be the one the shards ran.
   const std::optional<std::string> actual = script_fingerprint(in.script, in.param_args);
-  if (!actual) throw Error(fmt::format("{}: cannot read the script it names, {}", files.front(), in.script));
+  if (!actual) throw Error(fmt::format("{}: cannot read the script it names, {} (a readable regular file of at most 64 MiB)",
+                                        files.front(), in.script));
   if (*actual != script_hash) {
     throw Error(fmt::format("{}: the script {} is not the one the shards ran (its content or parameters differ from "
                             "the fingerprint in \"script_hash\"); nothing was run. Merge next to the unchanged script, "

@@ -23,7 +23,7 @@ std::string shard_text(const std::string& field, const std::string& value) {
   if (field == "point") point = value;
   return "{\"blis_experiment_shard\": 1, \"script\": \"x.lua\", \"params\": [], \"run\": " + run +
          ", \"shard\": " + shard + ", \"shards\": " + shards + ", \"points\": " + points +
-         ", \"fingerprint\": \"f\", \"results\": [{\"point\": " + point + ", \"metrics\": [], \"warnings\": []}]}";
+         ", \"fingerprint\": \"f\", \"script_hash\": \"0123456789abcdef\", \"results\": [{\"point\": " + point + ", \"metrics\": [], \"warnings\": []}]}";
 }
 
 std::string merge_error(const std::string& text) {
@@ -44,19 +44,35 @@ std::string merge_error(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("a well-formed shard file merges") { CHECK(merge_error(shard_text("", "")) == ""); }
+TEST_CASE("a well-formed shard file passes every check up to reading the script it names") {
+  CHECK(merge_error(shard_text("", "")) ==
+        "cannot read the script it names, x.lua (a readable regular file of at most 64 MiB)");
+}
+
+TEST_CASE("a shard naming a device as its script is refused without reading it") {
+  std::string text = shard_text("", "");
+  text.replace(text.find("x.lua"), 5, "/dev/zero");
+  CHECK(merge_error(text) == "cannot read the script it names, /dev/zero (a readable regular file of at most 64 MiB)");
+}
 
 TEST_CASE("shard file numbers must be whole numbers in range") {
-  CHECK(merge_error(shard_text("shards", "0")) ==
-        "not a shard file (\"shards\" must be a whole number in [1, 2147483647])");
+  const std::string tail = " (a shard file written by blis --shard I/N)";
+  CHECK(merge_error(shard_text("shards", "0")) == "\"shards\" must be a whole number from 1 to 1000000, got 0" + tail);
   CHECK(merge_error(shard_text("shards", "1e30")) ==
-        "not a shard file (\"shards\" must be a whole number in [1, 2147483647])");
-  CHECK(merge_error(shard_text("run", "1.5")) == "not a shard file (\"run\" must be a whole number in [1, 2147483647])");
-  CHECK(merge_error(shard_text("shard", "1")) == "not a shard file (\"shard\" must be a whole number in [0, 0])");
-  CHECK(merge_error(shard_text("shard", "\"0\"")) == "not a shard file (\"shard\" must be a whole number in [0, 0])");
+        "\"shards\" must be a whole number from 1 to 1000000, got 1e30" + tail);
+  CHECK(merge_error(shard_text("run", "1.5")) == "\"run\" must be a whole number from 1 to 1000000, got 1.5" + tail);
+  CHECK(merge_error(shard_text("shard", "1")) == "\"shard\" must be a whole number from 0 to 0, got 1" + tail);
+  CHECK(merge_error(shard_text("shard", "\"0\"")) == "\"shard\" must be a whole number" + tail);
   CHECK(merge_error(shard_text("points", "1e15")) ==
-        "not a shard file (\"points\" must be a whole number in [0, 1000000])");
+        "\"points\" must be a whole number from 1 to 1000000, got 1e15" + tail);
   CHECK(merge_error(shard_text("point", "-1e300")) ==
-        "not a shard file (\"point\" must be a whole number in [-2147483647, 2147483647])");
-  CHECK(merge_error(shard_text("point", "7")) == "point 7 does not belong to shard 0/1");
+        "\"results[0].point\" must be a whole number from 0 to 1, got -1e300" + tail);
+  CHECK(merge_error(shard_text("point", "7")) == "\"results[0].point\" must be a whole number from 0 to 1, got 7" + tail);
+}
+
+TEST_CASE("a shard file without the script's fingerprint is refused before anything runs") {
+  std::string text = shard_text("", "");
+  const std::string hash = ", \"script_hash\": \"0123456789abcdef\"";
+  text.erase(text.find(hash), hash.size());
+  CHECK(merge_error(text).rfind("\"script_hash\" is missing", 0) == 0);
 }
