@@ -7,21 +7,14 @@
 #include <string>
 
 #include "bindings/lua_vm.h"
-#include "bindings/safety_options.h"
+#include "tests/unit/bindings/without_sandbox.h"
 #include "bindings/scenario_loader.h"
 #include "engine/core/error.h"
 #include "engine/workload/request_source.h"
 
 namespace {
 
-// These tests read what a policy or generator left in its globals from a separate probe chunk,
-// so they run their VMs without the sandbox, which gives every user chunk its own globals table.
-// The views behave the same either way; the sandboxed path is covered by the golden cases.
-struct WithoutSandbox {
-  bool saved = blis::bindings::safety_options().unsafe;
-  WithoutSandbox() { blis::bindings::safety_options().unsafe = true; }
-  ~WithoutSandbox() { blis::bindings::safety_options().unsafe = saved; }
-};
+using blis::bindings::testing::WithoutSandbox;
 
 
 using blis::bindings::LuaVm;

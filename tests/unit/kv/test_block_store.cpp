@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "engine/kv/block_store.h"
+#include "tests/unit/kv/kv_test_request.h"
 
 using blis::kv::BlockId;
 using blis::kv::BlockStore;
@@ -14,21 +15,8 @@ using blis::kv::Token;
 
 namespace {
 
-struct TestRequest {
-  TestRequest(int64_t k, std::vector<Token> in, std::vector<Token> out)
-      : key(k), input(std::move(in)), output(std::move(out)) {}
-  int64_t key;
-  std::vector<Token> input, output;
-  int64_t progress = 0;
-  PrefixDigests digests;
-  KvRequest view() { return KvRequest{key, progress, input, output, &digests}; }
-};
-
-std::vector<Token> tokens(int from, int count) {
-  std::vector<Token> t(static_cast<size_t>(count));
-  std::iota(t.begin(), t.end(), from);
-  return t;
-}
+using blis::kv::testing::TestRequest;
+using blis::kv::testing::tokens;
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "engine/kv/block_store.h"
+#include "tests/unit/kv/kv_test_request.h"
 #include "engine/kv/tiered_cache.h"
 
 using blis::core::CompatMode;
@@ -16,21 +17,8 @@ using blis::kv::Token;
 
 namespace {
 
-struct TestRequest {
-  TestRequest(int64_t k, std::vector<Token> in, std::vector<Token> out)
-      : key(k), input(std::move(in)), output(std::move(out)) {}
-  int64_t key;
-  std::vector<Token> input, output;
-  int64_t progress = 0;
-  PrefixDigests digests;
-  KvRequest view() { return KvRequest{key, progress, input, output, &digests}; }
-};
-
-std::vector<Token> tokens(int from, int count) {
-  std::vector<Token> t(static_cast<size_t>(count));
-  std::iota(t.begin(), t.end(), from);
-  return t;
-}
+using blis::kv::testing::TestRequest;
+using blis::kv::testing::tokens;
 
 const Corrections kReference = Corrections::for_mode(CompatMode::Reference);
 const Corrections kCorrected = Corrections::for_mode(CompatMode::Corrected);
