@@ -10,6 +10,7 @@
 
 #include "bindings/experiment_runner.h"
 #include "engine/core/error.h"
+#include "tests/unit/scratch_dir.h"
 
 namespace {
 
@@ -27,10 +28,8 @@ std::string shard_text(const std::string& field, const std::string& value) {
 }
 
 std::string merge_error(const std::string& text) {
-  char dir_template[] = "/tmp/blis_shard_test_XXXXXX";
-  const char* dir = mkdtemp(dir_template);
-  REQUIRE(dir != nullptr);
-  const std::string path = std::string(dir) + "/shard.json";
+  const std::string dir = blis::testing::scratch_subdir("shard_files");
+  const std::string path = dir + "/shard.json";
   std::ofstream(path) << text;
   std::string message;
   try {
