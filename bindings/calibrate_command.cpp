@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "engine/core/atomic_file.h"
+#include "engine/core/corrections.h"
 #include "engine/core/error.h"
 #include "engine/core/go_strconv.h"
 #include "engine/metrics/calibration.h"
@@ -20,8 +21,34 @@ struct Options {
   std::string real_data, sim_data, report;
   std::optional<int64_t> warm_up, rtt_us;
   double bandwidth_mbps = 0;
+  // Calibration compares against measurements, not against Go BLIS: corrected unless told.
+  core::CompatMode mode = core::CompatMode::Corrected;
+  std::vector<std::pair<std::string, bool>> switches;  // --correction NAME=on|off, in order
   bool help = false;
 };
+
+// --correction NAME=on|off[,NAME=on|off...], as blis run reads it.
+void parse_corrections(const std::string& list, std::vector<std::pair<std::string, bool>>& out) {
+  std::string_view rest = list;
+  while (!rest.empty()) {
+    const size_t comma = rest.find(',');
+    const std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    const size_t eq = item.find('=');
+    const std::string name(item.substr(0, eq));
+    const std::string_view state = eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
+    if (name.empty() || (state != "on" && state != "off")) {
+      throw Error(fmt::format("invalid argument {} for \"--correction\" flag: expected NAME=on or NAME=off, got {}",
+                              core::go::quote(list), core::go::quote(item)));
+    }
+    core::Corrections probe;
+    if (probe.find(name) == nullptr) {
+      throw Error(fmt::format("invalid argument {} for \"--correction\" flag: unknown correction {} "
+                              "(blis corrections lists them)", core::go::quote(list), core::go::quote(name)));
+    }
+    out.emplace_back(name, state == "on");
+  }
+}
 
 int64_t parse_count(const std::string& flag, const std::string& text) {
   int64_t v = 0;
@@ -57,6 +84,12 @@ Options parse(const std::vector<std::string>& args) {
     else if (name == "--report") o.report = value;
     else if (name == "--warm-up") o.warm_up = parse_count(name, value);
     else if (name == "--network-rtt-us") o.rtt_us = parse_count(name, value);
+    else if (name == "--compat") {
+      if (value == "reference") o.mode = core::CompatMode::Reference;
+      else if (value == "corrected") o.mode = core::CompatMode::Corrected;
+      else throw Error(fmt::format("invalid argument {} for \"--compat\" flag: must be reference or corrected",
+                                   core::go::quote(value)));
+    } else if (name == "--correction") parse_corrections(value, o.switches);
     else if (name == "--bandwidth-mbps") {
       if (core::go::parse_float(value, o.bandwidth_mbps) != core::go::NumError::kNone ||
           !std::isfinite(o.bandwidth_mbps) || o.bandwidth_mbps < 0) {
@@ -91,7 +124,11 @@ std::string calibrate_help() {
          "  --warm-up N             leave out real requests with id < N (default: REAL's warm_up_requests)\n"
          "  --network-rtt-us N      round trip added to simulated times (default: REAL's network.measured_rtt_ms)\n"
          "  --bandwidth-mbps X      add upload/download time of 4-byte tokens at X Mbit/s (default: 0, none)\n"
-         "  --report FILE           write the JSON calibration report\n";
+         "  --report FILE           write the JSON calibration report\n"
+         "  --compat MODE           corrected (default): leave out real requests whose status is not ok and\n"
+         "                          count one with a negative latency once; reference: as Go BLIS does\n"
+         "  --correction NAME=on|off[,...]  switch single corrections on top of --compat\n"
+         "                          (calibration_excludes_failed, calibration_negative_latency_once)\n";
 }
 
 CalibrateOutput calibrate_command(const std::vector<std::string>& args) {
@@ -113,6 +150,8 @@ CalibrateOutput calibrate_command(const std::vector<std::string>& args) {
   config.network_rtt_us =
       o.rtt_us.value_or(static_cast<int64_t>(std::llround(real.header.network_rtt_ms.value_or(0) * 1000)));
   config.bandwidth_mbps = o.bandwidth_mbps;
+  config.corrections = core::Corrections::for_mode(o.mode);
+  for (const auto& [name, on] : o.switches) *config.corrections.find(name) = on;
 
   std::vector<metrics::SimulatedRequest> simulated;
   for (const workload::TraceRecord& r : sim.records) {

@@ -106,7 +106,8 @@ void ClusterSimulation::simulate() {
     try {
       source_ = std::make_unique<workload::SpecSource>(*config_.workload_spec, config_.workload_spec_seed,
                                                        config_.workload_spec_generation_horizon,
-                                                       config_.workload_spec_max_requests, log_);
+                                                       config_.workload_spec_max_requests, config_.corrections,
+                                                       log_);
     } catch (const Error& e) {
       throw Error(std::string("Failed to generate workload: ") + e.what());
     }
@@ -118,9 +119,10 @@ void ClusterSimulation::simulate() {
     }
   } else if (config_.workload == config::WorkloadKind::TraceV2) {
     // The replay's own stream (§D.17: a plain rand(seed)); token values never reach the output.
-    source_ = std::make_unique<workload::TraceReplaySource>(config_.trace_v2, config_.seed);
+    source_ = std::make_unique<workload::TraceReplaySource>(config_.trace_v2, config_.seed, config_.corrections);
   } else {
-    source_ = std::make_unique<workload::DistributionSource>(config_.distribution, rng_.for_subsystem("workload"));
+    source_ = std::make_unique<workload::DistributionSource>(config_.distribution, rng_.for_subsystem("workload"),
+                                                             config_.corrections);
   }
   if (!config_.workload_export.empty()) {
     auto recorder = std::make_unique<workload::WorkloadRecorder>(std::move(source_), config_.block_size);

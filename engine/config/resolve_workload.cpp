@@ -104,7 +104,7 @@ void resolve_workload_spec(const ScenarioSpec& spec, RunConfig& c, const Diagnos
   // anything (§D.4 step 1), so a ServeGen directory is not even read then.
   if (c.workload_spec_generation_horizon <= 0) return;
   try {
-    workload::expand_workload_sources(*loaded, log);
+    workload::expand_workload_sources(*loaded, c.corrections, log);
   } catch (const Error& e) {
     reject(spec, "workload", std::string("Failed to generate workload: ") + e.what(),
            std::string("cannot generate its workload: ") + e.what());
@@ -120,7 +120,7 @@ void resolve_workload_spec(const ScenarioSpec& spec, RunConfig& c, const Diagnos
   try {
     const DiagnosticSink quiet = [](LogLevel, const std::string&) {};
     workload::SpecSource probe(*loaded, c.workload_spec_seed, c.workload_spec_generation_horizon,
-                               c.workload_spec_max_requests, quiet);
+                               c.workload_spec_max_requests, c.corrections, quiet);
     // The first request makes every client draw its first arrival, which is where the
     // per-request samplers (multimodal, reason ratio) are built and can fail.
     workload::GeneratedRequest first;

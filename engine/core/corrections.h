@@ -54,6 +54,39 @@ namespace blis::core {
   X(snapshot_kv_first_read, "cluster-workload-trace A.6",                                         \
     "with a snapshot refresh interval, the first decision reads the KV signals instead of seeing " \
     "zeros until the clock reaches the interval")                                                 \
+  /* Workload generation (engine/workload) */                                                   \
+  X(legacy_iat_exact_mean, "cluster-workload-trace D.1.1",                                        \
+    "the distribution workload places request k at round(k * 1e6 / rate) us, so --rate 10 "        \
+    "spaces arrivals 100000 us apart instead of the truncated 99999")                              \
+  X(multi_turn_respects_horizon, "cluster-workload-trace D.10",                                   \
+    "a multi-turn session ends at the horizon: rounds that would arrive at or after it are not "   \
+    "generated")                                                                                  \
+  X(multi_turn_respects_windows, "cluster-workload-trace D.10",                                   \
+    "multi-turn sessions start only inside the client's lifecycle windows and end at the first "   \
+    "round that would arrive outside them")                                                        \
+  X(multi_turn_keeps_client_fields, "cluster-workload-trace D.10",                                \
+    "multi-turn rounds keep the client's prefix group, streaming flag and multimodal inputs")      \
+  X(reasoning_without_multi_turn, "cluster-workload-trace D.10",                                  \
+    "a reasoning block without multi_turn gives every request its sampled reason ratio instead of " \
+    "being ignored")                                                                              \
+  X(length_floor_one, "cluster-workload-trace D.6",                                               \
+    "gaussian lengths with min == max and empirical samples are at least 1 token, like every "     \
+    "other sampled length")                                                                       \
+  X(empirical_file_read, "cluster-workload-trace D.6",                                            \
+    "an empirical distribution's file (CSV rows tokens,probability; relative to the spec file) is " \
+    "read instead of ignored")                                                                    \
+  X(servegen_numeric_order, "cluster-workload-trace D.14",                                        \
+    "ServeGen chunks and dataset windows are taken in numeric order (chunk-2 before chunk-10)")    \
+  X(replay_prefix_within_input, "cluster-workload-trace D.17",                                    \
+    "trace v2 replay puts a prefix group's 50 shared tokens inside the recorded input tokens, not " \
+    "in front of them")                                                                           \
+  /* Metrics (engine/metrics) */                                                                   \
+  X(per_slo_in_ms, "cluster-workload-trace E.7",                                                  \
+    "the Per-SLO Metrics block prints milliseconds, like the JSON block, instead of microseconds")  \
+  X(calibration_negative_latency_once, "cluster-workload-trace D.18",                             \
+    "a real record with a negative TTFT or E2E counts once, as unmatched, not also as matched")    \
+  X(calibration_excludes_failed, "cluster-workload-trace D.18",                                   \
+    "real records whose status is not ok are left out of calibration (counted as failed_excluded)") \
   /* Configuration (engine/config/resolve.cpp) */                                                 \
   X(stdev_range_check, "engine-core 8.4",                                                         \
     "a length distribution's stdev must be >= 0, not lie within [min, max] like a length")        \

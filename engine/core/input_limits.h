@@ -14,8 +14,10 @@ namespace blis::core::limits {
 // pareto xm, empirical keys) and to every sampled or accumulated length.
 inline constexpr int64_t kMaxTokensPerRequest = 10'000'000;
 
-// Bins of one empirical PDF.
+// Bins of one empirical PDF, and the size of an empirical distribution's file (a million
+// `tokens,probability` rows fit in about 30 MB).
 inline constexpr int64_t kMaxEmpiricalBins = 1'000'000;
+inline constexpr int64_t kMaxEmpiricalFileBytes = 64 * 1024 * 1024;
 
 // Clients of one workload spec after inference-perf or ServeGen expansion (each holds its own
 // 5 KB random-number generator, so this is about 0.5 GB).

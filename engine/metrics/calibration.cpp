@@ -59,9 +59,18 @@ CalibrationPairs pair_requests(const std::vector<workload::TraceRecord>& real,
   for (const SimulatedRequest& s : sim) by_id[s.request_id] = &s;  // a repeated id: the last one wins
   std::map<int64_t, bool> used;
   CalibrationPairs p;
+  // NOTE (§D.18, NOTE 11): the reference keeps real records that failed (status error or
+  // timeout), whose times are not latencies of a served request, and counts a record with a
+  // negative latency both as matched and as unmatched. Corrected, each behind its switch.
+  const bool exclude_failed = config.corrections.calibration_excludes_failed;
+  const bool negative_once = config.corrections.calibration_negative_latency_once;
   for (const workload::TraceRecord& r : real) {
     if (r.request_id < config.warm_up_requests) {
       ++p.excluded_warm_up;
+      continue;
+    }
+    if (exclude_failed && r.status != "ok") {
+      ++p.excluded_failed;
       continue;
     }
     const auto it = by_id.find(r.request_id);
@@ -70,13 +79,18 @@ CalibrationPairs pair_requests(const std::vector<workload::TraceRecord>& real,
       continue;
     }
     const SimulatedRequest& s = *it->second;
+    const double real_ttft = static_cast<double>(r.first_chunk_time_us - r.send_time_us);
+    const double real_e2e = static_cast<double>(r.last_chunk_time_us - r.send_time_us);
+    const bool negative = real_ttft < 0 || real_e2e < 0;
+    if (negative && negative_once) {  // unmatched only; its simulated request stays unmatched too
+      ++p.unmatched_real;
+      continue;
+    }
     ++p.matched;
     used[r.request_id] = true;
     if (r.input_tokens != s.input_tokens || r.output_tokens != s.output_tokens) ++p.token_mismatches;
-    const double real_ttft = static_cast<double>(r.first_chunk_time_us - r.send_time_us);
-    const double real_e2e = static_cast<double>(r.last_chunk_time_us - r.send_time_us);
-    if (real_ttft < 0 || real_e2e < 0) {
-      ++p.unmatched_real;  // NOTE (§D.18): also counted as matched above, as in the reference
+    if (negative) {
+      ++p.unmatched_real;  // also counted as matched above, as in the reference
       continue;
     }
     const double rtt = static_cast<double>(config.network_rtt_us);
@@ -155,7 +169,8 @@ CalibrationReport build_calibration_report(const CalibrationPairs& pairs, std::v
   report.token_mismatches = pairs.token_mismatches;
   report.unmatched_real = pairs.unmatched_real;
   report.unmatched_sim = pairs.unmatched_sim;
-  report.num_requests = pairs.matched + pairs.excluded_warm_up + pairs.unmatched_real;
+  report.failed_excluded = pairs.excluded_failed;
+  report.num_requests = pairs.matched + pairs.excluded_warm_up + pairs.unmatched_real + pairs.excluded_failed;
   if (!pairs.real_e2e.empty()) report.metrics.emplace_back("e2e", compare_latencies(pairs.real_e2e, pairs.sim_e2e));
   if (!pairs.real_itl.empty()) report.metrics.emplace_back("itl", compare_latencies(pairs.real_itl, pairs.sim_itl));
   if (!pairs.real_ttft.empty()) report.metrics.emplace_back("ttft", compare_latencies(pairs.real_ttft, pairs.sim_ttft));
@@ -173,6 +188,9 @@ std::string calibration_report_json(const CalibrationReport& report) {
   w.key("warm_up_excluded"); w.value_int(report.warm_up_excluded);
   w.key("matched_pairs"); w.value_int(report.matched_pairs);
   w.key("token_mismatches"); w.value_int(report.token_mismatches);
+  if (report.failed_excluded > 0) {
+    w.key("failed_excluded"); w.value_int(report.failed_excluded);
+  }
   w.end_object();
   w.key("metrics");
   w.begin_object();
@@ -219,6 +237,9 @@ std::string calibration_report_text(const CalibrationReport& report, const std::
                      "{} simulated without a real one, {} with different token counts\n",
                      report.num_requests, report.warm_up_excluded, report.matched_pairs, report.unmatched_real,
                      report.unmatched_sim, report.token_mismatches);
+  if (report.failed_excluded > 0) {
+    out += fmt::format("Excluded: {} real request(s) whose status is not ok\n", report.failed_excluded);
+  }
   static const std::map<std::string, const char*> kTitles = {
       {"ttft", "TTFT"}, {"itl", "ITL (per-request mean)"}, {"e2e", "E2E"}};
   for (const char* name : {"ttft", "itl", "e2e"}) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/corrections.h"
 #include "engine/workload/trace_v2.h"
 
 namespace blis::metrics {
@@ -24,11 +25,14 @@ struct CalibrationConfig {
   int64_t warm_up_requests = 0;  // real requests with id below this are left out
   int64_t network_rtt_us = 0;    // added to the simulated (server-side) times
   double bandwidth_mbps = 0;     // upload/download time added to them; <= 0: none
+  // calibration_negative_latency_once and calibration_excludes_failed (all off: the reference)
+  core::Corrections corrections;
 };
 
 struct CalibrationPairs {
   std::vector<double> real_ttft, sim_ttft, real_e2e, sim_e2e, real_itl, sim_itl;
   int64_t matched = 0, excluded_warm_up = 0, unmatched_real = 0, unmatched_sim = 0, token_mismatches = 0;
+  int64_t excluded_failed = 0;  // real records whose status is not ok (calibration_excludes_failed)
 };
 
 // §D.18 PrepareCalibrationPairs, plus the ITL pairs (requests with at least two output tokens).
@@ -50,6 +54,7 @@ MetricComparison compare_latencies(const std::vector<double>& real, const std::v
 struct CalibrationReport {
   int64_t num_requests = 0, warm_up_excluded = 0, matched_pairs = 0, token_mismatches = 0;
   int64_t unmatched_real = 0, unmatched_sim = 0;
+  int64_t failed_excluded = 0;  // in the JSON only when > 0 (never in reference mode)
   // (name, comparison) for the latencies that have pairs, in name order: e2e, itl, ttft
   std::vector<std::pair<std::string, MetricComparison>> metrics;
   std::vector<std::string> config_matched, config_defaulted;

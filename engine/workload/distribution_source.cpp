@@ -12,8 +12,9 @@ namespace {
 constexpr int64_t kMaxTokenId = 128000;
 }
 
-DistributionSource::DistributionSource(const DistributionParams& params, core::GoRand& rng)
-    : params_(params), rng_(rng) {
+DistributionSource::DistributionSource(const DistributionParams& params, core::GoRand& rng,
+                                       const core::Corrections& corrections)
+    : params_(params), rng_(rng), exact_mean_(corrections.legacy_iat_exact_mean) {
   if (params.prefix_tokens < 0) {
     throw Error(fmt::format("prefix length {} is negative (the reference crashes: makeslice: len out of range)",
                             params.prefix_tokens));
@@ -42,6 +43,19 @@ int64_t DistributionSource::sample_length(const LengthDistribution& d) {
   return length;
 }
 
+// The arrival of request k (k >= 1; request 0 arrives at 0).
+Tick DistributionSource::arrival_of(int64_t k) const {
+  if (!exact_mean_) {
+    // NOTE (cluster-workload-trace §D.1.1, NOTE 3): a constant step int64(1.0 / (rate / 1e6)),
+    // truncated, so --rate 10 spaces arrivals 99999 us apart and the run drifts early.
+    return wrap_add(next_arrival_, go_int64(1.0 / (params_.rate_per_second / 1e6)));
+  }
+  // Rounded from the exact position, not accumulated, so no error builds up: --rate 3 gives
+  // 333333, 666667, 1000000.
+  const double t = static_cast<double>(k) * 1e6 / params_.rate_per_second;
+  return t >= 9.2e18 ? kInfiniteHorizon : static_cast<Tick>(std::llround(t));
+}
+
 bool DistributionSource::next(GeneratedRequest& out) {
   if (stopped_ || !(next_arrival_ < params_.horizon) || emitted_ >= params_.num_requests) return false;
   out.reset();
@@ -54,8 +68,8 @@ bool DistributionSource::next(GeneratedRequest& out) {
   }
   draw_tokens(sample_length(params_.prompt), out.input);
   draw_tokens(sample_length(params_.output), out.output);
-  // A constant inter-arrival time, not Poisson: int64(1.0 / (rate / 1e6)).
-  next_arrival_ = wrap_add(next_arrival_, go_int64(1.0 / (params_.rate_per_second / 1e6)));
+  // Evenly spaced arrivals, not Poisson.
+  next_arrival_ = arrival_of(emitted_ + 1);
   ++emitted_;
   if (next_arrival_ > params_.horizon) stopped_ = true;
   return true;

@@ -1,8 +1,10 @@
 // The reference's "distribution" generator, also used by the presets (engine-core §9.3):
 // constant inter-arrival time int64(1/(rate/1e6)), Gaussian lengths clamped to [min, max],
-// token ids drawn uniformly from [0, 128000).
+// token ids drawn uniformly from [0, 128000). Corrected (legacy_iat_exact_mean): request k
+// arrives at round(k * 1e6 / rate), so the mean spacing is exactly 1e6 / rate.
 #pragma once
 
+#include "engine/core/corrections.h"
 #include "engine/core/go_rand.h"
 #include "engine/workload/request_source.h"
 
@@ -23,15 +25,17 @@ struct DistributionParams {
 class DistributionSource final : public RequestSource {
  public:
   // Draws the shared prefix immediately (it comes first in the stream).
-  DistributionSource(const DistributionParams& params, core::GoRand& rng);
+  DistributionSource(const DistributionParams& params, core::GoRand& rng, const core::Corrections& corrections);
   bool next(GeneratedRequest& out) override;
 
  private:
   int64_t sample_length(const LengthDistribution& d);
   void draw_tokens(int64_t count, std::vector<kv::Token>& out);
+  Tick arrival_of(int64_t k) const;
 
   DistributionParams params_;
   core::GoRand& rng_;
+  bool exact_mean_;
   std::vector<kv::Token> prefix_;
   Tick next_arrival_ = 0;
   int64_t emitted_ = 0;

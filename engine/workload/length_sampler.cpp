@@ -33,10 +33,11 @@ double param(const DistSpec& spec, const char* name) {
 
 class GaussianSampler final : public LengthSampler {
  public:
-  GaussianSampler(double mean, double stdev, int64_t min, int64_t max) : mean_(mean), stdev_(stdev), min_(min), max_(max) {}
+  GaussianSampler(double mean, double stdev, int64_t min, int64_t max, bool floor_one)
+      : mean_(mean), stdev_(stdev), min_(min), max_(max), floor_one_(floor_one) {}
   int64_t sample(core::GoRand& rng) override {
-    // NOTE (§D.6): min == max returns min with no draw and no floor at 1.
-    if (min_ == max_) return min_;
+    // NOTE (§D.6): min == max returns min with no draw and no floor at 1 (length_floor_one: floored).
+    if (min_ == max_) return floor_one_ && min_ < 1 ? 1 : min_;
     const double v = rng.norm_float64() * stdev_ + mean_;
     // math.Min(max, math.Max(min, v)): a NaN stays NaN and ends as 1.
     const double clamped = go_min(static_cast<double>(max_), go_max(static_cast<double>(min_), v));
@@ -48,6 +49,7 @@ class GaussianSampler final : public LengthSampler {
   static double go_min(double a, double b) { return std::isnan(a) || std::isnan(b) ? NAN : std::min(a, b); }
   double mean_, stdev_;
   int64_t min_, max_;
+  bool floor_one_;
 };
 
 class ExponentialSampler final : public LengthSampler {
@@ -91,13 +93,14 @@ class ConstantSampler final : public LengthSampler {
 
 class EmpiricalSampler final : public LengthSampler {
  public:
-  EmpiricalSampler(std::vector<int64_t> values, std::vector<double> cdf) : values_(std::move(values)), cdf_(std::move(cdf)) {}
+  EmpiricalSampler(std::vector<int64_t> values, std::vector<double> cdf, bool floor_one)
+      : values_(std::move(values)), cdf_(std::move(cdf)), floor_one_(floor_one) {}
   int64_t sample(core::GoRand& rng) override {
     if (values_.empty()) return 1;
-    if (values_.size() == 1) return values_[0];  // no draw; no floor at 1 (NOTE §D.6)
-    const double u = rng.float64();
-    const size_t i = std::min(search_first_at_least(u), values_.size() - 1);
-    return values_[i];
+    // NOTE (§D.6): the drawn key is returned as it is, 0 and negatives included (length_floor_one: floored).
+    int64_t v = values_[0];  // one bin: no draw
+    if (values_.size() > 1) v = values_[std::min(search_first_at_least(rng.float64()), values_.size() - 1)];
+    return floor_one_ && v < 1 ? 1 : v;
   }
 
  private:
@@ -119,6 +122,7 @@ class EmpiricalSampler final : public LengthSampler {
 
   std::vector<int64_t> values_;
   std::vector<double> cdf_;
+  bool floor_one_;
 };
 
 }  // namespace
@@ -155,7 +159,7 @@ bool scan_empirical_key(const std::string& key, int64_t& out, std::string& why) 
 
 namespace {
 
-std::unique_ptr<LengthSampler> make_empirical(const DistSpec& spec) {
+std::unique_ptr<LengthSampler> make_empirical(const DistSpec& spec, bool floor_one) {
   if (spec.params.empty()) {
     throw Error(spec.file.empty() ? "empirical distribution requires params (token count -> probability) or a file"
                                   : "empirical distribution has no valid bins (its file is not read; give params)");
@@ -193,19 +197,20 @@ std::unique_ptr<LengthSampler> make_empirical(const DistSpec& spec) {
     cdf.push_back(cumulative);
   }
   if (!cdf.empty()) cdf.back() = 1.0;
-  return std::make_unique<EmpiricalSampler>(std::move(values), std::move(cdf));
+  return std::make_unique<EmpiricalSampler>(std::move(values), std::move(cdf), floor_one);
 }
 
 }  // namespace
 
-std::unique_ptr<LengthSampler> make_length_sampler(const DistSpec& spec) {
+std::unique_ptr<LengthSampler> make_length_sampler(const DistSpec& spec, const core::Corrections& corrections) {
+  const bool floor_one = corrections.length_floor_one;
   // Parameters are looked up one statement at a time: the first missing one is reported.
   if (spec.type == "gaussian") {
     const double mean = param(spec, "mean");
     const double stdev = param(spec, "std_dev");
     const int64_t min = go_int64(param(spec, "min"));
     const int64_t max = go_int64(param(spec, "max"));
-    return std::make_unique<GaussianSampler>(mean, stdev, min, max);
+    return std::make_unique<GaussianSampler>(mean, stdev, min, max, floor_one);
   }
   if (spec.type == "exponential") return std::make_unique<ExponentialSampler>(param(spec, "mean"));
   if (spec.type == "pareto_lognormal") {
@@ -217,7 +222,7 @@ std::unique_ptr<LengthSampler> make_length_sampler(const DistSpec& spec) {
     return std::make_unique<ParetoLognormalSampler>(alpha, xm, mu, sigma, mix);
   }
   if (spec.type == "constant") return std::make_unique<ConstantSampler>(go_int64(param(spec, "value")));
-  if (spec.type == "empirical") return make_empirical(spec);
+  if (spec.type == "empirical") return make_empirical(spec, floor_one);
   throw Error(fmt::format("unknown distribution type \"{}\"; valid: gaussian, exponential, pareto_lognormal, "
                           "empirical, constant", spec.type));
 }

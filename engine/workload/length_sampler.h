@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/core/corrections.h"
 #include "engine/core/go_rand.h"
 
 namespace blis::workload {
@@ -16,7 +17,7 @@ namespace blis::workload {
 struct DistSpec {
   std::string type;
   std::vector<std::pair<std::string, double>> params;
-  std::string file;  // accepted, never read (as in the reference)
+  std::string file;  // read into `params` only with empirical_file_read (spec_expansion.h)
 };
 
 class LengthSampler {
@@ -28,8 +29,9 @@ class LengthSampler {
 // Throws blis::Error: unknown type; `distribution requires parameter "<p>"`; for empirical, no
 // bins, a key that is not an integer (`empirical PDF key "<k>" is not an integer: <why>`), and
 // two keys naming the same integer (a deliberate deviation: the reference's result would depend
-// on Go's random map order).
-std::unique_ptr<LengthSampler> make_length_sampler(const DistSpec& spec);
+// on Go's random map order). The reference floors every sample at 1 except gaussian min == max
+// and empirical ones (NOTE 4); with length_floor_one those are floored too.
+std::unique_ptr<LengthSampler> make_length_sampler(const DistSpec& spec, const core::Corrections& corrections);
 
 // An empirical PDF key as the reference reads it (fmt.Sscanf "%d": leading blanks, one sign,
 // decimal digits; the first non-digit ends the number). False with Go's reason on failure.

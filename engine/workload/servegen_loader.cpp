@@ -50,6 +50,24 @@ struct TraceRow {
   std::string pattern;
 };
 
+// Names in numeric order: those whose key reads as a number first, by value (equal values,
+// e.g. "2" and "02", in byte order), then the others in byte order.
+template <class T, class Key>
+void sort_numerically(std::vector<T>& items, Key key_of) {
+  const auto number = [](const std::string& text, double& value) {
+    return !text.empty() && parse_float(text, value) && !std::isnan(value);
+  };
+  std::sort(items.begin(), items.end(), [&](const T& a, const T& b) {
+    const std::string& ka = key_of(a);
+    const std::string& kb = key_of(b);
+    double va = 0, vb = 0;
+    const bool na = number(ka, va), nb = number(kb, vb);
+    if (na != nb) return na;
+    if (na && va != vb) return va < vb;
+    return ka < kb;
+  });
+}
+
 // The busiest row of the chunk's trace within the span; rate <= 0 never wins.
 std::optional<TraceRow> busiest_row(const fs::path& file, const ServeGenSpec& data, const DiagnosticSink& log) {
   std::vector<std::vector<std::string>> records;
@@ -108,7 +126,7 @@ struct LengthPdfs {
   std::vector<std::pair<std::string, double>> input, output;
 };
 
-LengthPdfs first_window(const fs::path& file, const ServeGenSpec& data, const DiagnosticSink& log) {
+LengthPdfs first_window(const fs::path& file, const ServeGenSpec& data, bool numeric_order, const DiagnosticSink& log) {
   core::JsonValue root;
   try {
     root = core::parse_json(read_file(file));
@@ -117,7 +135,11 @@ LengthPdfs first_window(const fs::path& file, const ServeGenSpec& data, const Di
   }
   if (root.kind != core::JsonValue::Kind::Object) throw Error(fmt::format("{}: expected a JSON object", file.string()));
   auto windows = root.members;
-  std::sort(windows.begin(), windows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (numeric_order) {
+    sort_numerically(windows, [](const auto& w) -> const std::string& { return w.first; });
+  } else {
+    std::sort(windows.begin(), windows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
   // The whole file is decoded before any window is chosen (as json.Unmarshal into a map of
   // string maps does): a badly typed window anywhere is an error; null stands for an empty
   // window or an empty string.
@@ -154,7 +176,12 @@ LengthPdfs first_window(const fs::path& file, const ServeGenSpec& data, const Di
 
 }  // namespace
 
-std::vector<ClientSpec> load_servegen_clients(const ServeGenSpec& data, const DiagnosticSink& log) {
+std::vector<ClientSpec> load_servegen_clients(const ServeGenSpec& data, const core::Corrections& corrections,
+                                              const DiagnosticSink& log) {
+  // NOTE (cluster-workload-trace §D.14, NOTE 10): the reference orders chunk files and dataset
+  // windows as strings, so chunk-10 comes before chunk-2 and window "100" before "20" (which
+  // decides the "first window" taken). Corrected: numeric order.
+  const bool numeric_order = corrections.servegen_numeric_order;
   std::vector<std::string> traces;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(data.path, ec)) {
@@ -166,13 +193,22 @@ std::vector<ClientSpec> load_servegen_clients(const ServeGenSpec& data, const Di
   }
   if (ec) throw Error(fmt::format("cannot read ServeGen data directory {}: {}", data.path, core::os_error_text(ec.value())));
   if (traces.empty()) throw Error(fmt::format("no chunk-*-trace.csv files in {}", data.path));
-  std::sort(traces.begin(), traces.end());  // byte order: chunk-10 before chunk-2 (NOTE 10)
+  const auto chunk_id = [](const std::string& name) { return name.substr(6, name.size() - 6 - 10); };
+  if (numeric_order) {
+    std::vector<std::pair<std::string, std::string>> keyed;  // (chunk id, file name)
+    for (const std::string& name : traces) keyed.emplace_back(chunk_id(name), name);
+    sort_numerically(keyed, [](const auto& k) -> const std::string& { return k.first; });
+    for (size_t i = 0; i < keyed.size(); ++i) traces[i] = keyed[i].second;
+  } else {
+    std::sort(traces.begin(), traces.end());  // byte order: chunk-10 before chunk-2
+  }
   std::vector<ClientSpec> clients;
   for (const std::string& name : traces) {
-    const std::string id = name.substr(6, name.size() - 6 - 10);
+    const std::string id = chunk_id(name);
     const auto row = busiest_row(fs::path(data.path) / name, data, log);
     if (!row) continue;
-    const LengthPdfs pdfs = first_window(fs::path(data.path) / fmt::format("chunk-{}-dataset.json", id), data, log);
+    const LengthPdfs pdfs =
+        first_window(fs::path(data.path) / fmt::format("chunk-{}-dataset.json", id), data, numeric_order, log);
     ClientSpec c;
     c.id = "servegen-chunk-" + id;
     c.tenant_id = "chunk-" + id;

@@ -5,13 +5,16 @@
 
 #include <vector>
 
+#include "engine/core/corrections.h"
 #include "engine/simulation.h"
 #include "engine/workload/workload_spec.h"
 
 namespace blis::workload {
 
 // Throws blis::Error: no chunk files, an unreadable or malformed file (named), a chunk without
-// a usable window, "no valid chunks found".
-std::vector<ClientSpec> load_servegen_clients(const ServeGenSpec& data, const DiagnosticSink& log);
+// a usable window, "no valid chunks found". Chunks and windows are taken in byte order (the
+// reference's, NOTE 10) or, with servegen_numeric_order, in numeric order.
+std::vector<ClientSpec> load_servegen_clients(const ServeGenSpec& data, const core::Corrections& corrections,
+                                              const DiagnosticSink& log);
 
 }  // namespace blis::workload

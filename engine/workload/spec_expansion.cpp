@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <filesystem>
 #include <new>
 #include <stdexcept>
 
 #include "engine/core/error.h"
 #include "engine/core/input_limits.h"
 #include "engine/metrics/go_json.h"
+#include "engine/workload/empirical_file.h"
 #include "engine/workload/servegen_loader.h"
 
 namespace blis::workload {
@@ -102,9 +104,48 @@ void expand_inference_perf(WorkloadSpecFile& spec) {
   if (spec.aggregate_rate <= 0) spec.aggregate_rate = weighted / static_cast<double>(duration);
 }
 
+// One distribution's file, when it is empirical and names one: its rows become the bins.
+void read_distribution_file(DistSpec& d, const std::string& base_dir, const std::string& where) {
+  if (d.type != "empirical" || d.file.empty()) return;
+  if (!d.params.empty()) {
+    throw Error(fmt::format("{}: an empirical distribution takes its bins from params or from a file, not both",
+                            where));
+  }
+  const std::filesystem::path file(d.file);
+  const std::string path = file.is_absolute() || base_dir.empty() ? d.file : (std::filesystem::path(base_dir) / file).string();
+  try {
+    d.params = read_empirical_file(path);
+  } catch (const Error& e) {
+    throw Error(fmt::format("{}.file: {}", where, e.what()));
+  }
+}
+
+// NOTE (cluster-workload-trace §D.6, NOTE 4): the reference accepts `file` and never reads it, so
+// a file-only empirical distribution fails at generation. Corrected (empirical_file_read): read.
+void read_distribution_files(WorkloadSpecFile& spec, const core::Corrections& corrections) {
+  if (!corrections.empirical_file_read) return;
+  for (size_t i = 0; i < spec.clients.size(); ++i) {
+    ClientSpec& c = spec.clients[i];
+    const std::string where = fmt::format("client[{}]", i);
+    read_distribution_file(c.input, spec.base_dir, where + ".input_distribution");
+    read_distribution_file(c.output, spec.base_dir, where + ".output_distribution");
+    if (c.multimodal) {
+      MultimodalSpec& m = *c.multimodal;
+      const struct { DistSpec& d; const char* key; } parts[] = {
+          {m.text, "text_distribution"},   {m.image, "image_distribution"}, {m.image_count, "image_count_distribution"},
+          {m.audio, "audio_distribution"}, {m.audio_count, "audio_count_distribution"},
+          {m.video, "video_distribution"}, {m.video_count, "video_count_distribution"}};
+      for (const auto& part : parts) read_distribution_file(part.d, spec.base_dir, where + ".multimodal." + part.key);
+    }
+    if (c.reasoning) {
+      read_distribution_file(c.reasoning->reason_ratio, spec.base_dir, where + ".reasoning.reason_ratio_distribution");
+    }
+  }
+}
+
 }  // namespace
 
-void expand_workload_sources(WorkloadSpecFile& spec, const DiagnosticSink& log) {
+void expand_workload_sources(WorkloadSpecFile& spec, const core::Corrections& corrections, const DiagnosticSink& log) {
   try {
     if (spec.clients.empty() && spec.inference_perf) expand_inference_perf(spec);
   } catch (const std::bad_alloc&) {
@@ -114,7 +155,7 @@ void expand_workload_sources(WorkloadSpecFile& spec, const DiagnosticSink& log) 
   }
   if (spec.clients.empty() && spec.servegen_data) {
     try {
-      spec.clients = load_servegen_clients(*spec.servegen_data, log);
+      spec.clients = load_servegen_clients(*spec.servegen_data, corrections, log);
     } catch (const Error& e) {
       throw Error(std::string("loading ServeGen data: ") + e.what());
     } catch (const std::bad_alloc&) {
@@ -127,6 +168,7 @@ void expand_workload_sources(WorkloadSpecFile& spec, const DiagnosticSink& log) 
                               core::limits::kMaxSpecClients));
     }
   }
+  read_distribution_files(spec, corrections);
 }
 
 }  // namespace blis::workload

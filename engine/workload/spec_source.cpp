@@ -40,9 +40,10 @@ void draw_tokens(core::GoRand& rng, int64_t count, std::vector<kv::Token>& out, 
   rng.fill_intn(kMaxTokenId, std::span<int64_t>(out).subspan(old_size));
 }
 
-std::unique_ptr<LengthSampler> sampler_for(const DistSpec& d, const std::string& what) {
+std::unique_ptr<LengthSampler> sampler_for(const DistSpec& d, const std::string& what,
+                                           const core::Corrections& corrections) {
   try {
-    return make_length_sampler(d);
+    return make_length_sampler(d, corrections);
   } catch (const Error& e) {
     throw Error(what + ": " + e.what());
   }
@@ -68,12 +69,24 @@ bool window_ahead(const std::vector<LifecycleWindow>& windows, Tick t) {
 class SpecSource::Client {
  public:
   Client(const ClientSpec& spec, size_t index, int64_t seed, double rate, const std::vector<kv::Token>* prefix,
-         Tick horizon, int64_t cap, const DiagnosticSink& log)
-      : spec_(spec), index_(index), rng_(seed), prefix_(prefix), horizon_(horizon), cap_(cap) {
+         Tick horizon, int64_t cap, const core::Corrections& corrections, const SessionRules& rules,
+         const DiagnosticSink& log)
+      : spec_(spec), index_(index), rng_(seed), prefix_(prefix), horizon_(horizon), cap_(cap),
+        corrections_(corrections), rules_(rules) {
+    // A reason ratio of 0 % is a ratio, not a token count: length_floor_one does not apply to it.
+    ratio_corrections_ = corrections;
+    ratio_corrections_.length_floor_one = false;
     arrivals_ = make_arrival_sampler(spec.arrival.process, rate, spec.arrival.cv, log);
-    input_ = sampler_for(spec.input, fmt::format("client \"{}\" input distribution", spec.id));
-    output_ = sampler_for(spec.output, fmt::format("client \"{}\" output distribution", spec.id));
+    input_ = sampler_for(spec.input, fmt::format("client \"{}\" input distribution", spec.id), corrections_);
+    output_ = sampler_for(spec.output, fmt::format("client \"{}\" output distribution", spec.id), corrections_);
     sessions_ = spec.reasoning && spec.reasoning->multi_turn;
+    // NOTE (§D.10, NOTE 2): the reference ignores a reasoning block without multi_turn.
+    // Corrected (reasoning_without_multi_turn): every request gets the sampled reason ratio.
+    if (!sessions_ && rules_.reasoning_everywhere && spec.reasoning && !spec.reasoning->reason_ratio.type.empty()) {
+      single_reason_ = sampler_for(spec.reasoning->reason_ratio,
+                                   fmt::format("client \"{}\" reasoning: reason ratio distribution", spec.id),
+                                   ratio_corrections_);
+    }
     if (sessions_ && spec.reasoning->multi_turn->max_rounds <= 0 && horizon >= kInfiniteHorizon) {
       throw Error(fmt::format("client \"{}\": multi_turn.max_rounds {} produces no requests, and without a horizon "
                               "generation would never end (the reference hangs here)",
@@ -147,10 +160,16 @@ class SpecSource::Client {
         draw_tokens(rng_, il, head_.input, spec_.id);
         draw_tokens(rng_, ol, head_.output, spec_.id);
       }
+      if (single_reason_) head_.labels.reason_ratio = ratio_of(*single_reason_);
       stamp(head_, t_);
       ++count_;
       return true;
     }
+  }
+
+  // §D.10 step 3: a percentage, as a fraction in [0, 1].
+  double ratio_of(LengthSampler& sampler) {
+    return std::clamp(static_cast<double>(sampler.sample(rng_)) / 100.0, 0.0, 1.0);
   }
 
   // §D.9: text, then image, audio, video (count, then that many sizes); all tokens in one block.
@@ -159,7 +178,7 @@ class SpecSource::Client {
     const std::string where = fmt::format("client \"{}\" multimodal", spec_.id);
     int64_t total = 0;
     if (!m.text.type.empty()) {
-      labels.text_tokens = sampler_for(m.text, where + ": text distribution")->sample(rng_);
+      labels.text_tokens = sampler_for(m.text, where + ": text distribution", corrections_)->sample(rng_);
       if (labels.text_tokens > core::limits::kMaxTokensPerRequest) {
         throw Error(fmt::format("{}: sampled text length {} is above the limit of {} tokens per request "
                                 "(docs/safety.md)", where, labels.text_tokens, core::limits::kMaxTokensPerRequest));
@@ -172,8 +191,8 @@ class SpecSource::Client {
         {m.video, m.video_count, "video", labels.video_tokens}};
     for (const auto& mod : modalities) {
       if (mod.tokens.type.empty() || mod.count.type.empty()) continue;
-      auto count_sampler = sampler_for(mod.count, fmt::format("{}: {} count distribution", where, mod.name));
-      auto token_sampler = sampler_for(mod.tokens, fmt::format("{}: {} distribution", where, mod.name));
+      auto count_sampler = sampler_for(mod.count, fmt::format("{}: {} count distribution", where, mod.name), corrections_);
+      auto token_sampler = sampler_for(mod.tokens, fmt::format("{}: {} distribution", where, mod.name), corrections_);
       const int64_t count = count_sampler->sample(rng_);
       if (count > core::limits::kMaxTokensPerRequest) {  // each item adds at least one token
         throw Error(fmt::format("{}: sampled {} count {} is above the limit of {} tokens per request (docs/safety.md)",
@@ -214,40 +233,75 @@ class SpecSource::Client {
       return;
     }
     last_session_start_ = t_;
+    // NOTE (§D.10): the reference starts sessions whatever the lifecycle windows say.
+    // Corrected (multi_turn_respects_windows): like single requests, out-of-window starts are
+    // skipped and not counted, and no session starts once every window has ended.
+    if (rules_.respect_windows && spec_.lifecycle && !in_windows(*spec_.lifecycle, t_)) {
+      if (!window_ahead(*spec_.lifecycle, t_)) exhausted_ = true;
+      return;
+    }
     const MultiTurnSpec& mt = *spec_.reasoning->multi_turn;
     if (mt.max_rounds <= 0) return;
     std::unique_ptr<LengthSampler> reason;
     if (!spec_.reasoning->reason_ratio.type.empty()) {
       reason = sampler_for(spec_.reasoning->reason_ratio,
-                           fmt::format("client \"{}\" reasoning: reason ratio distribution", spec_.id));
+                           fmt::format("client \"{}\" reasoning: reason ratio distribution", spec_.id),
+                           ratio_corrections_);
     }
     const std::string session_id = fmt::format("sess_{}", rng_.int63());
     const int64_t session_key = (static_cast<int64_t>(index_) << 40) | sessions_started_++;  // unique in the source
     const bool accumulate = mt.context_growth == "accumulate";
     std::vector<kv::Token> context;
     Tick rt = t_;
+    int64_t rounds = 0;
     for (int64_t round = 0; round < mt.max_rounds; ++round) {
-      const int64_t il = input_->sample(rng_);
-      const int64_t ol = output_->sample(rng_);
-      std::vector<kv::Token> fresh, out;
-      draw_tokens(rng_, il, fresh, spec_.id);
-      draw_tokens(rng_, ol, out, spec_.id);
+      // NOTE (§D.10): the reference generates every round, even after the horizon (the cluster
+      // never serves those) or outside the windows. Corrected: the session ends there; rounds
+      // only get later, so none after it could count.
+      if (rules_.respect_horizon && rt >= horizon_) break;
+      if (rules_.respect_windows && spec_.lifecycle && !in_windows(*spec_.lifecycle, rt)) break;
       GeneratedRequest r;
-      if (reason) r.labels.reason_ratio = std::clamp(static_cast<double>(reason->sample(rng_)) / 100.0, 0.0, 1.0);
+      std::vector<kv::Token> fresh, out;
+      // NOTE (§D.10, NOTE 19): the reference drops the multimodal block, the prefix and the
+      // streaming flag of multi-turn clients. Corrected (multi_turn_keeps_client_fields): a
+      // round's new input is the client's multimodal input, and it keeps prefix and streaming.
+      int64_t ol = 0;
+      if (rules_.keep_client_fields && spec_.multimodal) {
+        multimodal_tokens(fresh, r.labels);
+        ol = output_->sample(rng_);
+        draw_tokens(rng_, ol, out, spec_.id);
+      } else {
+        const int64_t il = input_->sample(rng_);
+        ol = output_->sample(rng_);
+        draw_tokens(rng_, il, fresh, spec_.id);
+        draw_tokens(rng_, ol, out, spec_.id);
+      }
+      if (reason) r.labels.reason_ratio = ratio_of(*reason);
       r.labels.session_id = session_id;
       r.labels.round_index = round;
       r.sharing.session = session_key;
+      // The client's prefix (corrected mode only: the reference never passes it), then the
+      // context, then the new tokens.
+      const size_t prefix_size = prefix_ != nullptr ? prefix_->size() : 0;
+      if (prefix_ != nullptr) {
+        r.input = *prefix_;
+        r.labels.prefix_group = spec_.prefix_group;
+        r.sharing.group = spec_.prefix_group;
+        r.sharing.group_tokens = static_cast<int64_t>(prefix_size);
+      }
+      if (rules_.keep_client_fields) r.labels.streaming = spec_.streaming;
       if (accumulate && round > 0) {
-        if (static_cast<int64_t>(context.size() + fresh.size()) > core::limits::kMaxTokensPerRequest) {
+        if (static_cast<int64_t>(prefix_size + context.size() + fresh.size()) > core::limits::kMaxTokensPerRequest) {
           throw Error(fmt::format("client \"{}\": round {} of a multi-turn session accumulates {} tokens of context, "
                                   "above the limit of {} tokens per request (docs/safety.md)", spec_.id, round,
-                                  context.size() + fresh.size(), core::limits::kMaxTokensPerRequest));
+                                  prefix_size + context.size() + fresh.size(), core::limits::kMaxTokensPerRequest));
         }
-        r.input = context;
+        r.input.insert(r.input.end(), context.begin(), context.end());
         r.input.insert(r.input.end(), fresh.begin(), fresh.end());
-        r.sharing.session_tokens = static_cast<int64_t>(context.size());
+        // The previous round's whole sequence: prefix, its context and new tokens, its output.
+        r.sharing.session_tokens = static_cast<int64_t>(prefix_size + context.size());
       } else {
-        r.input = fresh;
+        r.input.insert(r.input.end(), fresh.begin(), fresh.end());
       }
       r.output = out;
       stamp(r, rt);
@@ -257,8 +311,9 @@ class SpecSource::Client {
         context.insert(context.end(), out.begin(), out.end());
       }
       rt = wrap_add(rt, wrap_add(mt.think_time_us, ol));
+      ++rounds;
     }
-    count_ += mt.max_rounds;
+    count_ += rounds;  // max_rounds unless a correction ended the session early
   }
 
   const ClientSpec& spec_;
@@ -267,8 +322,11 @@ class SpecSource::Client {
   const std::vector<kv::Token>* prefix_;
   Tick horizon_;
   int64_t cap_;
+  core::Corrections corrections_, ratio_corrections_;
+  SessionRules rules_;
   std::unique_ptr<ArrivalSampler> arrivals_;
   std::unique_ptr<LengthSampler> input_, output_;
+  std::unique_ptr<LengthSampler> single_reason_;  // reasoning_without_multi_turn
   bool sessions_ = false;
 
   Tick t_ = 0;
@@ -284,8 +342,13 @@ class SpecSource::Client {
 };
 
 SpecSource::SpecSource(const WorkloadSpecFile& spec, int64_t seed, Tick horizon, int64_t max_requests,
-                       const DiagnosticSink& log)
+                       const core::Corrections& corrections, const DiagnosticSink& log)
     : max_requests_(max_requests) {
+  SessionRules rules;
+  rules.respect_horizon = corrections.multi_turn_respects_horizon;
+  rules.respect_windows = corrections.multi_turn_respects_windows;
+  rules.keep_client_fields = corrections.multi_turn_keeps_client_fields;
+  rules.reasoning_everywhere = corrections.reasoning_without_multi_turn;
   // The order matters (§D.4 step 1): a horizon <= 0 yields no requests before the cap is checked.
   if (horizon <= 0) return;
   if (max_requests < 0) throw Error(fmt::format("maxRequests must be non-negative, got {}", max_requests));
@@ -308,10 +371,12 @@ SpecSource::SpecSource(const WorkloadSpecFile& spec, int64_t seed, Tick horizon,
     const double rate = spec.aggregate_rate * fraction / 1e6;
     if (rate <= 0) continue;  // no draw for this client
     const int64_t client_seed = spec_rng.int63();
-    // Multi-turn clients never get the prefix (their group still drew one above).
+    // Multi-turn clients get no prefix in the reference (their group still drew one above).
     const bool sessions = c.reasoning && c.reasoning->multi_turn;
-    const std::vector<kv::Token>* prefix = !c.prefix_group.empty() && !sessions ? &prefixes_[c.prefix_group] : nullptr;
-    clients_.push_back(std::make_unique<Client>(c, i, client_seed, rate, prefix, horizon, cap, log));
+    const bool prefixed = !c.prefix_group.empty() && (!sessions || rules.keep_client_fields);
+    const std::vector<kv::Token>* prefix = prefixed ? &prefixes_[c.prefix_group] : nullptr;
+    clients_.push_back(
+        std::make_unique<Client>(c, i, client_seed, rate, prefix, horizon, cap, corrections, rules, log));
   }
 }
 

@@ -22,14 +22,26 @@ void draw(core::GoRand& rng, int64_t count, std::vector<kv::Token>& out) {
   rng.fill_intn(kMaxTokenId, std::span<int64_t>(out).subspan(old));
 }
 
-// NOTE (cluster-workload-trace §D.17): the reference's replay puts the group prefix in front of
-// the row's input tokens, although the row's count already is the whole prompt, so grouped
-// requests replay 50 tokens longer than recorded. Reproduced here, and only here.
-std::vector<kv::Token> reference_replay_input(const std::vector<kv::Token>* group_prefix, core::GoRand& rng,
-                                              int64_t recorded_input_tokens) {
+// NOTE (cluster-workload-trace §D.17, NOTE 11): the reference's replay puts the group prefix in
+// front of the row's input tokens, although the row's count already is the whole prompt, so
+// grouped requests replay 50 tokens longer than recorded. Corrected (replay_prefix_within_input):
+// the prefix is the start of the recorded input (all of it when the input is shorter), and only
+// the rest is drawn. Returns the input; `shared` is how many of its tokens are the prefix's.
+std::vector<kv::Token> replay_input(const std::vector<kv::Token>* group_prefix, core::GoRand& rng,
+                                    int64_t recorded_input_tokens, bool within_input, int64_t& shared) {
   std::vector<kv::Token> input;
+  shared = 0;
+  if (group_prefix != nullptr && within_input) {
+    shared = std::min<int64_t>(recorded_input_tokens, static_cast<int64_t>(group_prefix->size()));
+    input.assign(group_prefix->begin(), group_prefix->begin() + shared);
+    draw(rng, recorded_input_tokens - shared, input);
+    return input;
+  }
   draw(rng, recorded_input_tokens, input);
-  if (group_prefix != nullptr) input.insert(input.begin(), group_prefix->begin(), group_prefix->end());
+  if (group_prefix != nullptr) {
+    input.insert(input.begin(), group_prefix->begin(), group_prefix->end());
+    shared = static_cast<int64_t>(group_prefix->size());
+  }
   return input;
 }
 
@@ -66,8 +78,9 @@ void check_replayable(const TraceV2& trace) {
   }
 }
 
-TraceReplaySource::TraceReplaySource(std::shared_ptr<const TraceV2> trace, int64_t seed)
-    : trace_(std::move(trace)), rng_(seed) {
+TraceReplaySource::TraceReplaySource(std::shared_ptr<const TraceV2> trace, int64_t seed,
+                                     const core::Corrections& corrections)
+    : trace_(std::move(trace)), rng_(seed), prefix_within_input_(corrections.replay_prefix_within_input) {
   check_replayable(*trace_);
   const auto& records = trace_->records;
   const size_t n = records.size();
@@ -106,11 +119,12 @@ void TraceReplaySource::generate(size_t row, GeneratedRequest& out) {
                              r.text_tokens, r.image_tokens, r.audio_tokens, r.video_tokens, r.reason_ratio};
   if (!trace_->has_sharing_columns) {
     const auto group = group_prefixes_.find(r.prefix_group);
-    out.input = reference_replay_input(group == group_prefixes_.end() ? nullptr : &group->second, rng_,
-                                       r.input_tokens);
-    if (group != group_prefixes_.end()) {
+    int64_t shared = 0;
+    out.input = replay_input(group == group_prefixes_.end() ? nullptr : &group->second, rng_, r.input_tokens,
+                             prefix_within_input_, shared);
+    if (shared > 0) {
       out.sharing.group = r.prefix_group;
-      out.sharing.group_tokens = kReplayGroupPrefixTokens;
+      out.sharing.group_tokens = shared;
     }
     draw(rng_, r.output_tokens, out.output);
     return;

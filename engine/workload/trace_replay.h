@@ -4,8 +4,9 @@
 //   - files written by blis carry the sharing columns (trace_v2.h), and a request starts with
 //     exactly the tokens of the earlier request named there, so replaying an exported run
 //     rebuilds its prefix-cache behaviour, and its stdout, exactly;
-//   - other files (measurements, the reference's) are replayed as the reference does: one
-//     50-token prefix per distinct prefix_group, put in front of the row's input tokens.
+//   - other files (measurements, the reference's) get one 50-token prefix per distinct
+//     prefix_group, put in front of the row's input tokens as the reference does (NOTE 11) or,
+//     with replay_prefix_within_input, as the first tokens of the recorded input.
 // Rows are generated in file order (the draw order) and handed on in arrival order (stable),
 // holding back only rows that a later row in the file arrives before.
 #pragma once
@@ -15,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/core/corrections.h"
 #include "engine/core/go_rand.h"
 #include "engine/workload/request_source.h"
 #include "engine/workload/trace_v2.h"
@@ -28,7 +30,7 @@ void check_replayable(const TraceV2& trace);
 
 class TraceReplaySource final : public RequestSource {
  public:
-  TraceReplaySource(std::shared_ptr<const TraceV2> trace, int64_t seed);
+  TraceReplaySource(std::shared_ptr<const TraceV2> trace, int64_t seed, const core::Corrections& corrections);
   bool next(GeneratedRequest& out) override;
 
  private:
@@ -47,6 +49,7 @@ class TraceReplaySource final : public RequestSource {
 
   std::shared_ptr<const TraceV2> trace_;
   core::GoRand rng_;
+  bool prefix_within_input_;  // replay_prefix_within_input
   std::vector<Tick> earliest_from_;             // min arrival of rows i.. (file order)
   std::vector<int64_t> source_row_;             // sharing source's row, or -1
   std::vector<int32_t> uses_left_;              // rows still to copy from this row's tokens

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -385,7 +386,9 @@ WorkloadSpecFile load_workload_spec(const std::string& path) {
   if (!file) throw Error(fmt::format("reading workload spec: open {}: {}", path, core::os_error_text(errno)));
   std::ostringstream buffer;
   buffer << file.rdbuf();
-  return parse_workload_spec(buffer.str(), path);
+  WorkloadSpecFile spec = parse_workload_spec(buffer.str(), path);
+  spec.base_dir = std::filesystem::path(path).parent_path().string();
+  return spec;
 }
 
 void validate_workload_spec(const WorkloadSpecFile& spec) {

@@ -81,6 +81,7 @@ struct InferencePerfSpec {
 
 struct WorkloadSpecFile {
   std::string origin;  // the file path, or "scenario" for an inline table
+  std::string base_dir;  // the spec file's directory (relative `file` keys start there); "" inline
   std::string version, category;
   int64_t seed = 0;
   std::vector<ClientSpec> clients;

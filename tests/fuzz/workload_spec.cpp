@@ -17,7 +17,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     blis::workload::WorkloadSpecFile spec = blis::workload::parse_workload_spec(text, "fuzz.yaml");
     if (!(spec.clients.empty() && spec.inference_perf)) blis::workload::validate_workload_spec(spec);
     if (spec.servegen_data) return 0;
-    blis::workload::expand_workload_sources(spec, blis::fuzz::discard_diagnostic);
+    // Corrected mode without empirical_file_read: a fuzzed `file` key must not make the
+    // harness read files (the empirical_file harness covers that reader).
+    blis::core::Corrections corrections = blis::core::Corrections::for_mode(blis::core::CompatMode::Corrected);
+    corrections.empirical_file_read = false;
+    blis::workload::expand_workload_sources(spec, corrections, blis::fuzz::discard_diagnostic);
     blis::workload::validate_workload_spec(spec);
   } catch (const blis::Error&) {
   }

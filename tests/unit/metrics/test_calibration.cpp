@@ -94,3 +94,43 @@ TEST_CASE("the calibration report has the reference's keys") {
   CHECK(json.find("\"known_limitations\": [") != std::string::npos);
   CHECK(json.find("\"duration\"") == std::string::npos);
 }
+
+TEST_CASE("calibration corrections: failed real records left out; a negative latency counted once") {
+  TraceRecord failed = real_row(2, 0, 50, 400);
+  failed.status = "error";
+  const std::vector<TraceRecord> real = {real_row(1, 1000, 1200, 3000), failed, real_row(3, 500, 400, 900)};
+  const std::vector<SimulatedRequest> sim = {{1, 150, 1800, 100, 11}, {2, 60, 80, 100, 11}, {3, 1, 2, 100, 11}};
+  CalibrationConfig config;
+  // Reference (every switch off): the failed row pairs; the negative one is matched and unmatched.
+  const CalibrationPairs ref = pair_requests(real, sim, config);
+  CHECK(ref.matched == 3);
+  CHECK(ref.unmatched_real == 1);
+  CHECK(ref.excluded_failed == 0);
+  CHECK(ref.real_e2e.size() == 2);
+  CHECK(build_calibration_report(ref, {}, {}).num_requests == 4);  // 3 real rows counted as 4
+  CHECK(calibration_report_json(build_calibration_report(ref, {}, {})).find("failed_excluded") == std::string::npos);
+
+  config.corrections.calibration_excludes_failed = true;
+  const CalibrationPairs failed_out = pair_requests(real, sim, config);
+  CHECK(failed_out.excluded_failed == 1);
+  CHECK(failed_out.matched == 2);
+  CHECK(failed_out.real_e2e.size() == 1);
+  CHECK(failed_out.unmatched_sim == 1);  // the failed row's simulated request pairs with nothing
+
+  config.corrections.calibration_negative_latency_once = true;
+  const CalibrationPairs both = pair_requests(real, sim, config);
+  CHECK(both.matched == 1);
+  CHECK(both.unmatched_real == 1);
+  CHECK(both.unmatched_sim == 2);
+  const CalibrationReport report = build_calibration_report(both, {}, {});
+  CHECK(report.num_requests == 3);  // each real row once
+  CHECK(calibration_report_json(report).find("\"failed_excluded\": 1") != std::string::npos);
+  CHECK(calibration_report_text(report, "r", "s").find("Excluded: 1 real request(s) whose status is not ok") !=
+        std::string::npos);
+
+  config.corrections.calibration_excludes_failed = false;  // the negative-latency switch alone
+  const CalibrationPairs once = pair_requests(real, sim, config);
+  CHECK(once.matched == 2);
+  CHECK(once.unmatched_real == 1);
+  CHECK(build_calibration_report(once, {}, {}).num_requests == 3);
+}

@@ -36,7 +36,7 @@ std::string generate_error(const std::string& yaml, int64_t requests) {
   try {
     const auto spec = parse_workload_spec(yaml, "t.yaml");
     blis::workload::validate_workload_spec(spec);
-    blis::workload::SpecSource source(spec, 1, INT64_MAX, requests, quiet);
+    blis::workload::SpecSource source(spec, 1, INT64_MAX, requests, blis::core::Corrections{}, quiet);
     blis::workload::GeneratedRequest r;
     while (source.next(r)) {
     }
@@ -103,18 +103,18 @@ TEST_CASE("inference-perf expansion checks the client count before building anyt
   p.num_users_per_system_prompt = int64_t{1} << 31;
   ip.shared_prefix = p;
   spec.inference_perf = ip;
-  CHECK_THROWS_WITH(blis::workload::expand_workload_sources(spec, quiet),
+  CHECK_THROWS_WITH(blis::workload::expand_workload_sources(spec, blis::core::Corrections{}, quiet),
                     doctest::Contains("clients; at most 100000"));
   CHECK(spec.clients.empty());
 }
 
 TEST_CASE("empirical samplers built from any source hold the key and bin caps") {
   blis::workload::DistSpec d{"empirical", {{"64", 1.0}, {"10000001", 1.0}}, ""};
-  CHECK_THROWS_WITH(blis::workload::make_length_sampler(d),
+  CHECK_THROWS_WITH(blis::workload::make_length_sampler(d, blis::core::Corrections{}),
                     "empirical PDF key \"10000001\" is above the limit of 10000000 tokens per request (docs/safety.md)");
   blis::workload::DistSpec many{"empirical", {}, ""};
   for (int i = 0; i <= 1'000'000; ++i) many.params.emplace_back(std::to_string(i), 1.0);
-  CHECK_THROWS_WITH(blis::workload::make_length_sampler(many), doctest::Contains("at most 1000000 bins"));
+  CHECK_THROWS_WITH(blis::workload::make_length_sampler(many, blis::core::Corrections{}), doctest::Contains("at most 1000000 bins"));
 }
 
 TEST_CASE("sampled and accumulated lengths above the cap are errors naming the client") {

@@ -43,7 +43,7 @@ std::string load_error(const std::string& csv) {
 }
 
 std::vector<GeneratedRequest> replay(std::shared_ptr<TraceV2> t, int64_t seed = 7) {
-  TraceReplaySource source(std::move(t), seed);
+  TraceReplaySource source(std::move(t), seed, blis::core::Corrections{});
   std::vector<GeneratedRequest> out;
   GeneratedRequest r;
   while (source.next(r)) out.push_back(r);

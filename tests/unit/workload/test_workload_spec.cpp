@@ -34,7 +34,7 @@ const std::string kClient =
 std::vector<GeneratedRequest> generate(const std::string& yaml, blis::Tick horizon, int64_t cap) {
   const auto spec = parse_workload_spec(yaml, "test");
   validate_workload_spec(spec);
-  SpecSource source(spec, spec.seed, horizon, cap, quiet);
+  SpecSource source(spec, spec.seed, horizon, cap, blis::core::Corrections{}, quiet);
   std::vector<GeneratedRequest> out;
   GeneratedRequest r;
   while (source.next(r)) out.push_back(r);
@@ -152,7 +152,7 @@ TEST_CASE("rate fractions: only an exact zero sum gives zero rates; a NaN fracti
   std::string yaml = "aggregate_rate: 5\nclients:\n" + kClient;
   auto spec = parse_workload_spec(yaml, "test");
   spec.clients[0].rate_fraction = std::numeric_limits<double>::quiet_NaN();
-  SpecSource source(spec, spec.seed, 1'000'000, 5, quiet);
+  SpecSource source(spec, spec.seed, 1'000'000, 5, blis::core::Corrections{}, quiet);
   std::vector<GeneratedRequest> requests;
   GeneratedRequest r;
   while (source.next(r)) requests.push_back(r);
