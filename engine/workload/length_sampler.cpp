@@ -162,7 +162,8 @@ namespace {
 std::unique_ptr<LengthSampler> make_empirical(const DistSpec& spec, bool floor_one) {
   if (spec.params.empty()) {
     throw Error(spec.file.empty() ? "empirical distribution requires params (token count -> probability) or a file"
-                                  : "empirical distribution has no valid bins (its file is not read; give params)");
+                                  : "empirical distribution has no valid bins (reference mode does not read its file: give "
+                                    "params, or turn on the empirical_file_read correction)");
   }
   if (static_cast<int64_t>(spec.params.size()) > core::limits::kMaxEmpiricalBins) {
     throw Error(fmt::format("an empirical PDF may have at most {} bins (docs/safety.md), got {}",

@@ -213,7 +213,7 @@ TEST_CASE("empirical_file_read: a spec's file is read relative to the spec, only
     auto spec = load_workload_spec(spec_path);
     expand_workload_sources(spec, Corrections{}, quiet);
     CHECK_THROWS_WITH(SpecSource(spec, 1, 10'000'000, 2, Corrections{}, quiet),
-                      doctest::Contains("its file is not read"));
+                      doctest::Contains("reference mode does not read its file"));
   }
   const Corrections read = with(&Corrections::empirical_file_read);
   auto spec = load_workload_spec(spec_path);
