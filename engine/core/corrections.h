@@ -54,6 +54,10 @@ namespace blis::core {
   X(snapshot_kv_first_read, "cluster-workload-trace A.6",                                         \
     "with a snapshot refresh interval, the first decision reads the KV signals instead of seeing " \
     "zeros until the clock reaches the interval")                                                 \
+  /* inference-perf workloads (engine/workload/inference_perf) */                              \
+  X(inference_perf_faithful, "cluster-workload-trace D.15",                                       \
+    "the compact inference_perf block is sent as the inference-perf harness sends it: each stage " \
+    "at its own rate, a reused pool of system prompt x question prompts, exact lengths")          \
   /* Configuration (engine/config/resolve.cpp) */                                                 \
   X(stdev_range_check, "engine-core 8.4",                                                         \
     "a length distribution's stdev must be >= 0, not lie within [min, max] like a length")        \

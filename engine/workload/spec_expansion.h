@@ -12,4 +12,8 @@ namespace blis::workload {
 // "expanding inference-perf spec: validating inference-perf spec: ...".
 void expand_workload_sources(WorkloadSpecFile& spec, const DiagnosticSink& log);
 
+// §D.15's validation of the block; throws blis::Error with the bare reason ("at least one stage
+// is required"), which callers prefix.
+void validate_inference_perf(const InferencePerfSpec& ip);
+
 }  // namespace blis::workload
