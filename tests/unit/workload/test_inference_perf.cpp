@@ -14,6 +14,7 @@
 #include "engine/core/error.h"
 #include "engine/simulation.h"
 #include "engine/workload/inference_perf/harness_source.h"
+#include "engine/workload/inference_perf/stage_report.h"
 #include "engine/workload/inference_perf/stage_timer.h"
 #include "engine/workload/workload_spec.h"
 
@@ -219,4 +220,27 @@ TEST_CASE("inference-perf: corrected mode sends the block as the harness does") 
                        doctest::Contains("Failed to generate workload: expanding inference-perf spec: "
                                          "inference_perf.shared_prefix.output_len must be at least 1"),
                        blis::Error);
+}
+
+TEST_CASE("inference-perf stage report: requests counted in their stage's window, numpy percentiles") {
+  const auto s = spec_of({{2.0, 10}, {4.0, 5}}, 1, 1, 1, 1, 1);
+  CHECK(ip::stage_of(s, 1'000'000) == -1);  // the window opens after the timer's start
+  CHECK(ip::stage_of(s, 1'000'001) == 0);
+  CHECK(ip::stage_of(s, 11'000'000) == 0);
+  CHECK(ip::stage_of(s, 12'000'000) == -1);  // between the stages
+  CHECK(ip::stage_of(s, 13'500'000) == 1);
+  CHECK(ip::linear_percentile({1, 2, 3, 4}, 50) == 2.5);
+  CHECK(ip::linear_percentile({1, 2, 3, 4}, 90) == doctest::Approx(3.7));
+  CHECK(ip::linear_percentile({}, 90) == 0);
+
+  std::vector<ip::StageSample> samples;
+  samples.push_back({2'000'000, true, 10'000, 500'000, 1000.0, 7, 3});
+  samples.push_back({4'000'000, true, 30'000, 700'000, 1000.0, 9, 3});
+  samples.push_back({14'000'000, false, 0, 0, 0, 9, 3});
+  const std::string json = ip::stage_report_json(s, samples);
+  CHECK(json.find("\"count\": 2,\n      \"send_duration\": 2,\n      \"requested_rate\": 2,\n      "
+                  "\"achieved_rate\": 1\n") != std::string::npos);
+  CHECK(json.find("\"mean\": 0.6,") != std::string::npos);  // request_latency of stage 0
+  CHECK(json.find("\"prompt_len_mean\": 8,") != std::string::npos);
+  CHECK(json.find("\"unfinished\": 1") != std::string::npos);  // stage 1's request never completed
 }
