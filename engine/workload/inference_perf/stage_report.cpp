@@ -37,7 +37,7 @@ void write_distribution(metrics::JsonWriter& w, const char* name, std::vector<do
 int64_t stage_of(const InferencePerfSpec& ip, Tick arrival) {
   for (size_t k = 0; k < ip.stages.size(); ++k) {
     const Tick start = stage_start_us(ip, k);
-    if (arrival > start && arrival <= start + ip.stages[k].duration * 1'000'000) return static_cast<int64_t>(k);
+    if (arrival >= start && arrival <= start + ip.stages[k].duration * 1'000'000) return static_cast<int64_t>(k);
   }
   return -1;
 }

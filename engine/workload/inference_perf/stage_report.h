@@ -23,8 +23,8 @@ struct StageSample {
   int64_t input_len = 0, output_len = 0;
 };
 
-// The stage (index into ip.stages) whose window (start, start + duration] holds `arrival`, or
-// -1 for none.
+// The stage (index into ip.stages) whose window [start, start + duration] holds `arrival`, or
+// -1 for none (a send rounded down to whole microseconds can land on the start).
 int64_t stage_of(const InferencePerfSpec& ip, Tick arrival);
 
 // numpy.percentile's default (linear interpolation between closest ranks) of `sorted` values.

@@ -5,9 +5,11 @@
 // duration. The count is exact and the last request goes out at the stage's end; the gaps are
 // those of a Poisson process conditioned on its count.
 //
-// Rescaling needs the sum of all gaps before the first one is used. Instead of holding a
-// stage's gaps (a long stage has millions), the timer draws them twice from the same seed: once
-// for the sum, once to yield them.
+// Rescaling needs the sum of all gaps before the first one is used. The rescaled send times
+// (the i-th partial sum over the total, i < n) are distributed exactly as the order statistics
+// of n - 1 uniform draws on the stage, so the timer draws those in ascending order, one per
+// send (u_i = 1 - (1 - u_{i-1}) V^(1/(n - i)), V uniform), with no pass over a long stage
+// before its first request.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +21,8 @@ namespace blis::workload::inference_perf {
 
 class StageTimer {
  public:
-  // `count` requests over (start, start + duration]; `seed` fixes the gaps.
+  // `count` requests over [start, start + duration] (whole microseconds, rounded down); `seed`
+  // fixes the draws.
   StageTimer(Tick start_us, Tick duration_us, int64_t count, int64_t seed);
 
   // The next send time; false once `count` times have been given.
@@ -29,7 +32,7 @@ class StageTimer {
  private:
   Tick start_us_, duration_us_;
   int64_t count_, given_ = 0;
-  double total_ = 0, elapsed_ = 0;  // sum of every gap, sum of the gaps given so far
+  double fraction_ = 0;  // of the stage elapsed at the last send given
   core::GoRand rng_;
 };
 
