@@ -13,8 +13,6 @@ namespace blis::workload::inference_perf {
 
 namespace {
 
-constexpr int64_t kMaxTokenId = 128000;  // as prompt_pool.cpp
-
 PoolShape shape_of(const SharedPrefixSpec& p) {
   return {p.num_unique_system_prompts, p.num_users_per_system_prompt, p.system_prompt_len, p.question_len};
 }
@@ -84,7 +82,7 @@ bool HarnessSource::next(GeneratedRequest& out) {
   const int64_t group = pool_.group_of(slot);
   pool_.append_tokens(slot, out.input);
   out.output.resize(static_cast<size_t>(ip_.shared_prefix->output_len));
-  rng_.fill_intn(kMaxTokenId, std::span<int64_t>(out.output));
+  rng_.fill_intn(kTokenIdRange, std::span<int64_t>(out.output));
   out.slo_class = "batch";
   out.tenant_id = fmt::format("prompt-{}", group);
   out.labels.client_id = fmt::format("prompt-{}-slot-{}", group, slot);

@@ -7,15 +7,12 @@ namespace blis::workload::inference_perf {
 
 namespace {
 
-// The same token-id range as the other generated workloads (spec_source.cpp).
-constexpr int64_t kMaxTokenId = 128000;
-
 void append_random(int64_t seed, int64_t count, std::vector<kv::Token>& out) {
   if (count <= 0) return;
   const size_t old_size = out.size();
   out.resize(old_size + static_cast<size_t>(count));
   core::GoRand rng(seed);
-  rng.fill_intn(kMaxTokenId, std::span<int64_t>(out).subspan(old_size));
+  rng.fill_intn(kTokenIdRange, std::span<int64_t>(out).subspan(old_size));
 }
 
 }  // namespace

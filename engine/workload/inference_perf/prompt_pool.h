@@ -27,6 +27,10 @@
 
 namespace blis::workload::inference_perf {
 
+// Token ids are drawn from [0, kTokenIdRange), as the other generated workloads draw them
+// (spec_source.cpp).
+inline constexpr int64_t kTokenIdRange = 128000;
+
 struct PoolShape {
   int64_t groups = 0, prompts_per_group = 0;
   int64_t system_prompt_len = 0, question_len = 0;
