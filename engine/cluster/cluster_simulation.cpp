@@ -11,6 +11,7 @@
 #include "engine/kv/tiered_cache.h"
 #include "engine/workload/csv_trace_source.h"
 #include "engine/workload/distribution_source.h"
+#include "engine/workload/inference_perf/harness_source.h"
 #include "engine/workload/spec_source.h"
 #include "engine/workload/trace_replay.h"
 
@@ -111,6 +112,10 @@ void ClusterSimulation::simulate() {
     } catch (const Error& e) {
       throw Error(std::string("Failed to generate workload: ") + e.what());
     }
+  } else if (config_.workload == config::WorkloadKind::InferencePerf) {
+    source_ = std::make_unique<workload::inference_perf::HarnessSource>(
+        *config_.workload_spec->inference_perf, config_.workload_spec_seed, config_.workload_spec_generation_horizon,
+        config_.workload_spec_max_requests);
   } else if (config_.workload == config::WorkloadKind::CsvTrace) {
     try {
       source_ = std::make_unique<workload::CsvTraceSource>(config_.trace_path, config_.horizon);

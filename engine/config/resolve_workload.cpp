@@ -12,6 +12,7 @@
 #include "engine/core/error.h"
 #include "engine/core/input_limits.h"
 #include "engine/metrics/go_json.h"
+#include "engine/workload/inference_perf/harness_source.h"
 #include "engine/workload/spec_expansion.h"
 #include "engine/workload/spec_source.h"
 #include "engine/workload/trace_replay.h"
@@ -88,6 +89,30 @@ void resolve_workload_spec(const ScenarioSpec& spec, RunConfig& c, const Diagnos
   if (loaded->horizon > 0 && !spec.horizon_us) c.horizon = loaded->horizon;
   c.workload_spec_max_requests = spec.workload.requests ? *spec.workload.requests : loaded->num_requests;
   c.workload_spec_generation_horizon = c.horizon;
+  // The one place that reads inference_perf_faithful: a spec made only of the compact block is
+  // sent as the inference-perf harness sends it (engine/workload/inference_perf), not expanded
+  // into the reference's N x M clients (§D.15 NOTE a-d). Its stages bound it: no cap is needed.
+  if (from_inference_perf && c.corrections.inference_perf_faithful) {
+    try {
+      try {
+        workload::validate_inference_perf(*loaded->inference_perf);
+      } catch (const Error& e) {
+        throw Error(std::string("validating inference-perf spec: ") + e.what());
+      }
+      workload::inference_perf::check_faithful(*loaded->inference_perf);
+    } catch (const Error& e) {
+      reject(spec, "workload", std::string("Failed to generate workload: expanding inference-perf spec: ") + e.what(),
+             std::string("cannot generate its workload: expanding inference-perf spec: ") + e.what());
+    }
+    if (loaded->inference_perf->shared_prefix->enable_multi_turn_chat) {
+      log(LogLevel::Warning,
+          "inference_perf.shared_prefix.enable_multi_turn_chat is ignored, as the inference-perf release that "
+          "measured such profiles ignored it: every request is a single-turn prompt (docs/workloads.md)");
+    }
+    c.workload = WorkloadKind::InferencePerf;
+    c.workload_spec = loaded;
+    return;
+  }
   if (c.workload_spec_max_requests <= 0 && c.horizon == kInfiniteHorizon && from_inference_perf) {
     // An inference-perf spec is bounded by its stages: no arrivals after the last one ends.
     int64_t seconds = 0;

@@ -19,7 +19,9 @@
 
 namespace blis::config {
 
-enum class WorkloadKind { Distribution, CsvTrace, Spec, Generator, TraceV2 };
+// InferencePerf: a spec made only of the compact inference_perf block, sent as the harness sends
+// it (correction inference_perf_faithful; engine/workload/inference_perf/harness_source.h).
+enum class WorkloadKind { Distribution, CsvTrace, Spec, Generator, TraceV2, InferencePerf };
 enum class TraceLevel { None, Decisions };
 
 struct RunConfig {

@@ -87,6 +87,10 @@ namespace blis::core {
     "a real record with a negative TTFT or E2E counts once, as unmatched, not also as matched")    \
   X(calibration_excludes_failed, "cluster-workload-trace D.18",                                   \
     "real records whose status is not ok are left out of calibration (counted as failed_excluded)") \
+  /* inference-perf workloads (engine/workload/inference_perf) */                              \
+  X(inference_perf_faithful, "cluster-workload-trace D.15",                                       \
+    "the compact inference_perf block is sent as the inference-perf harness sends it: each stage " \
+    "at its own rate, a reused pool of system prompt x question prompts, exact lengths")          \
   /* Configuration (engine/config/resolve.cpp) */                                                 \
   X(stdev_range_check, "engine-core 8.4",                                                         \
     "a length distribution's stdev must be >= 0, not lie within [min, max] like a length")        \

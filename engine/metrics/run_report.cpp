@@ -15,6 +15,7 @@
 #include "engine/metrics/go_sort.h"
 #include "engine/metrics/run_results.h"
 #include "engine/metrics/statistics.h"
+#include "engine/workload/inference_perf/stage_report.h"
 
 namespace blis::metrics {
 
@@ -496,6 +497,18 @@ SimulationOutput build_report(const cluster::ClusterSimulation& sim, const confi
       out.stdout_text += fmt::format("    E2E:  mean={}{} p99={}{} (n={})\n", go_format_fixed(e2e.mean / scale, 2),
                                      unit, go_format_fixed(e2e.p99 / scale, 2), unit, e2e.count);
     }
+  }
+
+  // ---- per-stage results of a faithful inference-perf run, as the harness reports them
+  if (config.workload == config::WorkloadKind::InferencePerf) {
+    std::vector<workload::inference_perf::StageSample> samples;
+    for (const Request& r : sim.requests()) {
+      if (!r.registered) continue;
+      samples.push_back({r.arrival, r.completed, r.first_token_time, r.e2e, r.tpot, r.input_len, r.output_len});
+    }
+    out.stdout_text += "=== inference-perf Stages ===\n";
+    out.stdout_text += workload::inference_perf::stage_report_json(*config.workload_spec->inference_perf, samples);
+    out.stdout_text += "\n";
   }
 
   // ---- decision-trace summary

@@ -15,8 +15,6 @@
 
 namespace blis::workload {
 
-namespace {
-
 void validate_inference_perf(const InferencePerfSpec& ip) {
   if (ip.stages.empty()) throw Error("at least one stage is required");
   for (size_t i = 0; i < ip.stages.size(); ++i) {
@@ -41,6 +39,8 @@ void validate_inference_perf(const InferencePerfSpec& ip) {
   if (p.question_len < 0) throw Error(fmt::format("question_len must be non-negative, got {}", p.question_len));
   if (p.output_len < 0) throw Error(fmt::format("output_len must be non-negative, got {}", p.output_len));
 }
+
+namespace {
 
 DistSpec constant(int64_t value) { return DistSpec{"constant", {{"value", static_cast<double>(value)}}, ""}; }
 

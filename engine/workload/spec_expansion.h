@@ -16,4 +16,8 @@ namespace blis::workload {
 // ...", "client[i].input_distribution.file: <file>: line N: ...".
 void expand_workload_sources(WorkloadSpecFile& spec, const core::Corrections& corrections, const DiagnosticSink& log);
 
+// §D.15's validation of the block; throws blis::Error with the bare reason ("at least one stage
+// is required"), which callers prefix.
+void validate_inference_perf(const InferencePerfSpec& ip);
+
 }  // namespace blis::workload
