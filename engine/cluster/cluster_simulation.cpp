@@ -39,7 +39,9 @@ ClusterSimulation::ClusterSimulation(const config::RunConfig& config, const Diag
     instances_.push_back(std::make_unique<instance::Instance>(i, instance_config, std::move(kv), *config.latency,
                                                               requests_, log_));
   }
-  if (config.trace_level == config::TraceLevel::Decisions) trace_ = std::make_shared<trace::DecisionTrace>(config.counterfactual_k, config.corrections.weighted_regret);
+  if (config.trace_level == config::TraceLevel::Decisions) {
+    trace_ = std::make_shared<trace::DecisionTrace>(config.counterfactual_k, config.corrections.weighted_regret);
+  }
   if (config.horizon > 0 && config.horizon < wrap_add(config.admission_latency, config.routing_latency)) {
     log_(LogLevel::Warning, fmt::format("horizon {} is shorter than admission latency + routing latency ({}): "
                                         "no request can reach an instance",

@@ -140,11 +140,12 @@ void resolve_scorers(const ScenarioSpec& spec, const std::string& routing,
                      const DiagnosticSink& log, bool check_unused) {
   const bool string_given = spec.routing_scorers && !spec.routing_scorers->empty();
   const bool weighted = routing == "weighted";
+  const auto warn_unused = [&] {
+    log(LogLevel::Warning, fmt::format("--routing-scorers has no effect when routing policy is \"{}\" "
+                                       "(only applies to 'weighted')", routing));
+  };
   if (!weighted && !(check_unused && (string_given || spec.scorer_list))) {
-    if (string_given || spec.scorer_list) {
-      log(LogLevel::Warning, fmt::format("--routing-scorers has no effect when routing policy is \"{}\" "
-                                         "(only applies to 'weighted')", routing));
-    }
+    if (string_given || spec.scorer_list) warn_unused();
     return;
   }
   cluster::RouterConfig unused;  // where a checked but unused list goes
@@ -206,8 +207,7 @@ void resolve_scorers(const ScenarioSpec& spec, const std::string& routing,
     active += fmt::format("{}{}:{:.1f}", i > 0 ? ", " : "", s.name, s.weight);
   }
   if (!weighted) {
-    log(LogLevel::Warning, fmt::format("--routing-scorers has no effect when routing policy is \"{}\" "
-                                       "(only applies to 'weighted')", routing));
+    warn_unused();  // valid, and still of no use to this policy
     return;
   }
   out.external = spec.external_scorers;
