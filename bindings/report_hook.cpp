@@ -35,12 +35,14 @@ void push_latency(lua_State* L, const metrics::LatencySummary& s) {
 }
 
 void push_block(lua_State* L, const metrics::BlockSummary& b) {
-  lua_createtable(L, 0, 20);
+  lua_createtable(L, 0, 22);
   set_string(L, "id", b.id);
   set_number(L, "completed", static_cast<double>(b.completed));
   set_number(L, "still_queued", static_cast<double>(b.still_queued));
   set_number(L, "still_running", static_cast<double>(b.still_running));
   set_number(L, "injected", static_cast<double>(b.injected));
+  set_number(L, "still_in_transit", static_cast<double>(b.still_in_transit));
+  set_number(L, "still_awaiting_decision", static_cast<double>(b.still_awaiting_decision));
   set_number(L, "input_tokens", static_cast<double>(b.input_tokens));
   set_number(L, "output_tokens", static_cast<double>(b.output_tokens));
   set_number(L, "preemptions", static_cast<double>(b.preemptions));

@@ -249,6 +249,26 @@ const std::string* string_value(const std::map<std::string, Value>& values, cons
   return it == values.end() ? nullptr : &std::get<std::string>(it->second);
 }
 
+// The switches --compat and --correction ask for (what add_compat writes into the scenario).
+// Lenient: a malformed --compat or --correction is add_compat's error to report.
+core::Corrections requested_corrections(const std::map<std::string, Value>& values) {
+  const std::string* mode = string_value(values, "compat");
+  core::Corrections c = core::Corrections::for_mode(mode != nullptr && *mode == "corrected"
+                                                        ? core::CompatMode::Corrected
+                                                        : core::CompatMode::Reference);
+  const std::string* list = string_value(values, "correction");
+  std::string_view rest = list != nullptr ? std::string_view(*list) : std::string_view();
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    const std::size_t eq = item.find('=');
+    if (eq == std::string_view::npos) continue;
+    if (bool* flag = c.find(item.substr(0, eq))) *flag = item.substr(eq + 1) == "on";
+  }
+  return c;
+}
+
 // The workload table (cluster-workload-trace §D.1, §D.3): --workload-spec wins over --workload;
 // "distribution" and "traces" are kinds; any other --workload value names a preset, which the
 // resolver checks.
@@ -259,9 +279,13 @@ void add_workload(LuaTableSource& scenario, const std::map<std::string, Value>& 
   const std::string* trace_v2_path = string_value(values, "workload-trace");
   const std::string* trace_v2_data = string_value(values, "workload-trace-data");
   const std::string workload = selected != nullptr ? *selected : "distribution";
-  // The reference checks this even when --workload-spec takes precedence.
+  // NOTE (NOTE 20, §D.1): the reference checks this even when --workload-spec takes precedence.
+  // Corrected (workload_spec_over_traces): the spec is what runs, so a missing trace path is no error.
   if (workload == "traces" && (traces_path == nullptr || traces_path->empty())) {
-    throw Error("--workload traces requires --workload-traces-filepath");
+    const bool spec_given = spec_path != nullptr && !spec_path->empty();
+    if (!spec_given || !requested_corrections(values).workload_spec_over_traces) {
+      throw Error("--workload traces requires --workload-traces-filepath");
+    }
   }
   if (trace_v2_data != nullptr && (trace_v2_path == nullptr || trace_v2_path->empty())) {
     throw Error("--workload-trace-data needs --workload-trace (the trace's header YAML)");

@@ -48,6 +48,13 @@ class ClusterSimulation {
   workload::WorkloadRecorder* workload_recorder() const { return recorder_; }
   // Per instance: requests routed there whose Queued event has not run yet.
   const std::vector<int64_t>& pending() const { return pending_; }
+  // Requests the horizon cut off before they reached a wait queue: routed but not yet queued
+  // (in transit), or arrived but not yet admitted or routed (awaiting a decision). Set after the
+  // run only with the horizon_in_flight correction; the reference counts them nowhere.
+  struct InFlight {
+    int64_t in_transit = 0, awaiting_decision = 0;
+  };
+  const std::optional<InFlight>& in_flight() const { return in_flight_; }
 
  private:
   enum class ControlKind : uint8_t { Admission = 1, Routing = 2 };
@@ -73,6 +80,7 @@ class ClusterSimulation {
   void push_control(Tick time, ControlKind kind, RequestIndex r);
   std::span<const RoutingSnapshot> build_state(Tick now);
   void simulate();
+  void report_in_flight(bool cut_by_horizon);
 
   const config::RunConfig& config_;
   WarningLimiter limiter_;     // repeated run-time warnings are counted, not repeated
@@ -95,6 +103,7 @@ class ClusterSimulation {
   SnapshotProvider snapshots_;
   std::vector<int64_t> pending_;  // per instance: routed, Queued event not yet executed
   int64_t rejected_ = 0;
+  std::optional<InFlight> in_flight_;
   std::shared_ptr<trace::DecisionTrace> trace_;
 };
 

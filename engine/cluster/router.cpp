@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "engine/core/error.h"
 
 namespace blis::cluster {
@@ -27,7 +29,13 @@ RoutingPolicyKind Router::parse_policy(const std::string& name) {
   throw Error(fmt::format("unknown routing policy \"{}\"", name));
 }
 
-Router::Router(RouterConfig config, size_t instances) : config_(std::move(config)) {
+Router::Router(RouterConfig config, size_t instances, bool longest_prefix_affinity)
+    : config_(std::move(config)) {
+  if (config_.policy == RoutingPolicyKind::PrefixAffinity && longest_prefix_affinity) {
+    longest_prefix_affinity_ = true;
+    prefix_index_.emplace(instances);
+    return;
+  }
   if (config_.policy != RoutingPolicyKind::Weighted) return;
   // Weights are normalised once: w_i = weight_i / sum (summed in configuration order).
   double sum = 0;
@@ -87,6 +95,8 @@ RoutingDecision Router::least_loaded(std::span<const RoutingSnapshot> snapshots)
 // the entire block-aligned input, so only requests with identical aligned inputs share affinity.
 RoutingDecision Router::prefix_affinity_policy(const Request& request, std::span<const RoutingSnapshot> snapshots) {
   router_block_hashes(request.input, config_.block_size, hashes_);
+  // An input shorter than a block has no block to share: both modes key on all its tokens.
+  if (longest_prefix_affinity_ && !hashes_.empty()) return longest_prefix_policy(snapshots);
   const Digest key = hashes_.empty() ? hash_all_tokens(request.input) : hashes_.back();
   if (const auto it = affinity_.find(key); it != affinity_.end() && it->second < static_cast<int>(snapshots.size())) {
     RoutingDecision d;
@@ -97,6 +107,34 @@ RoutingDecision Router::prefix_affinity_policy(const Request& request, std::span
   RoutingDecision d = least_loaded(snapshots);
   affinity_[key] = d.target;
   d.reason = {RoutingReason::Kind::PrefixMiss};
+  return d;
+}
+
+// Corrected (prefix_affinity_key), as llm-d's prefix-aware routing does: the instance whose
+// routed blocks (the router-side LRU index, §B.6) match the longest leading run of this request's
+// blocks wins; among equal runs, and when nothing matches, least-loaded decides, as the
+// reference's fallback does. The request's blocks are then recorded on the chosen instance.
+RoutingDecision Router::longest_prefix_policy(std::span<const RoutingSnapshot> snapshots) {
+  matches_.clear();
+  int64_t longest = 0;
+  for (size_t i = 0; i < snapshots.size(); ++i) {
+    matches_.push_back(prefix_index_->match_length(hashes_, i));
+    longest = std::max(longest, matches_.back());
+  }
+  RoutingDecision d;
+  if (longest == 0) {
+    d = least_loaded(snapshots);
+    d.reason = {RoutingReason::Kind::PrefixMiss};
+  } else {
+    size_t best = snapshots.size();  // strict '<' scan over the longest runs: ties go to the lowest index
+    for (size_t i = 0; i < snapshots.size(); ++i) {
+      if (matches_[i] != longest) continue;
+      if (best == snapshots.size() || snapshots[i].effective_load() < snapshots[best].effective_load()) best = i;
+    }
+    d.target = static_cast<int>(best);
+    d.reason = {RoutingReason::Kind::PrefixHit};
+  }
+  prefix_index_->record(hashes_, static_cast<size_t>(d.target));
   return d;
 }
 

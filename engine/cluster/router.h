@@ -51,7 +51,9 @@ struct RoutingDecision {
 
 class Router {
  public:
-  Router(RouterConfig config, size_t instances);
+  // `longest_prefix_affinity` is the prefix_affinity_key correction: the prefix-affinity policy
+  // keys on the longest leading run of routed blocks instead of the whole aligned input.
+  Router(RouterConfig config, size_t instances, bool longest_prefix_affinity = false);
 
   // Route(req, state). Throws blis::Error when an external scorer fails.
   RoutingDecision route(const Request& request, std::span<const RoutingSnapshot> snapshots, Tick clock);
@@ -61,6 +63,7 @@ class Router {
  private:
   RoutingDecision least_loaded(std::span<const RoutingSnapshot> snapshots) const;
   RoutingDecision prefix_affinity_policy(const Request& request, std::span<const RoutingSnapshot> snapshots);
+  RoutingDecision longest_prefix_policy(std::span<const RoutingSnapshot> snapshots);
   RoutingDecision weighted(const Request& request, std::span<const RoutingSnapshot> snapshots, Tick clock);
 
   RouterConfig config_;
@@ -68,7 +71,9 @@ class Router {
   bool uses_prefix_index_ = false;
   uint64_t round_robin_ = 0;
   std::unordered_map<Digest, int, DigestHash> affinity_;  // prefix-affinity policy: key -> instance
-  std::optional<PrefixCacheIndex> prefix_index_;          // weighted with a prefix-aware scorer
+  std::optional<PrefixCacheIndex> prefix_index_;          // weighted with a prefix-aware scorer, or
+                                                          // the corrected prefix-affinity policy
+  bool longest_prefix_affinity_ = false;
 
   // Per-decision scratch.
   std::vector<Digest> hashes_;

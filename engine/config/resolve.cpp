@@ -131,19 +131,25 @@ ModelResolution resolve_model(const ScenarioSpec& spec, const std::string& defau
 }
 
 // The weighted policy's scorers (§B.4, §B.7, §C.3): the scenario's list or --routing-scorers
-// string, else the bundle's list, else the default profile. Only a weighted policy looks at
-// them; for any other policy a given string is not even parsed.
+// string, else the bundle's list, else the default profile. Only a weighted policy uses them.
+// NOTE (§B.7, NOTE 25): for any other policy the reference does not even parse a given string,
+// so a malformed one only gets the "no effect" warning. `check_unused` (the scorers_need_weighted
+// correction) checks a given string or list exactly as for weighted routing first.
 void resolve_scorers(const ScenarioSpec& spec, const std::string& routing,
                      const std::vector<cluster::ScorerWeight>& bundle_scorers, cluster::RouterConfig& out,
-                     const DiagnosticSink& log) {
+                     const DiagnosticSink& log, bool check_unused) {
   const bool string_given = spec.routing_scorers && !spec.routing_scorers->empty();
-  if (routing != "weighted") {
-    if (string_given || spec.scorer_list) {
-      log(LogLevel::Warning, fmt::format("--routing-scorers has no effect when routing policy is \"{}\" "
-                                         "(only applies to 'weighted')", routing));
-    }
+  const bool weighted = routing == "weighted";
+  const auto warn_unused = [&] {
+    log(LogLevel::Warning, fmt::format("--routing-scorers has no effect when routing policy is \"{}\" "
+                                       "(only applies to 'weighted')", routing));
+  };
+  if (!weighted && !(check_unused && (string_given || spec.scorer_list))) {
+    if (string_given || spec.scorer_list) warn_unused();
     return;
   }
+  cluster::RouterConfig unused;  // where a checked but unused list goes
+  cluster::RouterConfig& target = weighted ? out : unused;
   std::vector<ScorerSpec> chosen;
   if (spec.scorer_list) {
     chosen = *spec.scorer_list;
@@ -197,11 +203,42 @@ void resolve_scorers(const ScenarioSpec& spec, const std::string& routing,
     } else if (!spec.external_scorers || static_cast<size_t>(s.external) >= spec.external_scorers->count()) {
       throw Error(fmt::format("scorer \"{}\" refers to a missing external scorer", s.name));
     }
-    out.scorers.push_back(w);
+    target.scorers.push_back(w);
     active += fmt::format("{}{}:{:.1f}", i > 0 ? ", " : "", s.name, s.weight);
+  }
+  if (!weighted) {
+    warn_unused();  // valid, and still of no use to this policy
+    return;
   }
   out.external = spec.external_scorers;
   log(LogLevel::Info, "Weighted routing scorers: " + active);
+}
+
+// The horizon and the control-plane latencies, before anything is built from them.
+void check_times(const ScenarioSpec& spec, const core::Corrections& corrections) {
+  const Tick horizon = value_or(spec.horizon_us, kInfiniteHorizon);
+  // The reference runs a negative --horizon as "no requests" (exit 0); kept for blis run, an
+  // error in a scenario, where it can only be a mistake (docs/deviations.md).
+  if (horizon < 0 && !spec.from_flags()) {
+    reject(spec, "horizon_us", "", fmt::format("must be >= 0 (microseconds of simulated time), got {}", horizon));
+  }
+  // NOTE (§G, NOTE 13): the reference takes negative latencies as given, scheduling events in
+  // the past. Corrected (validate_latencies): an error naming the flag or key, and --horizon is
+  // checked on the command line as it always is in a scenario.
+  if (!corrections.validate_latencies) return;
+  if (horizon < 0) {
+    reject(spec, "horizon_us", fmt::format("--horizon must be >= 0 (microseconds), got {}", horizon), "");
+  }
+  const int64_t admission = value_or(spec.admission_latency_us, int64_t{0});
+  if (admission < 0) {
+    reject(spec, "admission.latency_us", fmt::format("--admission-latency must be >= 0, got {}", admission),
+           fmt::format("must be >= 0 (microseconds), got {}", admission));
+  }
+  const int64_t routing = value_or(spec.routing_latency_us, int64_t{0});
+  if (routing < 0) {
+    reject(spec, "routing.latency_us", fmt::format("--routing-latency must be >= 0, got {}", routing),
+           fmt::format("must be >= 0 (microseconds), got {}", routing));
+  }
 }
 
 }  // namespace
@@ -220,11 +257,7 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   c.tensor_parallel = model.tp;
   c.seed = value_or(spec.seed, int64_t{42});
   c.horizon = value_or(spec.horizon_us, kInfiniteHorizon);
-  // The reference runs a negative --horizon as "no requests" (exit 0); kept for blis run, an
-  // error in a scenario, where it can only be a mistake (docs/deviations.md).
-  if (c.horizon < 0 && !spec.from_flags()) {
-    reject(spec, "horizon_us", "", fmt::format("must be >= 0 (microseconds of simulated time), got {}", c.horizon));
-  }
+  check_times(spec, c.corrections);
 
   resolve_workload(spec, defaults_file, c, log);
 
@@ -449,7 +482,7 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
            fmt::format("--snapshot-refresh-interval must be >= 0, got {}", c.snapshot_refresh_interval),
            fmt::format("must be >= 0, got {}", c.snapshot_refresh_interval));
   }
-  resolve_scorers(spec, routing, bundle_scorers, c.routing, log);
+  resolve_scorers(spec, routing, bundle_scorers, c.routing, log, c.corrections.scorers_need_weighted);
   c.num_instances = static_cast<int>(instances);
   c.admission_latency = value_or(spec.admission_latency_us, int64_t{0});
   c.routing_latency = value_or(spec.routing_latency_us, int64_t{0});
@@ -481,7 +514,7 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   if (spec.fitness_weights && !spec.fitness_weights->empty()) {
     // Deliberate deviation (docs/deviations.md): checked now, not after the run (NOTE 9).
     try {
-      c.fitness_weights = metrics::parse_fitness_weights(*spec.fitness_weights);
+      c.fitness_weights = metrics::parse_fitness_weights(*spec.fitness_weights, c.corrections.fitness_duplicate_keys);
     } catch (const Error& e) {
       reject(spec, "fitness_weights", std::string("Invalid fitness weights: ") + e.what(),
              std::string("is invalid: ") + e.what());

@@ -59,6 +59,36 @@ workload::LengthDistribution length_from(const LengthSpec& s, int64_t mean, int6
   return {value_or(s.mean, mean), value_or(s.stdev, stdev), value_or(s.min, min), value_or(s.max, max)};
 }
 
+// NOTE (§D.4, NOTE 24): the reference builds a client's multimodal samplers at each of its
+// arrivals and its reason-ratio sampler at each session, so a bad distribution there surfaces
+// only when (and if) the client's first request is drawn. Corrected (early_sampler_errors): every
+// client's are built once before the run, with the messages the lazy path would give.
+void check_client_samplers(const workload::WorkloadSpecFile& spec, const core::Corrections& corrections) {
+  for (const workload::ClientSpec& client : spec.clients) {
+    const auto build = [&](const workload::DistSpec& d, const std::string& what) {
+      try {
+        workload::make_length_sampler(d, corrections);
+      } catch (const Error& e) {
+        throw Error(fmt::format("client \"{}\" {}: {}", client.id, what, e.what()));
+      }
+    };
+    if (client.multimodal) {
+      const workload::MultimodalSpec& m = *client.multimodal;
+      if (!m.text.type.empty()) build(m.text, "multimodal: text distribution");
+      const struct { const workload::DistSpec& tokens; const workload::DistSpec& count; const char* name; } modalities[] = {
+          {m.image, m.image_count, "image"}, {m.audio, m.audio_count, "audio"}, {m.video, m.video_count, "video"}};
+      for (const auto& mod : modalities) {
+        if (mod.tokens.type.empty() || mod.count.type.empty()) continue;  // the modality is off
+        build(mod.count, fmt::format("multimodal: {} count distribution", mod.name));
+        build(mod.tokens, fmt::format("multimodal: {} distribution", mod.name));
+      }
+    }
+    if (client.reasoning && !client.reasoning->reason_ratio.type.empty()) {
+      build(client.reasoning->reason_ratio, "reasoning: reason ratio distribution");
+    }
+  }
+}
+
 // §D.3: load and validate the spec, then its seed, horizon and request cap, each overridden
 // only by an explicit scenario value (flag).
 void resolve_workload_spec(const ScenarioSpec& spec, RunConfig& c, const DiagnosticSink& log) {
@@ -125,9 +155,22 @@ void resolve_workload_spec(const ScenarioSpec& spec, RunConfig& c, const Diagnos
            "needs num_requests (in the spec, or workload.requests) or horizon_us to bound generation");
   }
   c.workload_spec = loaded;
+  const bool early_sampler_errors = c.corrections.early_sampler_errors;
+  const auto check_samplers = [&] {
+    if (!early_sampler_errors) return;
+    try {
+      check_client_samplers(*loaded, c.corrections);
+    } catch (const Error& e) {
+      reject(spec, "workload", std::string("Failed to generate workload: ") + e.what(),
+             std::string("cannot generate its workload: ") + e.what());
+    }
+  };
   // Generation with a horizon <= 0 returns no requests before it expands or re-validates
   // anything (§D.4 step 1), so a ServeGen directory is not even read then.
-  if (c.workload_spec_generation_horizon <= 0) return;
+  if (c.workload_spec_generation_horizon <= 0) {
+    check_samplers();  // a wrong spec is wrong even when it makes no requests
+    return;
+  }
   try {
     workload::expand_workload_sources(*loaded, c.corrections, log);
   } catch (const Error& e) {
@@ -140,6 +183,7 @@ void resolve_workload_spec(const ScenarioSpec& spec, RunConfig& c, const Diagnos
     reject(spec, "workload", std::string("Failed to generate workload: invalid workload spec: ") + e.what(),
            std::string("cannot generate its workload: invalid workload spec: ") + e.what());
   }
+  check_samplers();
   // Building the generator checks every client's samplers now, before the run (the reference
   // generates everything here). Quietly: the run builds it again and says its warnings then.
   try {

@@ -54,6 +54,15 @@ namespace blis::core {
   X(snapshot_kv_first_read, "cluster-workload-trace A.6",                                         \
     "with a snapshot refresh interval, the first decision reads the KV signals instead of seeing " \
     "zeros until the clock reaches the interval")                                                 \
+  X(prefix_affinity_key, "cluster-workload-trace B.3",                                            \
+    "the prefix-affinity policy routes to the instance holding the longest leading run of the "   \
+    "request's blocks already routed, so requests sharing a system prompt share an instance")     \
+  X(weighted_regret, "cluster-workload-trace F.2",                                                \
+    "a scored decision's regret is the chosen instance's load minus the least-loaded "            \
+    "instance's load, not the score gap to itself (always 0)")                                    \
+  X(horizon_in_flight, "cluster-workload-trace A.7",                                              \
+    "requests cut off by the horizon between routing and queueing, or before admission or "       \
+    "routing, are counted (still_in_transit, still_awaiting_decision), without a warning")        \
   /* Workload generation (engine/workload) */                                                   \
   X(legacy_iat_exact_mean, "cluster-workload-trace D.1.1",                                        \
     "the distribution workload places request k at round(k * 1e6 / rate) us, so --rate 10 "        \
@@ -91,14 +100,28 @@ namespace blis::core {
   X(inference_perf_faithful, "cluster-workload-trace D.15",                                       \
     "the compact inference_perf block is sent as the inference-perf harness sends it: each stage " \
     "at its own rate, a reused pool of system prompt x question prompts, exact lengths")          \
-  /* Configuration (engine/config/resolve.cpp) */                                                 \
+  /* Configuration (engine/config, bindings/run_flags.cpp) */                                     \
   X(stdev_range_check, "engine-core 8.4",                                                         \
     "a length distribution's stdev must be >= 0, not lie within [min, max] like a length")        \
   X(roofline_needs_gpu_tp, "engine-core 8.2",                                                     \
     "both roofline files without a GPU or a TP > 0 are an error, not a run whose steps take 0")   \
   X(max_model_len, "engine-core 8.1",                                                             \
     "when max_model_len is given, a request whose prompt and output exceed it is dropped as "     \
-    "unservable when queued (not given: nothing is enforced)")
+    "unservable when queued (not given: nothing is enforced)")                                    \
+  X(scorers_need_weighted, "cluster-workload-trace B.7",                                          \
+    "--routing-scorers (routing.scorers) is checked whatever the routing policy, so a malformed " \
+    "value is an error, not a warning")                                                           \
+  X(validate_latencies, "cluster-workload-trace G",                                               \
+    "a negative admission or routing latency (or --horizon) is an error naming the flag or key, " \
+    "not events scheduled in the past")                                                           \
+  X(workload_spec_over_traces, "cluster-workload-trace D.1",                                      \
+    "--workload traces without --workload-traces-filepath is not an error when --workload-spec "  \
+    "is given, since the spec is what runs")                                                      \
+  X(early_sampler_errors, "cluster-workload-trace D.4",                                           \
+    "every client's multimodal and reason-ratio distributions are checked before the run, "        \
+    "naming the client, not when its first request or session is drawn")                          \
+  X(fitness_duplicate_keys, "cluster-workload-trace E.6",                                         \
+    "a fitness weight key given twice is an error, not the later weight silently winning")
 
 enum class CompatMode { Reference, Corrected };
 

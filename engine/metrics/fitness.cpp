@@ -24,7 +24,7 @@ double latency_component(double ticks) { return 1.0 / (1.0 + ticks / 1000.0); }
 
 }  // namespace
 
-std::map<std::string, double> parse_fitness_weights(const std::string& text) {
+std::map<std::string, double> parse_fitness_weights(const std::string& text, bool reject_duplicates) {
   std::map<std::string, double> weights;
   if (text.empty()) return weights;
   size_t start = 0;
@@ -45,6 +45,10 @@ std::map<std::string, double> parse_fitness_weights(const std::string& text) {
     if (!std::isfinite(value) || value < 0) {
       throw Error(fmt::format("invalid weight for {}: must be a finite non-negative number, got {}",
                               core::go::quote(key), go_format_g(value)));
+    }
+    // NOTE (§E.6, NOTE 9): a repeated key silently overwrites the earlier weight.
+    if (reject_duplicates && weights.count(key) != 0) {
+      throw Error(fmt::format("fitness weight {} is given twice", core::go::quote(key)));
     }
     weights[key] = value;
     if (comma == std::string::npos) break;

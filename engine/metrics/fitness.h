@@ -9,8 +9,9 @@
 namespace blis::metrics {
 
 // Throws blis::Error("invalid fitness weight ...") for malformed pairs or values that are
-// NaN, infinite or negative. A repeated key keeps the last value.
-std::map<std::string, double> parse_fitness_weights(const std::string& text);
+// NaN, infinite or negative. A repeated key keeps the last value (the reference's NOTE 9), or
+// with `reject_duplicates` (the fitness_duplicate_keys correction) is an error naming it.
+std::map<std::string, double> parse_fitness_weights(const std::string& text, bool reject_duplicates = false);
 
 struct FitnessInputs {
   double responses_per_sec = 0;  // 0 unless duration > 0 and completed > 0

@@ -41,6 +41,8 @@ struct MetricsBlock {
   double itl_mean = 0, itl_p90 = 0, itl_p95 = 0, itl_p99 = 0;
   double scheduling_delay_p99 = 0;
   int64_t kv_allocation_failures = 0, preemptions = 0, dropped_unservable = 0;
+  // horizon_in_flight only: requests the horizon cut off before a wait queue (see ClusterSimulation).
+  int64_t still_in_transit = 0, still_awaiting_decision = 0;
 
   // The metrics JSON cannot hold (NaN, +Inf, -Inf), as "name = value" in key order.
   std::vector<std::string> non_finite() const {
@@ -65,6 +67,13 @@ struct MetricsBlock {
     w.key("completed_requests"); w.value_int(completed);
     w.key("still_queued"); w.value_int(still_queued);
     w.key("still_running"); w.value_int(still_running);
+    // Only when non-zero, so a run the horizon cut nothing off of prints what the reference prints.
+    if (still_in_transit != 0) {
+      w.key("still_in_transit"); w.value_int(still_in_transit);
+    }
+    if (still_awaiting_decision != 0) {
+      w.key("still_awaiting_decision"); w.value_int(still_awaiting_decision);
+    }
     w.key("injected_requests"); w.value_int(injected);
     w.key("total_input_tokens"); w.value_int(total_input_tokens);
     w.key("total_output_tokens"); w.value_int(total_output_tokens);
@@ -246,6 +255,11 @@ MetricsBlock collect_block(const cluster::ClusterSimulation& sim, std::optional<
     c.sim_ended = only ? sim.instance_end_time(i) : std::max(c.sim_ended, sim.instance_end_time(i));
   }
   if (only) m.instance_id = "instance_" + std::to_string(*only);
+  if (const auto& in_flight = sim.in_flight()) {
+    // In transit is per instance (routed there); awaiting a decision belongs to the cluster.
+    m.still_in_transit = only ? sim.pending()[*only] : in_flight->in_transit;
+    if (!only) m.still_awaiting_decision = in_flight->awaiting_decision;
+  }
   m.injected = m.completed + m.still_queued + m.still_running + m.dropped_unservable;
   for (const Request& r : sim.requests()) {
     if (only && r.instance != static_cast<int>(*only)) continue;
@@ -315,6 +329,8 @@ BlockSummary summary_of(const MetricsBlock& m, const Collected& c) {
   b.completed = m.completed;
   b.still_queued = m.still_queued;
   b.still_running = m.still_running;
+  b.still_in_transit = m.still_in_transit;
+  b.still_awaiting_decision = m.still_awaiting_decision;
   b.injected = m.injected;
   b.input_tokens = m.total_input_tokens;
   b.output_tokens = m.total_output_tokens;

@@ -25,6 +25,7 @@ struct LatencySummary {
 struct BlockSummary {
   std::string id;
   int64_t completed = 0, still_queued = 0, still_running = 0, injected = 0;
+  int64_t still_in_transit = 0, still_awaiting_decision = 0;  // horizon_in_flight; 0 otherwise
   int64_t input_tokens = 0, output_tokens = 0;
   int64_t preemptions = 0, dropped_unservable = 0, kv_allocation_failures = 0;
   double duration_s = 0, responses_per_sec = 0, tokens_per_sec = 0;

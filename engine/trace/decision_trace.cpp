@@ -28,7 +28,7 @@ void append_key(std::string& out, std::string_view key) {
 
 void compute_counterfactual(int32_t chosen, const std::optional<std::vector<double>>& scores,
                             std::span<const cluster::RoutingSnapshot> snapshots, int64_t k,
-                            std::vector<CandidateScore>& candidates, double& regret) {
+                            std::vector<CandidateScore>& candidates, double& regret, bool load_regret) {
   candidates.clear();
   regret = 0;
   if (k <= 0 || snapshots.empty()) return;
@@ -59,6 +59,15 @@ void compute_counterfactual(int32_t chosen, const std::optional<std::vector<doub
   });
   const size_t take = std::min(static_cast<size_t>(k), all.size());
   for (size_t i = 0; i < take; ++i) candidates.push_back(all[order[i]]);
+  if (load_regret && scores) {
+    int64_t chosen_load = 0, min_load = snapshots[0].effective_load();
+    for (const auto& s : snapshots) {
+      min_load = std::min(min_load, s.effective_load());
+      if (s.index == chosen) chosen_load = s.effective_load();
+    }
+    regret = static_cast<double>(chosen_load - min_load);
+    return;
+  }
   const double top = all[order[0]].score;
   regret = std::max(0.0, top - chosen_score);
 }

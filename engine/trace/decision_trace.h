@@ -49,15 +49,22 @@ struct TraceSummary {
 
 // computeCounterfactual (§F.2): candidates ranked by score (the decision's scores, else
 // -EffectiveLoad), ties by instance id bytes; regret against the best over all instances.
+// NOTE (§F.2): a weighted decision's chosen instance is the argmax of its own scores, so that
+// regret is always 0. With `load_regret` (the weighted_regret correction) a decision that carried
+// scores gets regret = EffectiveLoad(chosen) - min EffectiveLoad over the instances, the
+// definition load-based policies already have, so regret compares policies on one scale.
 void compute_counterfactual(int32_t chosen, const std::optional<std::vector<double>>& scores,
                             std::span<const cluster::RoutingSnapshot> snapshots, int64_t k,
-                            std::vector<CandidateScore>& candidates, double& regret);
+                            std::vector<CandidateScore>& candidates, double& regret, bool load_regret = false);
 
 class DecisionTrace {
  public:
-  explicit DecisionTrace(int64_t counterfactual_k) : k_(counterfactual_k) {}
+  // `load_regret`: the weighted_regret correction (see compute_counterfactual).
+  explicit DecisionTrace(int64_t counterfactual_k, bool load_regret = false)
+      : k_(counterfactual_k), load_regret_(load_regret) {}
 
   int64_t counterfactual_k() const { return k_; }
+  bool load_regret() const { return load_regret_; }
   void add(AdmissionRecord r) {
     order_.push_back({false, admissions_.size()});
     admissions_.push_back(std::move(r));
@@ -76,6 +83,7 @@ class DecisionTrace {
 
  private:
   int64_t k_;
+  bool load_regret_;
   std::vector<AdmissionRecord> admissions_;
   std::vector<RoutingRecord> routings_;
   struct Entry { bool routing; size_t index; };

@@ -315,9 +315,21 @@ TEST_CASE("run flags: the workload table") {
     CHECK(parse_error({"--workload", "traces"}) == "--workload traces requires --workload-traces-filepath");
     CHECK(parse_error({"--workload", "traces", "--workload-traces-filepath="}) ==
           "--workload traces requires --workload-traces-filepath");
-    // still checked when --workload-spec takes precedence, as in the reference
+    // still checked when --workload-spec takes precedence, as in the reference (NOTE 20)
     CHECK(parse_error({"--workload", "traces", "--workload-spec", "w.yaml"}) ==
           "--workload traces requires --workload-traces-filepath");
+    // workload_spec_over_traces: the spec is what runs, so the missing trace path is no error
+    for (const Args& corrected : {Args{"--compat", "corrected"}, Args{"--correction", "workload_spec_over_traces=on"}}) {
+      Args args{"--workload", "traces", "--workload-spec", "w.yaml"};
+      args.insert(args.end(), corrected.begin(), corrected.end());
+      const ScenarioSpec s = spec_of(args);
+      CHECK(s.workload.kind == "spec");
+      CHECK(s.workload.path == "w.yaml");
+    }
+    CHECK(parse_error({"--workload", "traces", "--workload-spec", "w.yaml", "--compat", "corrected", "--correction",
+                       "workload_spec_over_traces=off"}) == "--workload traces requires --workload-traces-filepath");
+    CHECK(parse_error({"--workload", "traces", "--compat", "corrected"}) ==
+          "--workload traces requires --workload-traces-filepath");  // nothing else to run
   }
   SUBCASE("any other name is a preset, without the length flags") {
     const ScenarioSpec s = spec_of({"--workload", "chatbot", "--rate", "2", "--num-requests", "50",

@@ -142,7 +142,7 @@ const blis::DiagnosticSink quiet = [](blis::LogLevel, const std::string&) {};
 
 TEST_CASE("INV-1..INV-8 hold over 200 generated cluster configurations (1-16 instances, every policy)") {
   blis::core::GoRand g(4242);
-  int checked = 0, reference_crashes = 0;
+  int checked = 0, reference_crashes = 0, in_flight_checked = 0;
   int64_t spied_decisions = 0;
   for (int n = 0; checked < 200; ++n) {
     Generated gen = generate(g);
@@ -183,6 +183,15 @@ TEST_CASE("INV-1..INV-8 hold over 200 generated cluster configurations (1-16 ins
     }
     // INV-1 across the pipeline: every routed request is queued somewhere or still pending.
     CHECK(routed == queued_total + pending_total);
+    // horizon_in_flight (corrected): every request that arrived by the horizon is routed,
+    // rejected or still awaiting a decision, and the routed ones not yet queued are in transit.
+    if (const auto& in_flight = sim.in_flight()) {
+      int64_t arrived = 0;
+      for (const blis::Request& r : sim.requests()) arrived += r.arrival <= config.horizon ? 1 : 0;
+      CHECK(in_flight->in_transit == pending_total);
+      CHECK(arrived == routed + sim.rejected_requests() + in_flight->awaiting_decision);
+      ++in_flight_checked;
+    }
     // INV-3, INV-8.
     CHECK(observer.clock_regressions == 0);
     CHECK(observer.work_conservation_violations == 0);
@@ -210,6 +219,7 @@ TEST_CASE("INV-1..INV-8 hold over 200 generated cluster configurations (1-16 ins
   }
   CHECK(reference_crashes < 20);
   CHECK(spied_decisions > 1000);
+  CHECK(in_flight_checked > 100);
 }
 
 TEST_CASE("INV-6 for clusters: same configuration and seed, byte-identical stdout and trace") {
