@@ -316,7 +316,9 @@ class SpecSource::Client {
         context.insert(context.end(), out.begin(), out.end());
       }
       rt = wrap_add(rt, wrap_add(mt.think_time_us, ol));
-      ++count_;  // the reference adds the session's rounds at its end; nothing reads count_ in between
+      // Counted per round for the corrected check above; the reference adds a session's rounds at
+      // its end, which is the same, as it only reads the count before the next session.
+      ++count_;
     }
   }
 
