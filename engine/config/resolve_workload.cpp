@@ -67,7 +67,7 @@ void check_client_samplers(const workload::WorkloadSpecFile& spec, const core::C
   for (const workload::ClientSpec& client : spec.clients) {
     const auto build = [&](const workload::DistSpec& d, const std::string& what) {
       try {
-        workload::make_length_sampler(d, corrections);
+        workload::make_length_sampler(d, corrections, workload::SampleUse::Quantity);  // only validated
       } catch (const Error& e) {
         throw Error(fmt::format("client \"{}\" {}: {}", client.id, what, e.what()));
       }

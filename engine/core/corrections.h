@@ -73,14 +73,20 @@ namespace blis::core {
   X(multi_turn_respects_windows, "cluster-workload-trace D.10",                                   \
     "multi-turn sessions start only inside the client's lifecycle windows and end at the first "   \
     "round that would arrive outside them")                                                        \
+  X(multi_turn_cap_per_round, "cluster-workload-trace D.10",                                     \
+    "a multi-turn client's cap of 2 x num_requests is checked before every round, so its last "     \
+    "session is cut at the cap instead of overshooting it by up to max_rounds - 1")                 \
   X(multi_turn_keeps_client_fields, "cluster-workload-trace D.10",                                \
     "multi-turn rounds keep the client's prefix group, streaming flag and multimodal inputs")      \
   X(reasoning_without_multi_turn, "cluster-workload-trace D.10",                                  \
     "a reasoning block without multi_turn gives every request its sampled reason ratio instead of " \
     "being ignored")                                                                              \
   X(length_floor_one, "cluster-workload-trace D.6",                                               \
-    "gaussian lengths with min == max and empirical samples are at least 1 token, like every "     \
-    "other sampled length")                                                                       \
+    "request input and output lengths from a gaussian with min == max or an empirical are at "     \
+    "least 1 token, like every other sampled length")                                             \
+  X(constant_keeps_zero, "cluster-workload-trace D.6, D.10",                                      \
+    "a constant 0 for a reason ratio or a multimodal text length, item count or item size stays 0 " \
+    "instead of becoming 1 (a ratio of 0.01, one image); request lengths still floor at 1")        \
   X(empirical_file_read, "cluster-workload-trace D.6",                                            \
     "an empirical distribution's file (CSV rows tokens,probability; relative to the spec file) is " \
     "read instead of ignored")                                                                    \

@@ -84,7 +84,11 @@ class ParetoLognormalSampler final : public LengthSampler {
 
 class ConstantSampler final : public LengthSampler {
  public:
-  explicit ConstantSampler(int64_t value) : value_(value < 1 ? 1 : value) {}
+  // NOTE (§D.6, §D.10): the reference floors a constant at 1, so a reason-ratio constant 0 is
+  // 0.01 and a multimodal count 0 is one item. keep_zero (constant_keeps_zero, quantities only):
+  // 0 stays 0 and a negative constant means none, 0.
+  ConstantSampler(int64_t value, bool keep_zero)
+      : value_(keep_zero ? std::max<int64_t>(value, 0) : std::max<int64_t>(value, 1)) {}
   int64_t sample(core::GoRand&) override { return value_; }
 
  private:
@@ -203,8 +207,12 @@ std::unique_ptr<LengthSampler> make_empirical(const DistSpec& spec, bool floor_o
 
 }  // namespace
 
-std::unique_ptr<LengthSampler> make_length_sampler(const DistSpec& spec, const core::Corrections& corrections) {
-  const bool floor_one = corrections.length_floor_one;
+std::unique_ptr<LengthSampler> make_length_sampler(const DistSpec& spec, const core::Corrections& corrections,
+                                                   SampleUse use) {
+  // The two corrections of NOTE 4, each read here only. A request length must be at least 1
+  // token (a 0-token prompt cannot be served, and vLLM rejects max_tokens 0); a quantity may be 0.
+  const bool floor_one = use == SampleUse::RequestLength && corrections.length_floor_one;
+  const bool keep_zero = use == SampleUse::Quantity && corrections.constant_keeps_zero;
   // Parameters are looked up one statement at a time: the first missing one is reported.
   if (spec.type == "gaussian") {
     const double mean = param(spec, "mean");
@@ -222,7 +230,7 @@ std::unique_ptr<LengthSampler> make_length_sampler(const DistSpec& spec, const c
     const double mix = param(spec, "mix_weight");
     return std::make_unique<ParetoLognormalSampler>(alpha, xm, mu, sigma, mix);
   }
-  if (spec.type == "constant") return std::make_unique<ConstantSampler>(go_int64(param(spec, "value")));
+  if (spec.type == "constant") return std::make_unique<ConstantSampler>(go_int64(param(spec, "value")), keep_zero);
   if (spec.type == "empirical") return make_empirical(spec, floor_one);
   throw Error(fmt::format("unknown distribution type \"{}\"; valid: gaussian, exponential, pareto_lognormal, "
                           "empirical, constant", spec.type));

@@ -41,9 +41,9 @@ void draw_tokens(core::GoRand& rng, int64_t count, std::vector<kv::Token>& out, 
 }
 
 std::unique_ptr<LengthSampler> sampler_for(const DistSpec& d, const std::string& what,
-                                           const core::Corrections& corrections) {
+                                           const core::Corrections& corrections, SampleUse use) {
   try {
-    return make_length_sampler(d, corrections);
+    return make_length_sampler(d, corrections, use);
   } catch (const Error& e) {
     throw Error(what + ": " + e.what());
   }
@@ -73,19 +73,18 @@ class SpecSource::Client {
          const DiagnosticSink& log)
       : spec_(spec), index_(index), rng_(seed), prefix_(prefix), horizon_(horizon), cap_(cap),
         corrections_(corrections), rules_(rules) {
-    // A reason ratio of 0 % is a ratio, not a token count: length_floor_one does not apply to it.
-    ratio_corrections_ = corrections;
-    ratio_corrections_.length_floor_one = false;
     arrivals_ = make_arrival_sampler(spec.arrival.process, rate, spec.arrival.cv, log);
-    input_ = sampler_for(spec.input, fmt::format("client \"{}\" input distribution", spec.id), corrections_);
-    output_ = sampler_for(spec.output, fmt::format("client \"{}\" output distribution", spec.id), corrections_);
+    input_ = sampler_for(spec.input, fmt::format("client \"{}\" input distribution", spec.id), corrections_,
+                         SampleUse::RequestLength);
+    output_ = sampler_for(spec.output, fmt::format("client \"{}\" output distribution", spec.id), corrections_,
+                          SampleUse::RequestLength);
     sessions_ = spec.reasoning && spec.reasoning->multi_turn;
     // NOTE (§D.10, NOTE 2): the reference ignores a reasoning block without multi_turn.
     // Corrected (reasoning_without_multi_turn): every request gets the sampled reason ratio.
     if (!sessions_ && rules_.reasoning_everywhere && spec.reasoning && !spec.reasoning->reason_ratio.type.empty()) {
       single_reason_ = sampler_for(spec.reasoning->reason_ratio,
                                    fmt::format("client \"{}\" reasoning: reason ratio distribution", spec.id),
-                                   ratio_corrections_);
+                                   corrections_, SampleUse::Quantity);
     }
     if (sessions_ && spec.reasoning->multi_turn->max_rounds <= 0 && horizon >= kInfiniteHorizon) {
       throw Error(fmt::format("client \"{}\": multi_turn.max_rounds {} produces no requests, and without a horizon "
@@ -178,7 +177,8 @@ class SpecSource::Client {
     const std::string where = fmt::format("client \"{}\" multimodal", spec_.id);
     int64_t total = 0;
     if (!m.text.type.empty()) {
-      labels.text_tokens = sampler_for(m.text, where + ": text distribution", corrections_)->sample(rng_);
+      labels.text_tokens = sampler_for(m.text, where + ": text distribution", corrections_, SampleUse::Quantity)
+                              ->sample(rng_);
       if (labels.text_tokens > core::limits::kMaxTokensPerRequest) {
         throw Error(fmt::format("{}: sampled text length {} is above the limit of {} tokens per request "
                                 "(docs/safety.md)", where, labels.text_tokens, core::limits::kMaxTokensPerRequest));
@@ -191,8 +191,10 @@ class SpecSource::Client {
         {m.video, m.video_count, "video", labels.video_tokens}};
     for (const auto& mod : modalities) {
       if (mod.tokens.type.empty() || mod.count.type.empty()) continue;
-      auto count_sampler = sampler_for(mod.count, fmt::format("{}: {} count distribution", where, mod.name), corrections_);
-      auto token_sampler = sampler_for(mod.tokens, fmt::format("{}: {} distribution", where, mod.name), corrections_);
+      auto count_sampler = sampler_for(mod.count, fmt::format("{}: {} count distribution", where, mod.name),
+                                       corrections_, SampleUse::Quantity);
+      auto token_sampler = sampler_for(mod.tokens, fmt::format("{}: {} distribution", where, mod.name), corrections_,
+                                       SampleUse::Quantity);
       const int64_t count = count_sampler->sample(rng_);
       if (count > core::limits::kMaxTokensPerRequest) {  // each item adds at least one token
         throw Error(fmt::format("{}: sampled {} count {} is above the limit of {} tokens per request (docs/safety.md)",
@@ -246,15 +248,18 @@ class SpecSource::Client {
     if (!spec_.reasoning->reason_ratio.type.empty()) {
       reason = sampler_for(spec_.reasoning->reason_ratio,
                            fmt::format("client \"{}\" reasoning: reason ratio distribution", spec_.id),
-                           ratio_corrections_);
+                           corrections_, SampleUse::Quantity);
     }
     const std::string session_id = fmt::format("sess_{}", rng_.int63());
     const int64_t session_key = (static_cast<int64_t>(index_) << 40) | sessions_started_++;  // unique in the source
     const bool accumulate = mt.context_growth == "accumulate";
     std::vector<kv::Token> context;
     Tick rt = t_;
-    int64_t rounds = 0;
     for (int64_t round = 0; round < mt.max_rounds; ++round) {
+      // NOTE (§D.10): the reference checks the client's cap (2 x num_requests) once per session,
+      // so its last session overshoots it by up to max_rounds - 1 rounds. Corrected
+      // (multi_turn_cap_per_round): the session is cut when the cap is reached.
+      if (rules_.cap_per_round && cap_ > 0 && count_ >= cap_) break;
       // NOTE (§D.10): the reference generates every round, even after the horizon (the cluster
       // never serves those) or outside the windows. Corrected: the session ends there; rounds
       // only get later, so none after it could count.
@@ -311,9 +316,10 @@ class SpecSource::Client {
         context.insert(context.end(), out.begin(), out.end());
       }
       rt = wrap_add(rt, wrap_add(mt.think_time_us, ol));
-      ++rounds;
+      // Counted per round for the corrected check above; the reference adds a session's rounds at
+      // its end, which is the same, as it only reads the count before the next session.
+      ++count_;
     }
-    count_ += rounds;  // max_rounds unless a correction ended the session early
   }
 
   const ClientSpec& spec_;
@@ -322,7 +328,7 @@ class SpecSource::Client {
   const std::vector<kv::Token>* prefix_;
   Tick horizon_;
   int64_t cap_;
-  core::Corrections corrections_, ratio_corrections_;
+  core::Corrections corrections_;
   SessionRules rules_;
   std::unique_ptr<ArrivalSampler> arrivals_;
   std::unique_ptr<LengthSampler> input_, output_;
@@ -349,6 +355,7 @@ SpecSource::SpecSource(const WorkloadSpecFile& spec, int64_t seed, Tick horizon,
   rules.respect_windows = corrections.multi_turn_respects_windows;
   rules.keep_client_fields = corrections.multi_turn_keeps_client_fields;
   rules.reasoning_everywhere = corrections.reasoning_without_multi_turn;
+  rules.cap_per_round = corrections.multi_turn_cap_per_round;
   // The order matters (§D.4 step 1): a horizon <= 0 yields no requests before the cap is checked.
   if (horizon <= 0) return;
   if (max_requests < 0) throw Error(fmt::format("maxRequests must be non-negative, got {}", max_requests));

@@ -26,19 +26,21 @@ class SpecSource final : public RequestSource {
   // `spec` must have clients (after inference-perf/ServeGen expansion) and be valid. Throws
   // blis::Error for sampler construction errors (`client "x" input distribution: ...`) and for
   // specs that would never finish (deliberate deviation, docs/deviations.md). `corrections`
-  // choose the reference's multi-turn, reasoning and length-sampler behaviour or the corrected one.
+  // choose the reference's multi-turn, reasoning and length-sampler behaviour or the corrected one
+  // (length_floor_one and constant_keeps_zero are read by make_length_sampler).
   SpecSource(const WorkloadSpecFile& spec, int64_t seed, Tick horizon, int64_t max_requests,
              const core::Corrections& corrections, const DiagnosticSink& log);
   ~SpecSource() override;
   bool next(GeneratedRequest& out) override;
 
   class Client;
-  // The §D.10 corrections (NOTE 2, 19), read once when the source is built.
+  // The §D.10 corrections (NOTE 2, 19 and the cap NOTE), read once when the source is built.
   struct SessionRules {
     bool respect_horizon = false;       // multi_turn_respects_horizon
     bool respect_windows = false;       // multi_turn_respects_windows
     bool keep_client_fields = false;    // multi_turn_keeps_client_fields
     bool reasoning_everywhere = false;  // reasoning_without_multi_turn
+    bool cap_per_round = false;         // multi_turn_cap_per_round
   };
 
  private:

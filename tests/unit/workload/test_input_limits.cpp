@@ -110,11 +110,11 @@ TEST_CASE("inference-perf expansion checks the client count before building anyt
 
 TEST_CASE("empirical samplers built from any source hold the key and bin caps") {
   blis::workload::DistSpec d{"empirical", {{"64", 1.0}, {"10000001", 1.0}}, ""};
-  CHECK_THROWS_WITH(blis::workload::make_length_sampler(d, blis::core::Corrections{}),
+  CHECK_THROWS_WITH(blis::workload::make_length_sampler(d, blis::core::Corrections{}, blis::workload::SampleUse::RequestLength),
                     "empirical PDF key \"10000001\" is above the limit of 10000000 tokens per request (docs/safety.md)");
   blis::workload::DistSpec many{"empirical", {}, ""};
   for (int i = 0; i <= 1'000'000; ++i) many.params.emplace_back(std::to_string(i), 1.0);
-  CHECK_THROWS_WITH(blis::workload::make_length_sampler(many, blis::core::Corrections{}), doctest::Contains("at most 1000000 bins"));
+  CHECK_THROWS_WITH(blis::workload::make_length_sampler(many, blis::core::Corrections{}, blis::workload::SampleUse::RequestLength), doctest::Contains("at most 1000000 bins"));
 }
 
 TEST_CASE("sampled and accumulated lengths above the cap are errors naming the client") {

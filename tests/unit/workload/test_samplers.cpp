@@ -81,7 +81,7 @@ std::vector<int64_t> arrivals(const std::string& process, double rate, std::opti
 }
 
 std::vector<int64_t> lengths(const DistSpec& spec, int64_t seed) {
-  auto sampler = blis::workload::make_length_sampler(spec, blis::core::Corrections{});
+  auto sampler = blis::workload::make_length_sampler(spec, blis::core::Corrections{}, blis::workload::SampleUse::RequestLength);
   GoRand rng(seed);
   std::vector<int64_t> out;
   for (int i = 0; i < kDraws; ++i) out.push_back(sampler->sample(rng));
@@ -186,34 +186,34 @@ TEST_CASE("empirical lengths with a NaN weight pick bins as Go's sort.Search doe
   // (a std::lower_bound would return 1).
   GoRand rng(5);
   auto sampler = blis::workload::make_length_sampler(
-      {"empirical", {{"1", std::numeric_limits<double>::quiet_NaN()}, {"2", 0.5}, {"3", 0.5}}, ""}, blis::core::Corrections{});
+      {"empirical", {{"1", std::numeric_limits<double>::quiet_NaN()}, {"2", 0.5}, {"3", 0.5}}, ""}, blis::core::Corrections{}, blis::workload::SampleUse::RequestLength);
   for (int i = 0; i < 100; ++i) REQUIRE(sampler->sample(rng) == 3);
 }
 
 TEST_CASE("length edge rules and errors") {
   GoRand rng(1);
   // gaussian min == max: no draw, no floor at 1.
-  auto fixed = blis::workload::make_length_sampler({"gaussian", {{"mean", 5}, {"std_dev", 1}, {"min", 0}, {"max", 0}}, ""}, blis::core::Corrections{});
+  auto fixed = blis::workload::make_length_sampler({"gaussian", {{"mean", 5}, {"std_dev", 1}, {"min", 0}, {"max", 0}}, ""}, blis::core::Corrections{}, blis::workload::SampleUse::RequestLength);
   CHECK(fixed->sample(rng) == 0);
-  CHECK(blis::workload::make_length_sampler({"constant", {{"value", 0.9}}, ""}, blis::core::Corrections{})->sample(rng) == 1);
-  CHECK(blis::workload::make_length_sampler({"constant", {{"value", 12.7}}, ""}, blis::core::Corrections{})->sample(rng) == 12);
-  CHECK(blis::workload::make_length_sampler({"empirical", {{"-3", 1}}, ""}, blis::core::Corrections{})->sample(rng) == -3);  // one bin, no floor
-  CHECK_THROWS_WITH(blis::workload::make_length_sampler({"gaussian", {{"mean", 5}, {"min", 1}}, ""}, blis::core::Corrections{}),
+  CHECK(blis::workload::make_length_sampler({"constant", {{"value", 0.9}}, ""}, blis::core::Corrections{}, blis::workload::SampleUse::RequestLength)->sample(rng) == 1);
+  CHECK(blis::workload::make_length_sampler({"constant", {{"value", 12.7}}, ""}, blis::core::Corrections{}, blis::workload::SampleUse::RequestLength)->sample(rng) == 12);
+  CHECK(blis::workload::make_length_sampler({"empirical", {{"-3", 1}}, ""}, blis::core::Corrections{}, blis::workload::SampleUse::RequestLength)->sample(rng) == -3);  // one bin, no floor
+  CHECK_THROWS_WITH(blis::workload::make_length_sampler({"gaussian", {{"mean", 5}, {"min", 1}}, ""}, blis::core::Corrections{}, blis::workload::SampleUse::RequestLength),
                     "distribution requires parameter \"std_dev\"");
-  CHECK_THROWS_WITH(blis::workload::make_length_sampler({"zipf", {}, ""}, blis::core::Corrections{}),
+  CHECK_THROWS_WITH(blis::workload::make_length_sampler({"zipf", {}, ""}, blis::core::Corrections{}, blis::workload::SampleUse::RequestLength),
                     "unknown distribution type \"zipf\"; valid: gaussian, exponential, pareto_lognormal, empirical, "
                     "constant");
-  CHECK_THROWS_WITH(blis::workload::make_length_sampler({"empirical", {{"abc", 1}}, ""}, blis::core::Corrections{}),
+  CHECK_THROWS_WITH(blis::workload::make_length_sampler({"empirical", {{"abc", 1}}, ""}, blis::core::Corrections{}, blis::workload::SampleUse::RequestLength),
                     "empirical PDF key \"abc\" is not an integer: expected integer");
-  CHECK_THROWS_WITH(blis::workload::make_length_sampler({"empirical", {{"", 1}}, ""}, blis::core::Corrections{}),
+  CHECK_THROWS_WITH(blis::workload::make_length_sampler({"empirical", {{"", 1}}, ""}, blis::core::Corrections{}, blis::workload::SampleUse::RequestLength),
                     "empirical PDF key \"\" is not an integer: EOF");
-  CHECK_THROWS_WITH(blis::workload::make_length_sampler({"empirical", {{"99999999999999999999", 1}}, ""}, blis::core::Corrections{}),
+  CHECK_THROWS_WITH(blis::workload::make_length_sampler({"empirical", {{"99999999999999999999", 1}}, ""}, blis::core::Corrections{}, blis::workload::SampleUse::RequestLength),
                     "empirical PDF key \"99999999999999999999\" is not an integer: value out of range");
-  CHECK_THROWS_WITH(blis::workload::make_length_sampler({"empirical", {{"64", 1}, {"64.0", 1}}, ""}, blis::core::Corrections{}),
+  CHECK_THROWS_WITH(blis::workload::make_length_sampler({"empirical", {{"64", 1}, {"64.0", 1}}, ""}, blis::core::Corrections{}, blis::workload::SampleUse::RequestLength),
                     "empirical PDF keys \"64\" and \"64.0\" both mean 64 tokens (the reference would pick one at "
                     "random)");
   // A Pareto tail beyond int64 becomes 1, not undefined behaviour.
   auto tail = blis::workload::make_length_sampler(
-      {"pareto_lognormal", {{"alpha", 0.01}, {"xm", 1e300}, {"mu", 1}, {"sigma", 1}, {"mix_weight", 1}}, ""}, blis::core::Corrections{});
+      {"pareto_lognormal", {{"alpha", 0.01}, {"xm", 1e300}, {"mu", 1}, {"sigma", 1}, {"mix_weight", 1}}, ""}, blis::core::Corrections{}, blis::workload::SampleUse::RequestLength);
   for (int i = 0; i < 100; ++i) REQUIRE(tail->sample(rng) == 1);
 }

@@ -165,18 +165,18 @@ TEST_CASE("length_floor_one: gaussian min == max and empirical samples of 0 beco
   const DistSpec gaussian{"gaussian", {{"mean", 5}, {"std_dev", 1}, {"min", 0}, {"max", 0}}, ""};
   const DistSpec empirical{"empirical", {{"0", 1}}, ""};
   const DistSpec negative{"empirical", {{"-3", 0.5}, {"0", 0.5}}, ""};
-  CHECK(make_length_sampler(gaussian, Corrections{})->sample(rng) == 0);
-  CHECK(make_length_sampler(empirical, Corrections{})->sample(rng) == 0);
+  CHECK(make_length_sampler(gaussian, Corrections{}, blis::workload::SampleUse::RequestLength)->sample(rng) == 0);
+  CHECK(make_length_sampler(empirical, Corrections{}, blis::workload::SampleUse::RequestLength)->sample(rng) == 0);
   const Corrections floor = with(&Corrections::length_floor_one);
-  CHECK(make_length_sampler(gaussian, floor)->sample(rng) == 1);
-  CHECK(make_length_sampler(empirical, floor)->sample(rng) == 1);
-  auto both = make_length_sampler(negative, floor);
+  CHECK(make_length_sampler(gaussian, floor, blis::workload::SampleUse::RequestLength)->sample(rng) == 1);
+  CHECK(make_length_sampler(empirical, floor, blis::workload::SampleUse::RequestLength)->sample(rng) == 1);
+  auto both = make_length_sampler(negative, floor, blis::workload::SampleUse::RequestLength);
   for (int i = 0; i < 50; ++i) REQUIRE(both->sample(rng) == 1);
   // Other samplers are unchanged: a gaussian with a range still draws and rounds.
   const DistSpec ranged{"gaussian", {{"mean", 50}, {"std_dev", 10}, {"min", 1}, {"max", 100}}, ""};
   blis::core::GoRand a(9), b(9);
-  auto ref = make_length_sampler(ranged, Corrections{});
-  auto cor = make_length_sampler(ranged, floor);
+  auto ref = make_length_sampler(ranged, Corrections{}, blis::workload::SampleUse::RequestLength);
+  auto cor = make_length_sampler(ranged, floor, blis::workload::SampleUse::RequestLength);
   for (int i = 0; i < 50; ++i) REQUIRE(ref->sample(a) == cor->sample(b));
 }
 
