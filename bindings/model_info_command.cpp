@@ -103,11 +103,14 @@ std::string shape_section(const physics::ModelShape& s) {
   if (s.is_moe()) {
     row(out, "experts", fmt::format("{} routed, top-{}, width {}; shared width {}", s.num_experts,
                                     s.experts_per_token, s.moe_intermediate_size, s.shared_expert_width));
-    std::string touched;
+    std::string tokens_text, touched;
     for (const double tokens : {1.0, 8.0, 64.0, 512.0}) {
-      touched += fmt::format("{}{:.0f} tokens: {:.1f}", touched.empty() ? "" : ", ", tokens,
+      const char* sep = tokens_text.empty() ? "" : "/";
+      tokens_text += fmt::format("{}{:.0f}", sep, tokens);
+      touched += fmt::format("{}{:.1f}", touched.empty() ? "" : " / ",
                              physics::expected_distinct_experts(tokens, s.experts_per_token, s.num_experts));
     }
+    touched = "for " + tokens_text + " tokens: " + touched;
     row(out, "distinct experts/layer", touched);
   }
   return out;
