@@ -8,7 +8,8 @@
 //    torch_peak_increase (activation peak) + non_torch_increase (memory allocated outside the
 //    PyTorch allocator since start). available = requested_memory - non_kv_cache_memory. The
 //    CUDA-graph pool is subtracted only with VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=1, off by
-//    default in vllm/envs.py: graphs are captured afterwards, in the (1 - utilization) headroom.
+//    default in vllm/envs.py through v0.19: graphs are captured afterwards, in the
+//    (1 - utilization) headroom. (Later releases turn it on by default; not modelled here.)
 //  * vllm/v1/core/kv_cache_utils.py, get_kv_cache_config / get_num_blocks: every layer gets one
 //    tensor of num_blocks pages; page = 2 (K,V) x block_size x KV heads on this rank x head_size
 //    x dtype bytes (vllm/v1/kv_cache_interface.py, AttentionSpec.page_size_bytes), so
