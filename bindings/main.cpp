@@ -26,6 +26,7 @@
 #include "bindings/experiment_workers.h"
 #include "bindings/lua_guard.h"
 #include "bindings/lua_vm.h"
+#include "bindings/model_info_command.h"
 #include "bindings/report_hook.h"
 #include "bindings/run_flags.h"
 #include "bindings/safety_options.h"
@@ -54,6 +55,7 @@ constexpr const char* kUsage =
     "                                                run a sweep (docs/experiments.md)\n"
     "       blis merge SHARD.json...                 the tables of a sweep run in --shard slices\n"
     "       blis corrections                         the reference defects corrected mode fixes, and their switches\n"
+    "       blis model-info CONFIG.json [flags]      a model's shape, parameters, bytes per GPU and vLLM KV blocks\n"
     "       blis --version\n"
     "Every command takes --help. Scenario and experiment scripts (and blis merge) also take:\n";
 
@@ -248,6 +250,10 @@ int dispatch(const std::vector<std::string>& args) {
     }
     if (!rest.empty()) throw blis::Error("blis corrections takes no arguments, got '" + rest.front() + "'");
     write_stdout(corrections_listing());
+    return 0;
+  }
+  if (first == "model-info") {
+    write_stdout(blis::bindings::model_info_command({args.begin() + 1, args.end()}));
     return 0;
   }
   if (first == "run") return run_command({args.begin() + 1, args.end()});
