@@ -78,7 +78,7 @@ def latency_args(exp, latency_model):
     # blackbox: the defaults row of (model, GPU, TP) supplies coefficients and KV blocks; a GPU
     # blis has no row for is run with the H100 row, which is what a user gets today
     gpu = exp['gpu'] if exp['gpu'] in ('H100', 'A100-80') else 'H100'
-    return ['--model', spec['blis_model'], '--hardware', gpu]
+    return ['--model', spec['blis_model'], '--hardware', gpu, '--vllm-version', spec['vllm_version']]
 
 
 def blis_command(blis, exp, latency_model, workdir, results_path):

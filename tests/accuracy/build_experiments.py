@@ -48,6 +48,9 @@ MODELS = {
 }
 # GPUs in model_configs/hardware_config.json; the suite adds datasheet entries for the C_ GPUs
 # in tests/accuracy/hardware_suite.json (see docs/accuracy.md for the sources)
+# every coefficients row of model_configs/defaults.yaml was fitted on this vLLM; the lookup needs
+# it when the model has no `defaults:` entry naming it
+BLACKBOX_VLLM = 'vllm/vllm-openai:v0.8.4'
 REPO_GPUS = {'H100', 'A100-SXM'}
 SUITE_GPUS = {'RTX4090', 'RTXPRO6000'}
 A_METRICS = ['ttft_mean', 'ttft_p50', 'ttft_p90', 'ttft_p99', 'e2e_mean', 'e2e_p50', 'e2e_p90', 'e2e_p99',
@@ -69,7 +72,7 @@ def latency_models(model, gpu, tp, dp=1, ep=1, exact_workload=True):
         blocked.append('data/expert parallelism (DP%d x EP%d): blis has neither' % (dp, ep))
     bb = facts.get('blackbox', {}).get((gpu, tp))
     if bb:
-        runnable['blackbox'] = {'blis_model': bb[0], 'note': bb[1]}
+        runnable['blackbox'] = {'blis_model': bb[0], 'vllm_version': BLACKBOX_VLLM, 'note': bb[1]}
     roof = []
     if facts['moe']:
         roof.append('MoE: roofline treats every model as dense')

@@ -43,8 +43,12 @@ def parse(argv):
     takes = {'--only': 'only', '-j': 'jobs', '--json': 'json', '--markdown': 'markdown', '--check': 'check',
              '--update-tolerances': 'update'}
     i = 0
+    argv = list(argv)
     while i < len(argv):
         a = argv[i]
+        if a.startswith('-j') and len(a) > 2:  # -j2 as make and ctest spell it
+            argv[i:i + 1] = ['-j', a[2:]]
+            a = '-j'
         if a == '--fast':
             opts['fast'] = True
         elif a == '--whole-run':
