@@ -91,7 +91,7 @@ def _c_summary(reqs, metrics):
     # the fixture's TPOT is the measurement's own (LLMServingSim's definition, identical formula)
     tp = [r['tpot'] for r in vals if r['out'] > 1]
     for m in metrics:
-        if m.startswith('tpot_') and not m.endswith('_mape'):
+        if m.startswith('tpot_') and not acc_stats.is_request_metric(m):
             stat = m.split('_')[1]
             out[m] = acc_stats.mean(tp) if stat == 'mean' else acc_stats.percentile(tp, float(stat[1:]))
     return out
@@ -118,8 +118,5 @@ def real_and_peers(exp):
     real_reqs, peer_reqs = _c_side(rows, 'real'), _c_side(rows, 'llmservingsim')
     real = {'summary': _c_summary(real_reqs, metrics)}
     peer = {'summary': _c_summary(peer_reqs, metrics)}
-    for field in ('ttft', 'tpot', 'e2e'):
-        m = field + '_request_mape'
-        if m in metrics:
-            peer['summary'][m] = acc_stats.request_mape(real_reqs, peer_reqs, field)
+    peer['summary'].update(acc_stats.request_errors(real_reqs, peer_reqs, metrics))
     return real, {'llmservingsim': peer}, real_reqs

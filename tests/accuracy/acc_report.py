@@ -6,7 +6,6 @@ metric, the median over experiments of the |% error| on the whole run (stage 'su
 """
 import acc_stats
 
-REQUEST_METRICS = ('ttft_request_mape', 'tpot_request_mape', 'e2e_request_mape')
 
 
 def make_rows(exp, real, predictions):
@@ -16,7 +15,7 @@ def make_rows(exp, real, predictions):
         for stage in sorted(real, key=lambda s: (s != 'summary', s)):
             for m in exp['metrics']:
                 pred = by_stage.get(stage, {}).get(m)
-                if m in REQUEST_METRICS:
+                if acc_stats.is_request_metric(m):
                     # already an error (mean per-request |APE|); no real value to compare
                     if pred is not None:
                         rows.append({'experiment': exp['id'], 'model': exp['model'], 'sim': sim, 'stage': stage,
@@ -50,15 +49,20 @@ def fmt(v, pct=False):
     return ('%+.1f%%' % v) if pct else ('%.1f' % v)
 
 
+def fmt_error(row):
+    # per-request error metrics are |errors| already (no real value): no sign
+    return fmt(row['error_pct'], pct=True) if row['real'] is not None else fmt(row['error_pct']) + '%'
+
+
 def table_lines(rows, stages=True):
-    lines = ['%-48s %-26s %-7s %-18s %12s %12s %10s' % ('experiment', 'simulator', 'stage', 'metric',
+    lines = ['%-48s %-26s %-7s %-20s %12s %12s %10s' % ('experiment', 'simulator', 'stage', 'metric',
                                                          'real ms', 'predicted', 'error')]
     for r in rows:
         if not stages and r['stage'] != 'summary':
             continue
-        lines.append('%-48s %-26s %-7s %-18s %12s %12s %10s' % (
+        lines.append('%-48s %-26s %-7s %-20s %12s %12s %10s' % (
             r['experiment'][:48], r['sim'][:26], r['stage'], r['metric'], fmt(r['real']), fmt(r['predicted']),
-            fmt(r['error_pct'], pct=True)))
+            fmt_error(r)))
     return lines
 
 
@@ -81,7 +85,7 @@ def markdown(rows, blocked, runs):
     for r in rows:
         if r['stage'] == 'summary':
             out.append('| %s | %s | %s | %s | %s | %s |' % (r['experiment'], r['sim'], r['metric'], fmt(r['real']),
-                                                            fmt(r['predicted']), fmt(r['error_pct'], pct=True)))
+                                                            fmt(r['predicted']), fmt_error(r)))
     out += ['', '### Median |error| per simulator and metric', '', '| simulator | metric | median \\|error\\| | n |',
             '|---|---|---:|---:|']
     for (sim, _, m), (med, n) in summary(rows, lambda r: '').items():
@@ -93,7 +97,7 @@ def markdown(rows, blocked, runs):
         if r['stage'] != 'summary' and r['sim'].startswith('blis:'):
             out.append('| %s | %s | %s | %s | %s | %s | %s |' % (r['experiment'], r['sim'], r['stage'], r['metric'],
                                                                  fmt(r['real']), fmt(r['predicted']),
-                                                                 fmt(r['error_pct'], pct=True)))
+                                                                 fmt_error(r)))
     out += ['', '### blis runs', '', '| experiment | latency model | requests simulated (completed / injected) | '
             'wall s | command |', '|---|---|---:|---:|---|']
     for (eid, lm), info in sorted(runs.items()):

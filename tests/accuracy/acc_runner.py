@@ -60,10 +60,7 @@ def run_one(blis, exp, latency_model, real_requests):
         out = {name: acc_stats.summarize(reqs, metrics) for name, reqs in _by_stage(exp, recs).items()}
         if real_requests is not None:
             sim = {i: acc_stats.with_tpot(r) for i, r in recs.items()}
-            for field in ('ttft', 'tpot', 'e2e'):
-                m = field + '_request_mape'
-                if m in metrics:
-                    out['summary'][m] = acc_stats.request_mape(real_requests, sim, field)
+            out['summary'].update(acc_stats.request_errors(real_requests, sim, metrics))
         # the command as a user would type it (workload files named, not the temporary paths)
         shown = [a.replace(work + os.sep, '').replace(acc_commands.REPO + os.sep, '') for a in cmd[1:]]
         return {'stages': out, 'completed': len(recs), 'injected': doc.get('injected_requests'),

@@ -36,8 +36,8 @@ def summarize(requests, metrics):
     out = {}
     for m in metrics:
         name, stat = m.rsplit('_', 1)
-        if name.endswith('_request'):
-            continue  # per-request errors need the pairing: see request_mape
+        if is_request_metric(m):
+            continue  # per-request errors need the pairing: see request_errors
         if name == 'itl' and stat == 'mean':
             gaps = sum(r['out'] - 1 for r in requests if r['out'] > 1)
             out[m] = sum(r['e2e'] - r['ttft'] for r in requests if r['out'] > 1) / gaps if gaps else None
@@ -48,15 +48,27 @@ def summarize(requests, metrics):
     return out
 
 
-def request_mape(real_by_id, sim_by_id, field):
-    """mean |APE| over requests present on both sides (per-request error, C_ runs)"""
-    errs = []
-    for i, r in real_by_id.items():
-        s = sim_by_id.get(i)
-        if s is None or r[field] in (None, 0) or s.get(field) is None:
+def is_request_metric(m):
+    """per-request error metrics: <field>_request_mape (mean |APE| over requests) and
+    <field>_request_ape_pNN (a percentile of the requests' |APE|)"""
+    return '_request_' in m
+
+
+def request_errors(real_by_id, sim_by_id, metrics):
+    """the per-request error metrics among metrics, pairing requests present on both sides"""
+    out = {}
+    for m in metrics:
+        if not is_request_metric(m):
             continue
-        errs.append(abs(s[field] - r[field]) / r[field] * 100.0)
-    return mean(errs)
+        field, stat = m.split('_request_')
+        errs = []
+        for i, r in sorted(real_by_id.items()):
+            s = sim_by_id.get(i)
+            if s is None or r[field] in (None, 0) or s.get(field) is None:
+                continue
+            errs.append(abs(s[field] - r[field]) / r[field] * 100.0)
+        out[m] = mean(errs) if stat == 'mape' else percentile(errs, float(stat[len('ape_p'):]))
+    return out
 
 
 def with_tpot(rec):

@@ -32,6 +32,14 @@ def main():
     check('itl_mean is token-weighted', close(s['itl_mean'], 12.0, 1e-12))
     check('tpot_mean is per request', close(s['tpot_mean'], 20.0, 1e-12))
 
+    # per-request errors pair by id; a request missing on one side is left out
+    real = {1: {'e2e': 100.0}, 2: {'e2e': 200.0}, 3: {'e2e': 50.0}}
+    sim = {1: {'e2e': 110.0}, 2: {'e2e': 150.0}}
+    errs = acc_stats.request_errors(real, sim, ['e2e_request_mape', 'e2e_request_ape_p50', 'e2e_mean'])
+    check('per-request MAPE', close(errs['e2e_request_mape'], 17.5, 1e-9) and sorted(errs) ==
+          ['e2e_request_ape_p50', 'e2e_request_mape'])
+    check('per-request |APE| percentile', close(errs['e2e_request_ape_p50'], 17.5, 1e-9))
+
     exps = {e['id']: e for e in acc_fixtures.load_experiments()}
     # the C_ fixtures reproduce LLMServingSim's validation/summary.txt (vLLM and Sim columns, ms)
     real, peers, reqs = acc_fixtures.real_and_peers(exps['C/RTX4090/Llama-3.1-8B'])
