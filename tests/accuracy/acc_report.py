@@ -29,6 +29,12 @@ def make_rows(exp, real, predictions):
     return rows
 
 
+def source(row):
+    """the data source (A, B, C) of a row: medians are taken within one, since the sources differ
+    in workload (inference-perf regenerated vs replayed requests) and in which peers they have"""
+    return row['experiment'].split('/', 1)[0]
+
+
 def _median(vals):
     return acc_stats.percentile(vals, 50) if vals else None
 
@@ -67,14 +73,14 @@ def table_lines(rows, stages=True):
 
 
 def summary_lines(rows):
-    lines = ['', 'median |error| per simulator and metric (whole run; n = experiments)']
-    for (sim, _, m), (med, n) in summary(rows, lambda r: '').items():
-        lines.append('  %-26s %-18s %8.1f%%  n=%d' % (sim, m, med, n))
+    lines = ['', 'median |error| per data source, simulator and metric (whole run; n = experiments)']
+    for (sim, src, m), (med, n) in sorted(summary(rows, source).items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2])):
+        lines.append('  %-2s %-34s %-20s %10.1f%%  n=%d' % (src, sim, m, med, n))
     lines += ['', 'median |error| per simulator, model and metric (means and per-request errors)']
     for (sim, model, m), (med, n) in summary(rows, lambda r: r['model']).items():
         if not m.endswith(('_mean', '_mape')):
             continue
-        lines.append('  %-26s %-44s %-18s %8.1f%%  n=%d' % (sim, model[:44], m, med, n))
+        lines.append('  %-34s %-44s %-20s %10.1f%%  n=%d' % (sim, model[:44], m, med, n))
     return lines
 
 
@@ -86,10 +92,10 @@ def markdown(rows, blocked, runs):
         if r['stage'] == 'summary':
             out.append('| %s | %s | %s | %s | %s | %s |' % (r['experiment'], r['sim'], r['metric'], fmt(r['real']),
                                                             fmt(r['predicted']), fmt_error(r)))
-    out += ['', '### Median |error| per simulator and metric', '', '| simulator | metric | median \\|error\\| | n |',
-            '|---|---|---:|---:|']
-    for (sim, _, m), (med, n) in summary(rows, lambda r: '').items():
-        out.append('| %s | %s | %.1f%% | %d |' % (sim, m, med, n))
+    out += ['', '### Median |error| per data source, simulator and metric (whole run)', '',
+            '| source | simulator | metric | median \\|error\\| | n |', '|---|---|---|---:|---:|']
+    for (sim, src, m), (med, n) in sorted(summary(rows, source).items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2])):
+        out.append('| %s | %s | %s | %.1f%% | %d |' % (src, sim, m, med, n))
     out += ['', '### Per-stage error (blis)', '',
             '| experiment | simulator | stage | metric | real (ms) | predicted (ms) | error |',
             '|---|---|---|---|---:|---:|---:|']
