@@ -104,11 +104,12 @@ def markdown(rows, blocked, runs):
             out.append('| %s | %s | %s | %s | %s | %s | %s |' % (r['experiment'], r['sim'], r['stage'], r['metric'],
                                                                  fmt(r['real']), fmt(r['predicted']),
                                                                  fmt_error(r)))
+    # no wall-clock times here (they are in the JSON): regenerating the page must not change it
     out += ['', '### blis runs', '', '| experiment | latency model | requests simulated (completed / injected) | '
-            'wall s | command |', '|---|---|---:|---:|---|']
+            'command |', '|---|---|---:|---|']
     for (eid, lm), info in sorted(runs.items()):
-        out.append('| %s | %s | %s / %s | %.1f | `%s` |' % (eid, lm, info['completed'], info['injected'],
-                                                          info['wall_s'], ' '.join(info['command'])))
+        out.append('| %s | %s | %s / %s | `%s` |' % (eid, lm, info['completed'], info['injected'],
+                                                   ' '.join(info['command'])))
     out += ['', '### Blocked: experiments (or latency models) blis cannot run today', '',
             '| experiment | model | GPU | why |', '|---|---|---|---|']
     for exp in blocked:
