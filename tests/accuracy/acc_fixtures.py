@@ -65,7 +65,7 @@ def c_requests(exp):
 
 
 def _a_stage(doc, metrics):
-    out = {}
+    out = {'requests_count': doc['count']} if 'requests_count' in metrics and doc.get('count') else {}
     for inference_perf_name, name in A_NAMES.items():
         stats = doc.get(inference_perf_name) or {}
         for s, suite_stat in A_STATS.items():

@@ -62,7 +62,7 @@ def fmt_error(row):
 
 def table_lines(rows, stages=True):
     lines = ['%-48s %-26s %-7s %-20s %12s %12s %10s' % ('experiment', 'simulator', 'stage', 'metric',
-                                                         'real ms', 'predicted', 'error')]
+                                                         'real', 'predicted', 'error')]
     for r in rows:
         if not stages and r['stage'] != 'summary':
             continue
@@ -87,7 +87,7 @@ def summary_lines(rows):
 def markdown(rows, blocked, runs):
     """the generated part of docs/accuracy.md"""
     out = ['### Whole-run error per experiment', '',
-           '| experiment | simulator | metric | real (ms) | predicted (ms) | error |', '|---|---|---|---:|---:|---:|']
+           '| experiment | simulator | metric | real | predicted | error |', '|---|---|---|---:|---:|---:|']
     for r in rows:
         if r['stage'] == 'summary':
             out.append('| %s | %s | %s | %s | %s | %s |' % (r['experiment'], r['sim'], r['metric'], fmt(r['real']),
@@ -97,7 +97,7 @@ def markdown(rows, blocked, runs):
     for (sim, src, m), (med, n) in sorted(summary(rows, source).items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2])):
         out.append('| %s | %s | %s | %.1f%% | %d |' % (src, sim, m, med, n))
     out += ['', '### Per-stage error (blis)', '',
-            '| experiment | simulator | stage | metric | real (ms) | predicted (ms) | error |',
+            '| experiment | simulator | stage | metric | real | predicted | error |',
             '|---|---|---|---|---:|---:|---:|']
     for r in rows:
         if r['stage'] != 'summary' and r['sim'].startswith('blis:'):

@@ -38,7 +38,9 @@ def summarize(requests, metrics):
         name, stat = m.rsplit('_', 1)
         if is_request_metric(m):
             continue  # per-request errors need the pairing: see request_errors
-        if name == 'itl' and stat == 'mean':
+        if m == 'requests_count':
+            out[m] = len(requests)  # completed requests: shows a workload that sends more (or fewer) than the harness
+        elif name == 'itl' and stat == 'mean':
             gaps = sum(r['out'] - 1 for r in requests if r['out'] > 1)
             out[m] = sum(r['e2e'] - r['ttft'] for r in requests if r['out'] > 1) / gaps if gaps else None
         elif name in series and stat == 'mean':

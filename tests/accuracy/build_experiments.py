@@ -53,10 +53,10 @@ MODELS = {
 BLACKBOX_VLLM = 'vllm/vllm-openai:v0.8.4'
 REPO_GPUS = {'H100', 'A100-SXM'}
 SUITE_GPUS = {'RTX4090', 'RTXPRO6000'}
-A_METRICS = ['ttft_mean', 'ttft_p50', 'ttft_p90', 'ttft_p99', 'e2e_mean', 'e2e_p50', 'e2e_p90', 'e2e_p99',
+A_METRICS = ['requests_count', 'ttft_mean', 'ttft_p50', 'ttft_p90', 'ttft_p99', 'e2e_mean', 'e2e_p50', 'e2e_p90', 'e2e_p99',
              'itl_mean', 'tpot_mean', 'tpot_p50', 'tpot_p90', 'tpot_p99']
 B_METRICS = ['ttft_mean', 'ttft_p90', 'ttft_p99', 'e2e_mean', 'e2e_p90', 'e2e_p99', 'itl_mean']
-C_METRICS = ['ttft_mean', 'ttft_p50', 'ttft_p90', 'ttft_p99', 'tpot_mean', 'tpot_p50', 'tpot_p90', 'tpot_p99',
+C_METRICS = ['requests_count', 'ttft_mean', 'ttft_p50', 'ttft_p90', 'ttft_p99', 'tpot_mean', 'tpot_p50', 'tpot_p90', 'tpot_p99',
              'e2e_mean', 'e2e_p50', 'e2e_p90', 'e2e_p99'] + [
                  '%s_request_%s' % (f, s) for f in ('ttft', 'tpot', 'e2e') for s in ('mape', 'ape_p50', 'ape_p90', 'ape_p99')]
 # runs cheap enough for the default ctest run (accuracy_fast, < 60 s on 2 cores)
