@@ -29,9 +29,20 @@ def update(rows, path, previous=None):
         f.write('\n')
 
 
+class ToleranceError(Exception):
+    pass
+
+
 def load(path):
-    with open(path) as f:
-        return json.load(f)['bands']
+    try:
+        with open(path) as f:
+            bands = json.load(f)['bands']
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise ToleranceError('%s: not a tolerances file (%s)' % (path, e))
+    bad = [k for k, v in bands.items() if not isinstance(v, (int, float)) or v < 0]
+    if bad:
+        raise ToleranceError('%s: band of %s is not a non-negative number' % (path, bad[0]))
+    return bands
 
 
 def check(rows, bands, ran_experiments):

@@ -133,6 +133,16 @@ def main(argv):
         experiments = selected(acc_fixtures.load_experiments(), opts)
     except acc_fixtures.FixtureError as e:
         usage_error(str(e))
+    if not experiments:
+        usage_error('no experiment matches %s' % ' '.join(opts['only'] or ['--fast']))
+    # read the tolerances before the runs, so a bad file fails at once
+    try:
+        bands = acc_tolerances.load(opts['check']) if opts['check'] else None
+        previous = acc_tolerances.load(opts['update']) if opts['update'] and os.path.exists(opts['update']) else {}
+    except acc_tolerances.ToleranceError as e:
+        usage_error(str(e))
+    if opts['markdown'] and not os.path.isfile(opts['markdown']):
+        usage_error('%s: no such file (--markdown rewrites the generated part of an existing page)' % opts['markdown'])
     runnable = [e for e in experiments if e['latency_models']]
     blocked = [e for e in experiments if e['blocked']]
     rows, runs, errors = run_all(opts['blis'], runnable, opts['jobs'])
@@ -152,12 +162,11 @@ def main(argv):
     if opts['markdown']:
         write_markdown(opts['markdown'], acc_report.markdown(rows, blocked, runs))
     if opts['update']:
-        previous = acc_tolerances.load(opts['update']) if os.path.exists(opts['update']) else {}
         acc_tolerances.update(rows, opts['update'], previous)
         print('tolerances written to %s' % opts['update'])
     status = 1 if errors else 0
     if opts['check']:
-        failures = acc_tolerances.check(rows, acc_tolerances.load(opts['check']), {e['id'] for e in runnable})
+        failures = acc_tolerances.check(rows, bands, {e['id'] for e in runnable})
         for msg in failures:
             print('ACCURACY REGRESSION: ' + msg)
         print('tolerance check: %d bands exceeded' % len(failures))

@@ -68,6 +68,16 @@ def main():
     check('regression fails', len(acc_tolerances.check([dict(row, error_pct=-25.0)], bands, {'X'})) == 1)
     check('lost value fails', len(acc_tolerances.check([], bands, {'X'})) == 1)
     check('experiment not run is not checked', acc_tolerances.check([], bands, set()) == [])
+    # a tolerances file that is not one is refused with its name
+    import tempfile
+    with tempfile.NamedTemporaryFile('w', suffix='.json') as f:
+        f.write('{"bands": {"X|blis:roofline|summary|e2e_mean": -1}}')
+        f.flush()
+        try:
+            acc_tolerances.load(f.name)
+            check('negative band refused', False)
+        except acc_tolerances.ToleranceError as e:
+            check('negative band refused', f.name in str(e))
     # rows: signed error and per-request errors carried as errors
     rows = acc_report.make_rows({'id': 'X', 'model': 'm', 'metrics': ['e2e_mean', 'e2e_request_mape']},
                                 {'summary': {'e2e_mean': 200.0}},
