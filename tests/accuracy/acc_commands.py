@@ -81,7 +81,7 @@ def latency_args(exp, latency_model):
     return ['--model', spec['blis_model'], '--hardware', gpu, '--vllm-version', spec['vllm_version']]
 
 
-def blis_command(blis, exp, latency_model, workdir, results_path):
+def blis_command(blis, exp, latency_model, workdir, results_path, extra_args=()):
     eng = exp['engine']
     cmd = [blis, 'run'] + latency_args(exp, latency_model) + [
         '--tp', str(exp['tp']),
@@ -98,4 +98,5 @@ def blis_command(blis, exp, latency_model, workdir, results_path):
         cmd += trace_workload(exp, workdir)
     else:
         cmd += inference_perf_workload(exp, workdir)
-    return cmd
+    # last, so a flag given here (run_accuracy.py --blis-arg) wins over the suite's
+    return cmd + list(extra_args)

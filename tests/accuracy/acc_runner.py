@@ -40,12 +40,12 @@ def _by_stage(exp, recs):
     return stages
 
 
-def run_one(blis, exp, latency_model, real_requests):
+def run_one(blis, exp, latency_model, real_requests, extra_args=()):
     """{'stages': {stage: {metric: ms}}, 'completed': n, 'injected': n, 'wall_s': s, 'command': [...]}"""
     work = tempfile.mkdtemp(prefix='blis-accuracy-')
     try:
         results = os.path.join(work, 'results.json')
-        cmd = acc_commands.blis_command(blis, exp, latency_model, work, results)
+        cmd = acc_commands.blis_command(blis, exp, latency_model, work, results, extra_args)
         t0 = time.time()
         try:
             p = subprocess.run(cmd, cwd=work, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)

@@ -11,6 +11,10 @@ usage: run_accuracy.py BLIS [options]
   --check FILE             exit 1 when an error is outside its band in FILE (tolerances.json)
   --update-tolerances FILE rewrite FILE's bands from this run (band = |error| + margin)
   --whole-run              print only whole-run rows (no per-stage rows)
+  --blis-arg ARG           append ARG to every blis command (repeatable), e.g. to try a latency
+                           model or a correction: --blis-arg=--correction --blis-arg=NAME=off
+  --tag TAG                name blis's results blis:<latency model>:TAG (required with --blis-arg,
+                           so they are never checked against, or recorded as, the plain runs' bands)
 Prints a table (experiment, simulator, stage, metric, real, predicted, signed % error), then the
 median |error| per metric and per model, then the blocked experiments and why. Simulators:
 blis:<latency model> for blis's runs, llmservingsim (C_ runs) and published:<name> (trainval13
@@ -39,9 +43,9 @@ def usage_error(msg):
 
 def parse(argv):
     opts = {'fast': False, 'only': [], 'jobs': 2, 'json': None, 'markdown': None, 'check': None,
-            'update': None, 'whole_run': False, 'blis': None}
+            'update': None, 'whole_run': False, 'blis': None, 'blis_args': [], 'tag': None}
     takes = {'--only': 'only', '-j': 'jobs', '--json': 'json', '--markdown': 'markdown', '--check': 'check',
-             '--update-tolerances': 'update'}
+             '--update-tolerances': 'update', '--blis-arg': 'blis_args', '--tag': 'tag'}
     i = 0
     argv = list(argv)
     while i < len(argv):
@@ -49,6 +53,9 @@ def parse(argv):
         if a.startswith('-j') and len(a) > 2:  # -j2 as make and ctest spell it
             argv[i:i + 1] = ['-j', a[2:]]
             a = '-j'
+        elif a.startswith('--') and '=' in a:  # --blis-arg=--flag: a value that starts with a dash
+            argv[i:i + 1] = a.split('=', 1)
+            a = argv[i]
         if a == '--fast':
             opts['fast'] = True
         elif a == '--whole-run':
@@ -57,8 +64,8 @@ def parse(argv):
             if i + 1 >= len(argv):
                 usage_error('%s needs a value' % a)
             i += 1
-            if a == '--only':
-                opts['only'].append(argv[i])
+            if a in ('--only', '--blis-arg'):
+                opts[takes[a]].append(argv[i])
             elif a == '-j':
                 if not argv[i].isdigit() or int(argv[i]) < 1:
                     usage_error('-j needs a positive integer, got %r' % argv[i])
@@ -72,6 +79,12 @@ def parse(argv):
         else:
             usage_error('unexpected argument %s' % a)
         i += 1
+    if opts['blis_args'] and not opts['tag']:
+        usage_error('--blis-arg needs --tag NAME (its results are not the plain runs the bands describe)')
+    if opts['tag'] and (opts['check'] or opts['update']):
+        usage_error('--check and --update-tolerances describe the plain runs: not with --tag')
+    if opts['tag'] and not all(c.isalnum() or c in '-_.' for c in opts['tag']):
+        usage_error('--tag takes letters, digits, - _ . only, got %r' % opts['tag'])
     if opts['blis'] is None:
         usage_error('give the blis binary: run_accuracy.py BLIS [options]')
     if not os.access(opts['blis'], os.X_OK):
@@ -91,13 +104,14 @@ def selected(experiments, opts):
     return out
 
 
-def run_all(blis, experiments, jobs):
+def run_all(blis, experiments, jobs, blis_args=(), tag=None):
     """(rows, runs, errors); runs {(id, latency model): info}"""
     truth = {e['id']: acc_fixtures.real_and_peers(e) for e in experiments}
     tasks = [(e, lm) for e in experiments for lm in sorted(e['latency_models'])]
     runs, errors, predictions = {}, [], {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(acc_runner.run_one, blis, e, lm, truth[e['id']][2]): (e, lm) for e, lm in tasks}
+        futures = {pool.submit(acc_runner.run_one, blis, e, lm, truth[e['id']][2], blis_args): (e, lm)
+                   for e, lm in tasks}
         for fut in concurrent.futures.as_completed(futures):
             e, lm = futures[fut]
             try:
@@ -106,7 +120,7 @@ def run_all(blis, experiments, jobs):
                 errors.append(str(err))
                 continue
             runs[(e['id'], lm)] = info
-            predictions.setdefault(e['id'], {})['blis:' + lm] = info['stages']
+            predictions.setdefault(e['id'], {})['blis:' + lm + (':' + tag if tag else '')] = info['stages']
     rows = []
     for e in experiments:
         real, peers, _ = truth[e['id']]
@@ -145,7 +159,7 @@ def main(argv):
         usage_error('%s: no such file (--markdown rewrites the generated part of an existing page)' % opts['markdown'])
     runnable = [e for e in experiments if e['latency_models']]
     blocked = [e for e in experiments if e['blocked']]
-    rows, runs, errors = run_all(opts['blis'], runnable, opts['jobs'])
+    rows, runs, errors = run_all(opts['blis'], runnable, opts['jobs'], opts['blis_args'], opts['tag'])
     print('\n'.join(acc_report.table_lines(rows, stages=not opts['whole_run'])))
     print('\n'.join(acc_report.summary_lines(rows)))
     print('\nblocked (not run, or some latency models not run):')
