@@ -56,6 +56,9 @@ def parse(argv):
         elif a.startswith('--') and '=' in a:  # --blis-arg=--flag: a value that starts with a dash
             argv[i:i + 1] = a.split('=', 1)
             a = argv[i]
+        if a in ('-h', '--help'):
+            print(__doc__.strip())
+            sys.exit(0)
         if a == '--fast':
             opts['fast'] = True
         elif a == '--whole-run':
