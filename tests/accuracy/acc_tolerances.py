@@ -23,8 +23,9 @@ def update(rows, path, previous=None):
         if r['sim'].startswith('blis:') and r['error_pct'] is not None:
             bands[key(r)] = band(r['error_pct'])
     with open(path, 'w') as f:
-        json.dump({'_about': 'max |%% error| per experiment|simulator|stage|metric; band = |error| + %.1f pp + '
-                             '%d%% of |error|. Rewrite: run_accuracy.py --update-tolerances' % (MARGIN_PCT, MARGIN_REL * 100),
+        about = ('max |%% error| per experiment|simulator|stage|metric; band = |error| + %.1f pp + %d%% of |error|. '
+                 'Rewrite: run_accuracy.py --update-tolerances' % (MARGIN_PCT, MARGIN_REL * 100))
+        json.dump({'_about': about,
                    'bands': dict(sorted(bands.items()))}, f, indent=1)
         f.write('\n')
 

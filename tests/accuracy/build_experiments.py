@@ -38,12 +38,13 @@ MODELS = {
     'Qwen/Qwen2.5-7B-Instruct': {'moe': False, 'config': 'qwen2.5-7b-instruct', 'blis_id': 'qwen/qwen2.5-7b-instruct',
                                  'blackbox': {('H100', 1): ('qwen/qwen2.5-7b-instruct', None)}},
     '01-ai/Yi-34B': {'moe': False},
-    'meta-llama/Llama-3.1-8B': {'moe': False, 'config': 'llama-3.1-8b-instruct', 'blis_id': 'meta-llama/llama-3.1-8b-instruct',
-                                'blackbox': {
-                                    ('RTX4090', 1): ('meta-llama/llama-3.1-8b-instruct',
-                                                     'blis has no RTX 4090 coefficients: the H100 TP1 row (what a user gets)'),
-                                    ('RTXPRO6000', 1): ('meta-llama/llama-3.1-8b-instruct',
-                                                        'blis has no RTX PRO 6000 coefficients: the H100 TP1 row (what a user gets)')}},
+    'meta-llama/Llama-3.1-8B': {
+        'moe': False, 'config': 'llama-3.1-8b-instruct', 'blis_id': 'meta-llama/llama-3.1-8b-instruct',
+        'blackbox': {
+            ('RTX4090', 1): ('meta-llama/llama-3.1-8b-instruct',
+                             'blis has no RTX 4090 coefficients: the H100 TP1 row (what a user gets)'),
+            ('RTXPRO6000', 1): ('meta-llama/llama-3.1-8b-instruct',
+                                'blis has no RTX PRO 6000 coefficients: the H100 TP1 row (what a user gets)')}},
     'Qwen/Qwen3-30B-A3B-Instruct-2507': {'moe': True},
 }
 # GPUs in model_configs/hardware_config.json; the suite adds datasheet entries for the C_ GPUs
@@ -53,12 +54,15 @@ MODELS = {
 BLACKBOX_VLLM = 'vllm/vllm-openai:v0.8.4'
 REPO_GPUS = {'H100', 'A100-SXM'}
 SUITE_GPUS = {'RTX4090', 'RTXPRO6000'}
-A_METRICS = ['requests_count', 'ttft_mean', 'ttft_p50', 'ttft_p90', 'ttft_p99', 'e2e_mean', 'e2e_p50', 'e2e_p90', 'e2e_p99',
+A_METRICS = ['requests_count', 'ttft_mean', 'ttft_p50', 'ttft_p90', 'ttft_p99',
+             'e2e_mean', 'e2e_p50', 'e2e_p90', 'e2e_p99',
              'itl_mean', 'tpot_mean', 'tpot_p50', 'tpot_p90', 'tpot_p99']
 B_METRICS = ['ttft_mean', 'ttft_p90', 'ttft_p99', 'e2e_mean', 'e2e_p90', 'e2e_p99', 'itl_mean']
-C_METRICS = ['requests_count', 'ttft_mean', 'ttft_p50', 'ttft_p90', 'ttft_p99', 'tpot_mean', 'tpot_p50', 'tpot_p90', 'tpot_p99',
+C_METRICS = ['requests_count', 'ttft_mean', 'ttft_p50', 'ttft_p90', 'ttft_p99',
+             'tpot_mean', 'tpot_p50', 'tpot_p90', 'tpot_p99',
              'e2e_mean', 'e2e_p50', 'e2e_p90', 'e2e_p99'] + [
-                 '%s_request_%s' % (f, s) for f in ('ttft', 'tpot', 'e2e') for s in ('mape', 'ape_p50', 'ape_p90', 'ape_p99')]
+                 '%s_request_%s' % (f, s) for f in ('ttft', 'tpot', 'e2e')
+                 for s in ('mape', 'ape_p50', 'ape_p90', 'ape_p99')]
 # runs cheap enough for the default ctest run (accuracy_fast, < 60 s on 2 cores)
 FAST = {'C/RTX4090/Llama-3.1-8B', 'C/RTXPRO6000/Llama-3.1-8B'}
 
@@ -102,7 +106,9 @@ def a_experiments():
         s = r['server']
         workload = name.split('-')[-1]
         models, blocked = latency_models(s['model'], 'H100', s['tensor_parallelism'])
-        notes = ['overloaded in reality (inference-perf timeouts); compared on successes'] if workload == 'reasoning' else []
+        notes = []
+        if workload == 'reasoning':
+            notes.append('overloaded in reality (inference-perf timeouts); compared on successes')
         out.append({'id': 'A/' + name.split('-', 2)[2], 'source': 'A', 'fixture_key': name, 'model': s['model'],
                     'gpu': 'H100', 'tp': s['tensor_parallelism'], 'dp': 1, 'ep': 1, 'vllm': '0.15.1',
                     'engine': {'max_num_seqs': s['max_num_seqs'], 'max_num_batched_tokens': s['max_num_batched_tokens'],
@@ -124,7 +130,8 @@ def b_experiments():
         for lite in ('general-lite', 'reasoning-lite'):
             if lite in name:
                 workload = lite
-        exact = profiles[workload]['confidence'].startswith('exact') and isinstance(profiles[workload]['stages'], list) \
+        prof = profiles[workload]
+        exact = prof['confidence'].startswith('exact') and isinstance(prof['stages'], list) \
             and all(isinstance(s['duration'], (int, float)) for s in profiles[workload]['stages'])
         models, blocked = latency_models(e['model'], e['hardware'], e['tp'], exact_workload=exact)
         notes = []

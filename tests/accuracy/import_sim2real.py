@@ -160,7 +160,8 @@ def import_c_run(src, run, workload_file):
         for line in f:
             r = json.loads(line)
             real[int(r['request_id'].split('-')[1])] = r
-    truth = {int(r['request_id'].split('-')[1]): r for r in read_csv(os.path.join(root, run, 'ground_truth_per_request.csv'))}
+    truth = {int(r['request_id'].split('-')[1]): r
+             for r in read_csv(os.path.join(root, run, 'ground_truth_per_request.csv'))}
     peer = {}
     with gzip.open(os.path.join(root, run, 'outputs', 'sim.csv.gz'), 'rt', newline='') as f:
         for r in csv.DictReader(f):
@@ -216,11 +217,20 @@ def c_meta(src, run):
 
 
 def main(argv):
-    args = [a for a in argv if not a.startswith('--')]
-    src = args[0] if args else DEFAULT_SRC
+    src = DEFAULT_SRC
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures')
-    if '--out' in argv:
-        out = argv[argv.index('--out') + 1]
+    i = 0
+    while i < len(argv):
+        if argv[i] == '--out':
+            if i + 1 >= len(argv):
+                die('--out needs a directory')
+            out = argv[i + 1]
+            i += 1
+        elif argv[i].startswith('-'):
+            die('unknown option %s (usage: import_sim2real.py [SIM2REAL_DIR] [--out DIR])' % argv[i])
+        else:
+            src = argv[i]
+        i += 1
     if not os.path.isdir(os.path.join(src, A_DIR)):
         die('%s: no %s (give the sim2real directory)' % (src, A_DIR))
     os.makedirs(out, exist_ok=True)
