@@ -2,7 +2,7 @@
 JOBS ?= $(shell nproc)
 MAKEFLAGS += --no-print-directory
 
-.PHONY: deps build quickstart test test-release test-sanitize test-fuzz fuzz-build fuzz-long bench clean
+.PHONY: deps build quickstart accuracy test test-release test-sanitize test-fuzz fuzz-build fuzz-long bench clean
 
 deps:
 	./scripts/install_deps.sh
@@ -13,6 +13,13 @@ build: deps
 
 quickstart: build
 	./build/blis scenarios/quickstart.lua
+
+# The full accuracy suite (docs/accuracy.md): every sim2real experiment blis can represent, the
+# error table printed and rewritten into docs/accuracy.md, exit 1 when an error leaves its band
+# in tests/accuracy/tolerances.json (after an intended change: add --update-tolerances FILE).
+accuracy: build
+	python3 tests/accuracy/run_accuracy.py build/blis -j $(JOBS) --whole-run --json build/accuracy.json \
+	        --markdown docs/accuracy.md --check tests/accuracy/tolerances.json
 
 # Every test (unit, parity, golden transcripts, Lua, determinism, invariants), first in the
 # release build, then in an AddressSanitizer + UndefinedBehaviorSanitizer build.

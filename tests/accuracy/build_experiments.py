@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Write tests/accuracy/experiments.json from the fixtures and what blis can represent.
+
+usage: build_experiments.py [--check]
+  --check  exit 1 when experiments.json differs from what this script would write (CI can run
+           it so the file and the facts below do not drift apart)
+
+Each experiment lists, per latency model blis has today, the blis model id and files that model
+needs, or why it cannot run. Facts about blis's catalog are in MODELS below: when the catalog
+gains a model (model_configs/hf/...) or a GPU, edit the row and rerun.
+"""
+import gzip
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIX = os.path.join(HERE, 'fixtures')
+OUT = os.path.join(HERE, 'experiments.json')
+
+# real model id -> what blis has for it today.
+#   config: model_configs/hf/<dir> (roofline); blackbox: {(gpu, tp): (defaults.yaml id, note)}
+#   moe: the model is a mixture of experts (roofline treats every model as dense)
+MODELS = {
+    'meta-llama/Llama-2-7b-hf': {'moe': False},
+    'meta-llama/Llama-2-70b-hf': {'moe': False},
+    'codellama/CodeLlama-34b-Instruct-hf': {'moe': False, 'config': 'codellama-34b-instruct-hf',
+                                            'blis_id': 'codellama/codellama-34b-instruct-hf'},
+    'mistralai/Mixtral-8x7B-v0.1': {'moe': True, 'blackbox': {
+        ('H100', 2): ('mistralai/mixtral-8x7b-instruct-v0.1',
+                      'coefficients of the instruct checkpoint (same architecture)')}},
+    'RedHatAI/Llama-4-Scout-17B-16E-Instruct-FP8-dynamic': {'moe': True, 'blackbox': {
+        ('H100', 2): ('redhatai/llama-4-scout-17b-16e-instruct-fp8-dynamic', None)}},
+    'meta-llama/Llama-3.1-70B-Instruct': {'moe': False, 'blackbox': {
+        ('H100', 4): ('meta-llama/llama-3.3-70b-instruct',
+                      'coefficients of Llama-3.3-70B (same architecture, other weights)')}},
+    'mistralai/Mistral-Nemo-Instruct-2407': {'moe': False},
+    'Qwen/Qwen2.5-7B-Instruct': {'moe': False, 'config': 'qwen2.5-7b-instruct', 'blis_id': 'qwen/qwen2.5-7b-instruct',
+                                 'blackbox': {('H100', 1): ('qwen/qwen2.5-7b-instruct', None)}},
+    '01-ai/Yi-34B': {'moe': False},
+    'meta-llama/Llama-3.1-8B': {
+        'moe': False, 'config': 'llama-3.1-8b-instruct', 'blis_id': 'meta-llama/llama-3.1-8b-instruct',
+        'blackbox': {
+            ('RTX4090', 1): ('meta-llama/llama-3.1-8b-instruct',
+                             'blis has no RTX 4090 coefficients: the H100 TP1 row (what a user gets)'),
+            ('RTXPRO6000', 1): ('meta-llama/llama-3.1-8b-instruct',
+                                'blis has no RTX PRO 6000 coefficients: the H100 TP1 row (what a user gets)')}},
+    'Qwen/Qwen3-30B-A3B-Instruct-2507': {'moe': True},
+}
+# GPUs in model_configs/hardware_config.json; the suite adds datasheet entries for the C_ GPUs
+# in tests/accuracy/hardware_suite.json (see docs/accuracy.md for the sources)
+# every coefficients row of model_configs/defaults.yaml was fitted on this vLLM; the lookup needs
+# it when the model has no `defaults:` entry naming it
+BLACKBOX_VLLM = 'vllm/vllm-openai:v0.8.4'
+REPO_GPUS = {'H100', 'A100-SXM'}
+SUITE_GPUS = {'RTX4090', 'RTXPRO6000'}
+A_METRICS = ['requests_count', 'ttft_mean', 'ttft_p50', 'ttft_p90', 'ttft_p99',
+             'e2e_mean', 'e2e_p50', 'e2e_p90', 'e2e_p99',
+             'itl_mean', 'tpot_mean', 'tpot_p50', 'tpot_p90', 'tpot_p99']
+B_METRICS = ['ttft_mean', 'ttft_p90', 'ttft_p99', 'e2e_mean', 'e2e_p90', 'e2e_p99', 'itl_mean']
+C_METRICS = ['requests_count', 'ttft_mean', 'ttft_p50', 'ttft_p90', 'ttft_p99',
+             'tpot_mean', 'tpot_p50', 'tpot_p90', 'tpot_p99',
+             'e2e_mean', 'e2e_p50', 'e2e_p90', 'e2e_p99'] + [
+                 '%s_request_%s' % (f, s) for f in ('ttft', 'tpot', 'e2e')
+                 for s in ('mape', 'ape_p50', 'ape_p90', 'ape_p99')]
+# runs cheap enough for the default ctest run (accuracy_fast, < 60 s on 2 cores)
+FAST = {'C/RTX4090/Llama-3.1-8B', 'C/RTXPRO6000/Llama-3.1-8B'}
+
+
+def latency_models(model, gpu, tp, dp=1, ep=1, exact_workload=True):
+    """{name: how to run it} for each latency model that can, and [reasons] for the rest."""
+    facts = MODELS[model]
+    runnable, blocked = {}, []
+    if not exact_workload:
+        blocked.append('workload profile not published exactly (general-lite / reasoning-lite rates)')
+    if dp > 1 or ep > 1:
+        blocked.append('data/expert parallelism (DP%d x EP%d): blis has neither' % (dp, ep))
+    bb = facts.get('blackbox', {}).get((gpu, tp))
+    if bb:
+        runnable['blackbox'] = {'blis_model': bb[0], 'vllm_version': BLACKBOX_VLLM, 'note': bb[1]}
+    roof = []
+    if facts['moe']:
+        roof.append('MoE: roofline treats every model as dense')
+    if 'config' not in facts:
+        roof.append('no config.json in model_configs/hf')
+    if gpu not in REPO_GPUS | SUITE_GPUS:
+        roof.append('GPU %s not in the hardware list' % gpu)
+    if not roof:
+        runnable['roofline'] = {'blis_model': facts['blis_id'], 'model_config': 'model_configs/hf/' + facts['config'],
+                                'hardware_config': 'model_configs/hardware_config.json' if gpu in REPO_GPUS
+                                else 'tests/accuracy/hardware_suite.json'}
+    else:
+        blocked.append('roofline: ' + '; '.join(roof))
+    if not bb:
+        blocked.append('blackbox: no coefficients for %s on %s TP%d in model_configs/defaults.yaml' % (model, gpu, tp))
+    if blocked and not exact_workload or dp > 1 or ep > 1:
+        runnable = {}
+    return runnable, blocked
+
+
+def a_experiments():
+    with gzip.open(os.path.join(FIX, 'A_h100.json.gz'), 'rt') as f:
+        runs = json.load(f)
+    out = []
+    for name, r in sorted(runs.items()):
+        s = r['server']
+        workload = name.split('-')[-1]
+        models, blocked = latency_models(s['model'], 'H100', s['tensor_parallelism'])
+        notes = []
+        if workload == 'reasoning':
+            notes.append('overloaded in reality (inference-perf timeouts); compared on successes')
+        out.append({'id': 'A/' + name.split('-', 2)[2], 'source': 'A', 'fixture_key': name, 'model': s['model'],
+                    'gpu': 'H100', 'tp': s['tensor_parallelism'], 'dp': 1, 'ep': 1, 'vllm': '0.15.1',
+                    'engine': {'max_num_seqs': s['max_num_seqs'], 'max_num_batched_tokens': s['max_num_batched_tokens'],
+                               'max_model_len': s['max_model_len'], 'block_size': 16, 'kv_blocks': None},
+                    'workload': {'kind': 'inference_perf', 'name': workload, 'from': 'profile.yaml (exact)'},
+                    'stages': len(r['stages']), 'metrics': A_METRICS, 'latency_models': models, 'blocked': blocked,
+                    'notes': notes, 'fast': False})
+    return out
+
+
+def b_experiments():
+    with gzip.open(os.path.join(FIX, 'B_trainval13.json.gz'), 'rt') as f:
+        exps = json.load(f)
+    with open(os.path.join(FIX, 'B_workload_profiles.json')) as f:
+        profiles = json.load(f)['profiles']
+    out = []
+    for name, e in sorted(exps.items()):
+        workload = e['workload']
+        for lite in ('general-lite', 'reasoning-lite'):
+            if lite in name:
+                workload = lite
+        prof = profiles[workload]
+        exact = prof['confidence'].startswith('exact') and isinstance(prof['stages'], list) \
+            and all(isinstance(s['duration'], (int, float)) for s in profiles[workload]['stages'])
+        models, blocked = latency_models(e['model'], e['hardware'], e['tp'], exact_workload=exact)
+        notes = []
+        if name.startswith('2026'):
+            notes.append('the same run as the A_ experiment of this name')
+        out.append({'id': 'B/' + name, 'source': 'B', 'fixture_key': name, 'model': e['model'], 'gpu': e['hardware'],
+                    'tp': e['tp'], 'dp': 1, 'ep': 1, 'vllm': '0.15.1', 'precision': e['precision'],
+                    'engine': {'max_num_seqs': 128, 'max_num_batched_tokens': e['max_num_batched_tokens'],
+                               'max_model_len': 4096, 'block_size': 16, 'kv_blocks': None},
+                    'workload': {'kind': 'inference_perf', 'name': workload,
+                                 'from': 'B_workload_profiles.json (%s)' % profiles[workload]['confidence']},
+                    'stages': len(e['real']) - 1, 'metrics': B_METRICS, 'latency_models': models,
+                    'blocked': blocked, 'notes': notes, 'fast': False})
+    return out
+
+
+def c_experiments():
+    with open(os.path.join(FIX, 'C_meta.json')) as f:
+        metas = json.load(f)
+    out = []
+    for run, m in sorted(metas.items()):
+        k = m['engine_kwargs']
+        gpu = run.split('/')[0]
+        dp = k.get('data_parallel_size') or 1
+        ep = dp if k.get('enable_expert_parallel') else 1
+        models, blocked = latency_models(m['model'], gpu, k['tensor_parallel_size'], dp, ep)
+        out.append({'id': 'C/' + run, 'source': 'C', 'fixture_key': run, 'model': m['model'], 'gpu': gpu,
+                    'tp': k['tensor_parallel_size'], 'dp': dp, 'ep': ep, 'vllm': m['vllm_version'],
+                    'engine': {'max_num_seqs': k['max_num_seqs'], 'max_num_batched_tokens': k['max_num_batched_tokens'],
+                               'max_model_len': k.get('max_model_len'), 'block_size': m['block_size'],
+                               'kv_blocks': m['kv_blocks'], 'kv_blocks_source': m['kv_blocks_source']},
+                    'workload': {'kind': 'trace', 'requests': m['requests'],
+                                 'from': 'the run\'s own requests: arrival at the server, lengths, shared prefixes'},
+                    'stages': 0, 'metrics': C_METRICS, 'latency_models': models, 'blocked': blocked,
+                    'notes': [], 'fast': ('C/' + run) in FAST, 'peer': 'LLMServingSim'})
+    return out
+
+
+def render():
+    doc = {'_about': 'One entry per real experiment of ../shared/sim2real (tests/accuracy/fixtures). '
+                     'latency_models: the blis latency models that can run it today; blocked: why the others '
+                     '(or all) cannot. Written by build_experiments.py.',
+           'experiments': a_experiments() + b_experiments() + c_experiments()}
+    return json.dumps(doc, indent=1) + '\n'
+
+
+def main(argv):
+    text = render()
+    if '--check' in argv:
+        with open(OUT) as f:
+            if f.read() != text:
+                sys.stderr.write('experiments.json is out of date: run tests/accuracy/build_experiments.py\n')
+                return 1
+        return 0
+    with open(OUT, 'w') as f:
+        f.write(text)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Checks of the accuracy suite's own arithmetic, without blis: the statistics agree with the
+published summaries of the real data, and the tolerance check fails on a regression and passes
+an improvement. Ends with 'N passed, N failed'."""
+import os
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the checkout
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(HERE))
+import acc_fixtures  # noqa: E402
+import acc_report  # noqa: E402
+import acc_stats  # noqa: E402
+import acc_tolerances  # noqa: E402
+from tally import Tally  # noqa: E402
+
+
+def close(a, b, tol):
+    return a is not None and abs(a - b) <= tol
+
+
+def main():
+    t = Tally('accuracy_lib')
+    check = lambda name, ok: t.record(name, [] if ok else ['expectation not met'])  # noqa: E731
+    # numpy's linear interpolation: percentile([1, 2, 3, 4], 90) == 3.7
+    check('percentile interpolates linearly', close(acc_stats.percentile([4, 1, 3, 2], 90), 3.7, 1e-12))
+    check('percentile of one value', acc_stats.percentile([5.0], 99) == 5.0)
+    # token-weighted ITL: two requests, gaps 10 ms x 9 and 30 ms x 1 -> (90 + 30) / 10
+    s = acc_stats.summarize([{'ttft': 5, 'e2e': 95, 'out': 10}, {'ttft': 5, 'e2e': 35, 'out': 2}],
+                            ['itl_mean', 'tpot_mean'])
+    check('itl_mean is token-weighted', close(s['itl_mean'], 12.0, 1e-12))
+    check('tpot_mean is per request', close(s['tpot_mean'], 20.0, 1e-12))
+
+    # per-request errors pair by id; a request missing on one side is left out
+    real = {1: {'e2e': 100.0}, 2: {'e2e': 200.0}, 3: {'e2e': 50.0}}
+    sim = {1: {'e2e': 110.0}, 2: {'e2e': 150.0}}
+    errs = acc_stats.request_errors(real, sim, ['e2e_request_mape', 'e2e_request_ape_p50', 'e2e_mean'])
+    check('per-request MAPE', close(errs['e2e_request_mape'], 17.5, 1e-9) and sorted(errs) ==
+          ['e2e_request_ape_p50', 'e2e_request_mape'])
+    check('per-request |APE| percentile', close(errs['e2e_request_ape_p50'], 17.5, 1e-9))
+
+    exps = {e['id']: e for e in acc_fixtures.load_experiments()}
+    # the C_ fixtures reproduce LLMServingSim's validation/summary.txt (vLLM and Sim columns, ms)
+    real, peers, reqs = acc_fixtures.real_and_peers(exps['C/RTX4090/Llama-3.1-8B'])
+    check('C_ RTX4090 real TTFT mean 65456.6', close(real['summary']['ttft_mean'], 65456.6, 0.1))
+    check('C_ RTX4090 real E2E p99 153627.5', close(real['summary']['e2e_p99'], 153627.5, 0.1))
+    check('C_ RTX4090 real TPOT p50 30.8', close(real['summary']['tpot_p50'], 30.8, 0.05))
+    check('C_ RTX4090 LLMServingSim TTFT mean 65820.2',
+            close(peers['llmservingsim']['summary']['ttft_mean'], 65820.2, 0.1))
+    check('C_ RTX4090 has 300 requests', len(reqs) == 300)
+    real, _, _ = acc_fixtures.real_and_peers(exps['C/RTXPRO6000/Llama-3.1-8B'])
+    check('C_ RTXPRO6000 real E2E mean 28200.7', close(real['summary']['e2e_mean'], 28200.7, 0.1))
+    # A_: inference-perf's seconds become ms; stages kept
+    real, _, _ = acc_fixtures.real_and_peers(exps['A/llama-2-7b-tp1-codegen'])
+    check('A_ summary E2E mean in ms', close(real['summary']['e2e_mean'], 2080.74, 0.01))
+    check('A_ has both stages', sorted(real) == ['0', '1', 'summary'])
+    # every experiment is either runnable or says why not
+    check('blocked experiments say why', all(e['latency_models'] or e['blocked'] for e in exps.values()))
+
+    # tolerance bands: a regression fails, an improvement passes, a lost value fails
+    row = {'experiment': 'X', 'model': 'm', 'sim': 'blis:roofline', 'stage': 'summary', 'metric': 'e2e_mean',
+           'real': 100.0, 'predicted': 120.0, 'error_pct': 20.0}
+    bands = {acc_tolerances.key(row): acc_tolerances.band(20.0)}
+    check('band is error + margin', bands[acc_tolerances.key(row)] == 22.0)
+    check('same error passes', acc_tolerances.check([row], bands, {'X'}) == [])
+    check('improvement passes', acc_tolerances.check([dict(row, error_pct=-3.0)], bands, {'X'}) == [])
+    check('regression fails', len(acc_tolerances.check([dict(row, error_pct=-25.0)], bands, {'X'})) == 1)
+    check('lost value fails', len(acc_tolerances.check([], bands, {'X'})) == 1)
+    check('experiment not run is not checked', acc_tolerances.check([], bands, set()) == [])
+    # a tolerances file that is not one is refused with its name
+    import tempfile
+    with tempfile.NamedTemporaryFile('w', suffix='.json') as f:
+        f.write('{"bands": {"X|blis:roofline|summary|e2e_mean": -1}}')
+        f.flush()
+        try:
+            acc_tolerances.load(f.name)
+            check('negative band refused', False)
+        except acc_tolerances.ToleranceError as e:
+            check('negative band refused', f.name in str(e))
+    # rows: signed error and per-request errors carried as errors
+    rows = acc_report.make_rows({'id': 'X', 'model': 'm', 'metrics': ['e2e_mean', 'e2e_request_mape']},
+                                {'summary': {'e2e_mean': 200.0}},
+                                {'blis:x': {'summary': {'e2e_mean': 150.0, 'e2e_request_mape': 7.5}}})
+    check('signed error', rows[0]['error_pct'] == -25.0 and rows[1]['error_pct'] == 7.5)
+    t.finish()
+
+
+if __name__ == '__main__':
+    main()
