@@ -61,6 +61,9 @@ class CatalogReader {
  public:
   explicit CatalogReader(SchemaReader& r) : r_(r) {}
 
+  // The strict reader's "unknown key" messages, each with the did-you-mean hint to append.
+  const std::map<std::string, std::string>& hints() const { return hints_; }
+
   // `list` is the gpus sequence: an empty item has no line of its own (yaml-cpp places it at the
   // next token), so it is reported at the list's start, its index naming it.
   std::optional<Entry> read_entry(const YAML::Node& node, const std::string& path, const YAML::Node& list) {
@@ -89,6 +92,12 @@ class CatalogReader {
       } else if (const Figure* f = figure(key)) {
         e.gpu.*(f->member) = read_figure(*f, v, p);
       } else {
+        // The strict reader reports the key; the hint is added to its message in parse().
+        std::vector<std::string> known(std::begin(kRequired), std::end(kRequired));
+        known.emplace_back("aliases");
+        if (std::string hint = config::did_you_mean(key, known); !hint.empty()) {
+          hints_.emplace(fmt::format("unknown key \"{}\" (at {})", key, p), std::move(hint));
+        }
         return false;
       }
       return true;
@@ -174,6 +183,7 @@ class CatalogReader {
 
   SchemaReader& r_;
   std::map<std::string, YAML::Node> key_lines_;
+  std::map<std::string, std::string> hints_;
 };
 
 // Two entries may not claim one spelling: --hardware would be ambiguous.
@@ -198,17 +208,21 @@ void check_unique(SchemaReader& r, const std::vector<Entry>& entries) {
   }
 }
 
-// "line N: message" (the strict reader's form) becomes "FILE:N: message".
-std::string located(const std::string& path, const std::string& problem) {
+// "line N: message" (the strict reader's form) becomes "FILE:N: message", with the hint for an
+// unknown key appended.
+std::string located(const std::string& path, const std::string& problem,
+                    const std::map<std::string, std::string>& hints) {
   static const std::string kLine = "line ";
+  std::string line, message = problem;
   if (problem.rfind(kLine, 0) == 0) {
     const size_t colon = problem.find(": ");
     if (colon != std::string::npos) {
-      return fmt::format("{}:{}: {}", path, problem.substr(kLine.size(), colon - kLine.size()),
-                         problem.substr(colon + 2));
+      line = problem.substr(kLine.size(), colon - kLine.size());
+      message = problem.substr(colon + 2);
     }
   }
-  return fmt::format("{}: {}", path, problem);
+  if (const auto hint = hints.find(message); hint != hints.end()) message += hint->second;
+  return line.empty() ? fmt::format("{}: {}", path, message) : fmt::format("{}:{}: {}", path, line, message);
 }
 
 }  // namespace
@@ -240,6 +254,7 @@ GpuCatalog GpuCatalog::parse(const std::string& text, const std::string& path) {
     throw Error(fmt::format("{}:{}: YAML syntax error: {}", path, e.mark.line + 1, e.msg));
   }
   SchemaReader r;
+  CatalogReader reader(r);
   std::vector<Entry> entries;
   bool has_list = false;
   if (root.IsNull()) {
@@ -254,7 +269,6 @@ GpuCatalog GpuCatalog::parse(const std::string& text, const std::string& path) {
         return true;
       }
       if (v.size() == 0) r.problem(v, "gpus lists no GPUs");
-      CatalogReader reader(r);
       for (size_t i = 0; i < v.size(); ++i) {
         if (auto e = reader.read_entry(v[i], fmt::format("gpus[{}]", i), v)) entries.push_back(std::move(*e));
       }
@@ -265,7 +279,7 @@ GpuCatalog GpuCatalog::parse(const std::string& text, const std::string& path) {
   check_unique(r, entries);
   if (!r.problems().empty()) {
     std::string message;
-    for (const std::string& p : r.problems()) message += (message.empty() ? "" : "\n") + located(path, p);
+    for (const std::string& p : r.problems()) message += (message.empty() ? "" : "\n") + located(path, p, reader.hints());
     throw Error(message);
   }
   GpuCatalog catalog;

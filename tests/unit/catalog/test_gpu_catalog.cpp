@@ -139,7 +139,7 @@ TEST_CASE("an unknown GPU name suggests the closest spelling and lists the catal
 
 TEST_CASE("a catalog file with an unknown key names the file, line and key path") {
   CHECK(parse_error(replaced(kGood, "    fp8_tflops: 0\n", "    fp8_tflops: 0\n    fp16_tflops: 5\n")) ==
-        "cat.yaml:7: unknown key \"fp16_tflops\" (at gpus[0].fp16_tflops)");
+        "cat.yaml:7: unknown key \"fp16_tflops\" (at gpus[0].fp16_tflops) (did you mean 'bf16_tflops'?)");
   CHECK(parse_error(std::string(kGood) + "version: 2\n") == "cat.yaml:11: unknown key \"version\" (at version)");
 }
 
@@ -196,7 +196,7 @@ TEST_CASE("a catalog's shape errors: no list, an empty list, a repeated key, YAM
   CHECK(parse_error("gpus: [\n") .rfind("cat.yaml:2: YAML syntax error: ", 0) == 0);
   CHECK(parse_error(replaced(replaced(kGood, "memory_gib: 80", "memory_gib: 0"), "host_link_gbs: 64", "host_link: 64")) ==
         "cat.yaml:4: gpus[0].memory_gib must be a positive finite number of GiB, got 0\n"
-        "cat.yaml:9: unknown key \"host_link\" (at gpus[0].host_link)\n"
+        "cat.yaml:9: unknown key \"host_link\" (at gpus[0].host_link) (did you mean 'host_link_gbs'?)\n"
         "cat.yaml:2: gpus[0] (GPU 'Test-GPU') is missing host_link_gbs");
 }
 
