@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 
 #include "engine/catalog/gpu_catalog.h"
@@ -150,6 +151,12 @@ std::string gpus_help() {
 std::string gpus_command(const std::vector<std::string>& args) {
   const Options o = parse(args);
   if (o.help) return gpus_help();
+  // The default path is relative: run elsewhere, blis would only say the file is missing.
+  if (o.catalog == catalog::kDefaultGpuCatalogPath && !std::filesystem::exists(o.catalog)) {
+    throw Error(fmt::format("cannot read GPU catalog {}: no such file in the working directory (run blis from its "
+                            "project directory, or give --catalog FILE)",
+                            o.catalog));
+  }
   const catalog::GpuCatalog c = catalog::GpuCatalog::load(o.catalog);
   if (o.format == "json") {
     metrics::JsonWriter j;
