@@ -69,7 +69,7 @@ std::string table(const catalog::GpuCatalog& c) {
   struct Row {
     std::string name, memory, bf16, fp8, bandwidth, interconnect;
   };
-  std::vector<Row> rows = {{"NAME", "MEMORY", "BF16 TFLOP/S", "FP8 TFLOP/S", "BANDWIDTH", "INTERCONNECT"}};
+  std::vector<Row> rows = {{"NAME", "MEMORY", "BF16 TFLOP/s", "FP8 TFLOP/s", "BANDWIDTH", "INTERCONNECT"}};
   for (const catalog::GpuSpec& g : c.gpus()) {
     rows.push_back({g.name, number(g.memory_gib) + " GiB", number(g.bf16_tflops), fp8_text(g),
                     number(g.memory_bandwidth_tbs) + " TB/s", number(g.interconnect_gbs) + " GB/s"});
