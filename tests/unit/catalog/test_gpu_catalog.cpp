@@ -219,3 +219,18 @@ TEST_CASE("GpuCatalog::load reads a file and names it when it cannot") {
     CHECK(std::string(e.what()) == "cannot read GPU catalog " + missing + ": no such file or not readable");
   }
 }
+
+TEST_CASE("a merge of an entry into itself is an error, not endless recursion (fuzzing finding)") {
+  CHECK(parse_error("gpus:\n  - &b\n    name: B\n    <<: *b\n") ==
+        "cat.yaml:2: an anchor's value contains itself: the merge (<<) at gpus[0] includes its own mapping\n"
+        "cat.yaml:2: gpus[0] (GPU 'B') is missing memory_gib, bf16_tflops, fp8_tflops, memory_bandwidth_tbs, "
+        "interconnect_gbs, host_link_gbs, source");
+  // A merge of another entry is fine: it fills in the keys the entry does not set.
+  const GpuCatalog c = GpuCatalog::parse(
+      replaced(kGood, "  - name: Test-GPU", "  - &base\n    name: Test-GPU") + "  - <<: *base\n    name: Other\n    aliases: []\n",
+      "cat.yaml");
+  REQUIRE(c.gpus().size() == 2);
+  CHECK(c.gpus()[1].name == "Other");
+  CHECK(c.gpus()[1].memory_gib == 80);
+  CHECK(c.gpus()[1].aliases.empty());
+}
