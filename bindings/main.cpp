@@ -3,6 +3,8 @@
 //   blis run <flags>                         the reference-compatible flags, turned into the same
 //                                            kind of scenario (bindings/run_flags.h)
 //   blis calibrate REAL.yaml SIM.yaml        measured vs simulated latencies (calibrate_command.h)
+//   blis gpus [NAME]                         the hardware catalog (gpus_command.h)
+//   blis model-info CONFIG.json              a model's shape and vLLM KV sizing (model_info_command.h)
 // Both end in a config::ScenarioSpec and one call to blis::run_scenario, so a scenario and its
 // `blis run` equivalent print the same stdout. The front end owns printing and exit statuses:
 // 0 success, 1 for any error (configuration, usage, late errors after the results); the engine
@@ -24,6 +26,7 @@
 #include "bindings/diagnostics.h"
 #include "bindings/experiment_runner.h"
 #include "bindings/experiment_workers.h"
+#include "bindings/gpus_command.h"
 #include "bindings/lua_guard.h"
 #include "bindings/lua_vm.h"
 #include "bindings/model_info_command.h"
@@ -56,6 +59,7 @@ constexpr const char* kUsage =
     "       blis merge SHARD.json...                 the tables of a sweep run in --shard slices\n"
     "       blis corrections                         the reference defects corrected mode fixes, and their switches\n"
     "       blis model-info CONFIG.json [flags]      a model's shape, parameters, bytes per GPU and vLLM KV blocks\n"
+    "       blis gpus [NAME] [--format json]         the hardware catalog: datasheet figures per GPU (docs/catalogs.md)\n"
     "       blis --version\n"
     "Every command takes --help. Scenario and experiment scripts (and blis merge) also take:\n";
 
@@ -254,6 +258,10 @@ int dispatch(const std::vector<std::string>& args) {
   }
   if (first == "model-info") {
     write_stdout(blis::bindings::model_info_command({args.begin() + 1, args.end()}));
+    return 0;
+  }
+  if (first == "gpus") {
+    write_stdout(blis::bindings::gpus_command({args.begin() + 1, args.end()}));
     return 0;
   }
   if (first == "run") return run_command({args.begin() + 1, args.end()});

@@ -1,4 +1,4 @@
-// One GPU of the hardware catalog (data/catalog/gpus.yaml), in the units vendors publish. The
+// One GPU of the hardware catalog (model_configs/gpus.yaml), in the units vendors publish. The
 // physics latency model and the vLLM-style KV sizing read these; the reference's roofline model
 // keeps its own hardware JSON (engine/latency/model_hardware.h) and never sees this struct.
 #pragma once

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "engine/core/error.h"
 
@@ -44,6 +45,11 @@ void reject(const ScenarioSpec& spec, std::string_view key, const std::string& f
 }
 
 std::string did_you_mean(std::string_view given, const std::vector<std::string>& names) {
+  const std::optional<std::string> best = closest_name(given, names);
+  return best ? fmt::format(" (did you mean '{}'?)", *best) : "";
+}
+
+std::optional<std::string> closest_name(std::string_view given, const std::vector<std::string>& names) {
   std::vector<std::string> sorted = names;
   std::sort(sorted.begin(), sorted.end());
   const std::string* best = nullptr;
@@ -58,7 +64,8 @@ std::string did_you_mean(std::string_view given, const std::vector<std::string>&
       best_distance = d;
     }
   }
-  return best == nullptr ? "" : fmt::format(" (did you mean '{}'?)", *best);
+  if (best == nullptr) return std::nullopt;
+  return *best;
 }
 
 }  // namespace blis::config

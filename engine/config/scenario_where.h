@@ -4,6 +4,7 @@
 // ("scenarios/x.lua:12: scenario key 'engine.kv_blocks' must be > 0, got 0").
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,5 +20,7 @@ namespace blis::config {
 // " (did you mean 'round-robin'?)" when one of `names` is close to `given` (at most two edits,
 // fewer for short words, or a prefix of it), else "". Ties go to the first name in byte order.
 std::string did_you_mean(std::string_view given, const std::vector<std::string>& names);
+// The name did_you_mean() would suggest, or nothing: for callers that word the hint themselves.
+std::optional<std::string> closest_name(std::string_view given, const std::vector<std::string>& names);
 
 }  // namespace blis::config

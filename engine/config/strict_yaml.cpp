@@ -357,6 +357,11 @@ bool is_merge_key(const YAML::Node& key) {
 
 void SchemaReader::visit_members(const YAML::Node& map, const std::string& path, const MemberVisitor& visit,
                                  std::map<std::string, int>& done, bool merged) {
+  visiting_.push_back(map);
+  struct Leave {
+    std::vector<YAML::Node>& stack;
+    ~Leave() { stack.pop_back(); }
+  } leave{visiting_};
   YAML::Node merge_source;
   bool has_merge = false;
   for (auto it = map.begin(); it != map.end(); ++it) {
@@ -393,7 +398,20 @@ void SchemaReader::visit_members(const YAML::Node& map, const std::string& path,
 void SchemaReader::visit_merge(const YAML::Node& source, const std::string& path, const MemberVisitor& visit,
                                std::map<std::string, int>& done) {
   static const char* const kWantMap = "map merge requires map or sequence of maps as the value";
+  // yaml.v3 fails such a document ("anchor 'a' value contains itself"); yaml-cpp has resolved
+  // the alias, so the anchor's name is gone.
+  const auto contains_itself = [&](const YAML::Node& m) {
+    for (const YAML::Node& open : visiting_) {
+      if (open.is(m)) {
+        problem(m, fmt::format("an anchor's value contains itself: the merge (<<) at {} includes its own mapping",
+                               path.empty() ? "top level" : path));
+        return true;
+      }
+    }
+    return false;
+  };
   if (source.IsMap()) {
+    if (contains_itself(source)) return;
     visit_members(source, path, visit, done, true);
   } else if (source.IsSequence()) {
     for (size_t i = 0; i < source.size(); ++i) {
@@ -401,6 +419,7 @@ void SchemaReader::visit_merge(const YAML::Node& source, const std::string& path
         problem(source[i], kWantMap);
         return;
       }
+      if (contains_itself(source[i])) return;
       visit_members(source[i], path, visit, done, true);
     }
   } else {

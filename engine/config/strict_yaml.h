@@ -68,6 +68,9 @@ class SchemaReader {
                    std::map<std::string, int>& done);
 
   std::vector<std::string> problems_;
+  // The mappings whose members are being visited, outermost first: a merge of one of them (an
+  // anchor whose value contains itself, `- &a {<<: *a}`) is refused instead of recursing forever.
+  std::vector<YAML::Node> visiting_;
 };
 
 }  // namespace blis::config::strict_yaml

@@ -314,3 +314,12 @@ TEST_CASE("defaults.yaml: file-level errors") {
   CHECK(null_doc.rows().empty());
   CHECK(null_doc.preset("chatbot") == nullptr);
 }
+
+// Found by fuzzing the GPU catalog, which shares the strict reader: before, this recursed until
+// the stack overflowed. yaml.v3 refuses it too ("anchor 'm' value contains itself").
+TEST_CASE("defaults.yaml: a merge of a mapping into itself is an error") {
+  const std::string e = load_error(write_yaml("self-merge.yaml", "models:\n- &m\n  id: x\n  <<: *m\n"));
+  CHECK(contains(e, "line 2: an anchor's value contains itself: the merge (<<) at models[0] includes its own mapping"));
+  const std::string top = load_error(write_yaml("self-merge-top.yaml", "&top\nversion: x\n<<: *top\n"));
+  CHECK(contains(top, "an anchor's value contains itself: the merge (<<) at top level includes its own mapping"));
+}

@@ -1,0 +1,62 @@
+// `blis gpus` (bindings/gpus_command): what the golden transcripts cannot show, because they run
+// with the repository's model_configs/ linked in: the message when the default catalog is absent
+// from the working directory, and argument errors.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "bindings/gpus_command.h"
+#include "engine/core/error.h"
+#include "tests/unit/scratch_dir.h"
+
+#ifndef BLIS_SOURCE_DIR
+#error "BLIS_SOURCE_DIR must name the repository root"
+#endif
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string command_error(const std::vector<std::string>& args) {
+  try {
+    blis::bindings::gpus_command(args);
+  } catch (const blis::Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// Runs in `dir` and returns to the previous working directory, also when a check throws.
+class InDirectory {
+ public:
+  explicit InDirectory(const fs::path& dir) : before_(fs::current_path()) { fs::current_path(dir); }
+  ~InDirectory() { fs::current_path(before_); }
+  InDirectory(const InDirectory&) = delete;
+  InDirectory& operator=(const InDirectory&) = delete;
+
+ private:
+  fs::path before_;
+};
+
+}  // namespace
+
+TEST_CASE("blis gpus outside the project directory says where it looked and how to name the file") {
+  const fs::path empty = fs::path(blis::testing::scratch_dir()) / "gpus-elsewhere";
+  fs::create_directories(empty);
+  const InDirectory here(empty);
+  CHECK(command_error({}) ==
+        "cannot read GPU catalog model_configs/gpus.yaml: no such file in the working directory (run blis from its "
+        "project directory, or give --catalog FILE)");
+  const std::string shipped = std::string(BLIS_SOURCE_DIR) + "/model_configs/gpus.yaml";
+  CHECK(blis::bindings::gpus_command({"--catalog", shipped, "h100"}).rfind("H100-SXM\n", 0) == 0);
+}
+
+TEST_CASE("blis gpus argument errors") {
+  CHECK(command_error({"H100", "A100"}) == "blis gpus takes one GPU name, got 'H100' and 'A100'");
+  CHECK(command_error({"--format"}) == "--format needs a value (see blis gpus --help)");
+  CHECK(command_error({"--catalog="}) == "--catalog needs a file name");
+  CHECK(command_error({"--verbose"}) == "unknown flag: --verbose (see blis gpus --help)");
+  CHECK(blis::bindings::gpus_command({"--help"}) == blis::bindings::gpus_help());
+}
