@@ -5,14 +5,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <map>
-#include <set>
 
 #include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "engine/metrics/fitness.h"
 #include "engine/metrics/go_json.h"
-#include "engine/metrics/go_sort.h"
+#include "engine/metrics/anomaly_counters.h"
+#include "engine/metrics/run_files.h"
 #include "engine/metrics/run_results.h"
 #include "engine/metrics/statistics.h"
 #include "engine/workload/inference_perf/stage_report.h"
@@ -131,108 +130,6 @@ void note_file_error(SimulationOutput& out, Write&& write) {
   }
 }
 
-// The run's workload as trace v2 (trace_export.h): each row gets the simulated times, as a
-// client would have seen them with no network, and how the request ended.
-void export_workload(const config::RunConfig& config, const cluster::ClusterSimulation& sim,
-                     workload::WorkloadRecorder& recorder) {
-  workload::TraceHeader header;
-  header.mode = "generated";
-  header.workload_spec = config.workload_provenance;
-  workload::TraceServerConfig server;
-  server.type = "blis";
-  server.model = config.model_name;
-  server.tensor_parallel = config.tensor_parallel;
-  server.max_num_seqs = config.instance.max_running_requests;
-  server.block_size = config.block_size;
-  header.server = server;
-  std::vector<workload::TraceRecord>& rows = recorder.records();
-  const std::deque<Request>& requests = sim.requests();
-  for (workload::TraceRecord& row : rows) {
-    const Request& r = requests[static_cast<size_t>(row.request_id)];
-    row.send_time_us = r.arrival;
-    if (r.has_ttft) row.first_chunk_time_us = r.arrival + r.first_token_time;
-    if (r.completed) {
-      row.last_chunk_time_us = r.arrival + r.e2e;
-      row.num_chunks = r.output_len;
-      row.status = "ok";
-    } else {
-      row.status = r.instance >= 0 ? "incomplete" : "not_routed";
-      if (r.instance >= 0 && !r.registered) row.error_message = "dropped: the request can never fit in the KV cache";
-    }
-  }
-  core::write_file_atomically(config.workload_export, workload::format_trace_header(header), "workload trace");
-  core::write_file_atomically(config.workload_export_data, workload::format_trace_data(rows, true), "workload trace");
-}
-
-// Registered requests in the reference's order: ids byte-sorted, then Go's unstable
-// sort.Slice by arrival (engine-core §7.6.1).
-std::vector<const Request*> results_order(const std::deque<Request>& requests) {
-  std::vector<std::pair<std::string, const Request*>> by_id;
-  for (const Request& r : requests) {
-    if (r.registered) by_id.emplace_back(request_id(r.index), &r);
-  }
-  std::sort(by_id.begin(), by_id.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<const Request*> order;
-  order.reserve(by_id.size());
-  for (const auto& [id, r] : by_id) order.push_back(r);
-  go_sort_slice(
-      order.size(),
-      [&](size_t i, size_t j) {
-        return static_cast<double>(order[i]->arrival) / 1e6 < static_cast<double>(order[j]->arrival) / 1e6;
-      },
-      [&](size_t i, size_t j) { std::swap(order[i], order[j]); });
-  return order;
-}
-
-void write_request_record(JsonWriter& w, const Request& r, const std::string& handled_by) {
-  w.begin_object();
-  w.key("arrived_at"); w.value_float(static_cast<double>(r.arrival) / 1e6);
-  w.key("requestID"); w.value_string(request_id(r.index));
-  w.key("num_prefill_tokens"); w.value_int(r.input_len);
-  w.key("num_decode_tokens"); w.value_int(r.output_len);
-  w.key("ttft_ms"); w.value_float(r.has_ttft ? static_cast<double>(r.first_token_time) / 1e3 : 0.0);
-  w.key("itl_ms"); w.value_float(r.completed ? r.tpot / 1e3 : 0.0);
-  w.key("e2e_ms"); w.value_float(r.completed ? static_cast<double>(r.e2e) / 1e3 : 0.0);
-  w.key("scheduling_delay_ms");
-  w.value_float(r.has_scheduling_delay ? static_cast<double>(r.scheduling_delay) / 1e3 : 0.0);
-  if (!r.slo_class.empty()) { w.key("slo_class"); w.value_string(r.slo_class); }
-  if (!r.tenant_id.empty()) { w.key("tenant_id"); w.value_string(r.tenant_id); }
-  if (!handled_by.empty()) { w.key("handled_by"); w.value_string(handled_by); }
-  w.end_object();
-}
-
-// Priority inversions (cluster §E.3): per instance and SLO class, pairs (earlier i, later j)
-// with e2e_i > 2 e2e_j. Ties in arrival are broken by request id (the reference's order there
-// is not deterministic).
-int64_t priority_inversions(const cluster::ClusterSimulation& sim, const std::string& policy) {
-  if (policy.empty() || policy == "constant") return 0;
-  int64_t total = 0;
-  for (size_t i = 0; i < sim.instances().size(); ++i) {
-    std::map<std::string, std::vector<const Request*>> groups;
-    int64_t registered = 0;
-    for (const Request& r : sim.requests()) {
-      if (!r.registered || r.instance != static_cast<int>(i)) continue;
-      ++registered;
-      if (r.completed) groups[r.slo_class.empty() ? "default" : r.slo_class].push_back(&r);
-    }
-    if (registered < 2) continue;
-    for (auto& [cls, members] : groups) {
-      std::sort(members.begin(), members.end(), [](const Request* a, const Request* b) {
-        if (a->arrival != b->arrival) return a->arrival < b->arrival;
-        return request_id(a->index) < request_id(b->index);
-      });
-      for (size_t a = 0; a < members.size(); ++a) {
-        const double ea = static_cast<double>(members[a]->e2e) / 1e3;
-        for (size_t b = a + 1; b < members.size(); ++b) {
-          if (ea > 2.0 * (static_cast<double>(members[b]->e2e) / 1e3)) ++total;
-        }
-      }
-    }
-  }
-  return total;
-}
-
-
 // The metrics of one instance (`only` = its index) or of the whole cluster (`only` empty):
 // counters summed over the instances, latency lists over their requests (engine-core §7.3).
 MetricsBlock collect_block(const cluster::ClusterSimulation& sim, std::optional<size_t> only, Collected& c,
@@ -345,27 +242,6 @@ BlockSummary summary_of(const MetricsBlock& m, const Collected& c) {
   b.itl = summary_of(c.itl);
   b.scheduling_delay = summary_of(c.scheduling_delay);
   return b;
-}
-
-// HOL blocking (cluster §E.3): instances whose mean per-step wait-queue length exceeds twice
-// the mean over instances (idle instances count as 0).
-int64_t hol_blocking_events(const cluster::ClusterSimulation& sim) {
-  const auto& instances = sim.instances();
-  if (instances.size() < 2) return 0;
-  std::vector<double> averages;
-  double sum = 0;
-  for (const auto& inst : instances) {
-    const auto& k = inst->counters();
-    const double avg = k.steps > 0 ? static_cast<double>(k.wait_queue_samples_sum) / static_cast<double>(k.steps) : 0.0;
-    averages.push_back(avg);
-    sum += avg;
-  }
-  const double mean = sum / static_cast<double>(instances.size());
-  int64_t count = 0;
-  if (mean > 0) {
-    for (double avg : averages) count += avg > 2.0 * mean ? 1 : 0;
-  }
-  return count;
 }
 
 }  // namespace
