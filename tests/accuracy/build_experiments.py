@@ -81,8 +81,11 @@ C_METRICS = ['requests_count', 'ttft_mean', 'ttft_p50', 'ttft_p90', 'ttft_p99',
              'e2e_mean', 'e2e_p50', 'e2e_p90', 'e2e_p99'] + [
                  '%s_request_%s' % (f, s) for f in ('ttft', 'tpot', 'e2e')
                  for s in ('mape', 'ape_p50', 'ape_p90', 'ape_p99')]
-# runs cheap enough for the default ctest run (accuracy_fast, < 60 s on 2 cores)
-FAST = {'C/RTX4090/Llama-3.1-8B', 'C/RTXPRO6000/Llama-3.1-8B'}
+# runs cheap enough for the default ctest run (accuracy_fast, < 60 s on 2 cores; these take about
+# 1 s): the two per-request C_ replays, and one A_ and one B_ inference-perf run, so the faithful
+# inference-perf workload and blis's per-stage block are checked on every ctest run
+FAST = {'C/RTX4090/Llama-3.1-8B', 'C/RTXPRO6000/Llama-3.1-8B', 'A/llama-2-7b-tp1-codegen',
+        'B/64-qwen2-5-7b-instruct-tp1-roleplay-1-1'}
 
 
 def latency_models(model, gpu, tp, dp=1, ep=1, exact_workload=True):
@@ -162,7 +165,7 @@ def a_experiments(blis):
                                          '(%d x %d)' % (r['harness_shared_prefix']['num_groups'],
                                                         r['harness_shared_prefix']['num_prompts_per_group'])},
                     'stages': len(r['stages']), 'metrics': A_METRICS, 'latency_models': models, 'blocked': blocked,
-                    'notes': notes, 'fast': False})
+                    'notes': notes, 'fast': ('A/' + name.split('-', 2)[2]) in FAST})
     return out
 
 
@@ -194,7 +197,7 @@ def b_experiments(blis):
                                  'from': 'B_workload_profiles.json (%s); prompt pool 10 x 10, the harness '
                                          'defaults the A_ runs record' % profiles[workload]['confidence']},
                     'stages': len(e['real']) - 1, 'metrics': B_METRICS, 'latency_models': models,
-                    'blocked': blocked, 'notes': notes, 'fast': False})
+                    'blocked': blocked, 'notes': notes, 'fast': ('B/' + name) in FAST})
     return out
 
 
