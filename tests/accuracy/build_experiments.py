@@ -1,59 +1,77 @@
 #!/usr/bin/env python3
 """Write tests/accuracy/experiments.json from the fixtures and what blis can represent.
 
-usage: build_experiments.py [--check]
-  --check  exit 1 when experiments.json differs from what this script would write (CI can run
-           it so the file and the facts below do not drift apart)
+usage: build_experiments.py --blis BLIS [--check]
+  --blis BLIS  the blis binary: `blis model-info` derives the KV block count of every experiment
+               whose real count is unknown (vLLM's start-up sizing, docs/latency-models.md)
+  --check      exit 1 when experiments.json differs from what this script would write (the ctest
+               accuracy_experiments_current, so the file and the facts below do not drift apart)
 
 Each experiment lists, per latency model blis has today, the blis model id and files that model
-needs, or why it cannot run. Facts about blis's catalog are in MODELS below: when the catalog
-gains a model (model_configs/hf/...) or a GPU, edit the row and rerun.
+needs, or precisely what is still missing. Facts about blis's catalogs are in MODELS below: when
+a catalog gains a model (model_configs/hf/...) or a GPU, edit the row and rerun.
 """
 import gzip
 import json
 import os
+import re
+import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
 FIX = os.path.join(HERE, 'fixtures')
 OUT = os.path.join(HERE, 'experiments.json')
 
 # real model id -> what blis has for it today.
-#   config: model_configs/hf/<dir> (roofline); blackbox: {(gpu, tp): (defaults.yaml id, note)}
+#   config: model_configs/hf/<dir> (the model catalog, docs/catalogs.md); blis_id: --model
+#   blackbox: {(gpu, tp): (defaults.yaml id, note)}
 #   moe: the model is a mixture of experts (roofline treats every model as dense)
 MODELS = {
-    'meta-llama/Llama-2-7b-hf': {'moe': False},
-    'meta-llama/Llama-2-70b-hf': {'moe': False},
+    'meta-llama/Llama-2-7b-hf': {'moe': False, 'config': 'llama-2-7b-hf', 'blis_id': 'meta-llama/llama-2-7b-hf'},
+    'meta-llama/Llama-2-70b-hf': {'moe': False, 'config': 'llama-2-70b-hf', 'blis_id': 'meta-llama/llama-2-70b-hf'},
     'codellama/CodeLlama-34b-Instruct-hf': {'moe': False, 'config': 'codellama-34b-instruct-hf',
                                             'blis_id': 'codellama/codellama-34b-instruct-hf'},
-    'mistralai/Mixtral-8x7B-v0.1': {'moe': True, 'blackbox': {
+    'mistralai/Mixtral-8x7B-v0.1': {'moe': True, 'config': 'mixtral-8x7b-v0.1', 'blackbox': {
         ('H100', 2): ('mistralai/mixtral-8x7b-instruct-v0.1',
                       'coefficients of the instruct checkpoint (same architecture)')}},
     'RedHatAI/Llama-4-Scout-17B-16E-Instruct-FP8-dynamic': {'moe': True, 'blackbox': {
         ('H100', 2): ('redhatai/llama-4-scout-17b-16e-instruct-fp8-dynamic', None)}},
-    'meta-llama/Llama-3.1-70B-Instruct': {'moe': False, 'blackbox': {
-        ('H100', 4): ('meta-llama/llama-3.3-70b-instruct',
-                      'coefficients of Llama-3.3-70B (same architecture, other weights)')}},
-    'mistralai/Mistral-Nemo-Instruct-2407': {'moe': False},
+    'meta-llama/Llama-3.1-70B-Instruct': {
+        'moe': False, 'config': 'llama-3.1-70b-instruct', 'blis_id': 'meta-llama/llama-3.1-70b-instruct',
+        'blackbox': {('H100', 4): ('meta-llama/llama-3.3-70b-instruct',
+                                   'coefficients of Llama-3.3-70B (same architecture, other weights)')}},
+    'mistralai/Mistral-Nemo-Instruct-2407': {'moe': False, 'config': 'mistral-nemo-instruct-2407',
+                                             'blis_id': 'mistralai/mistral-nemo-instruct-2407'},
     'Qwen/Qwen2.5-7B-Instruct': {'moe': False, 'config': 'qwen2.5-7b-instruct', 'blis_id': 'qwen/qwen2.5-7b-instruct',
                                  'blackbox': {('H100', 1): ('qwen/qwen2.5-7b-instruct', None)}},
-    '01-ai/Yi-34B': {'moe': False},
+    '01-ai/Yi-34B': {'moe': False, 'config': 'yi-34b', 'blis_id': '01-ai/yi-34b'},
     'meta-llama/Llama-3.1-8B': {
-        'moe': False, 'config': 'llama-3.1-8b-instruct', 'blis_id': 'meta-llama/llama-3.1-8b-instruct',
+        'moe': False, 'config': 'llama-3.1-8b', 'blis_id': 'meta-llama/llama-3.1-8b',
         'blackbox': {
             ('RTX4090', 1): ('meta-llama/llama-3.1-8b-instruct',
                              'blis has no RTX 4090 coefficients: the H100 TP1 row (what a user gets)'),
             ('RTXPRO6000', 1): ('meta-llama/llama-3.1-8b-instruct',
                                 'blis has no RTX PRO 6000 coefficients: the H100 TP1 row (what a user gets)')}},
-    'Qwen/Qwen3-30B-A3B-Instruct-2507': {'moe': True},
+    'Qwen/Qwen3-30B-A3B-Instruct-2507': {'moe': True, 'config': 'qwen3-30b-a3b-instruct-2507'},
 }
-# GPUs in model_configs/hardware_config.json; the suite adds datasheet entries for the C_ GPUs
-# in tests/accuracy/hardware_suite.json (see docs/accuracy.md for the sources)
 # every coefficients row of model_configs/defaults.yaml was fitted on this vLLM; the lookup needs
 # it when the model has no `defaults:` entry naming it
 BLACKBOX_VLLM = 'vllm/vllm-openai:v0.8.4'
+# GPUs of the roofline model's hardware file (model_configs/hardware_config.json, the reference's
+# format). The suite adds the C_ GPUs in tests/accuracy/hardware_suite.json (datasheet figures,
+# docs/accuracy.md). The GPU catalog model_configs/gpus.yaml has all of them (`blis gpus`), but
+# the roofline model does not read it; the physics latency model (coming) will.
 REPO_GPUS = {'H100', 'A100-SXM'}
 SUITE_GPUS = {'RTX4090', 'RTXPRO6000'}
+CATALOG_GPUS = {'H100', 'RTX4090', 'RTXPRO6000'}  # the sim2real GPUs, all in model_configs/gpus.yaml
+# KV sizing of the runs whose real block count is unknown (A_ and B_: their vLLM logs are not
+# public): vLLM 0.15's start-up sizing as `blis model-info` derives it (docs/latency-models.md)
+# from the memory CUDA reports for an 80 GB H100 (79.19 GiB; the data does not record it: 0.1 GiB
+# either way moves a count by about 0.2%) and the server's gpu_memory_utilization (0.9, vLLM's
+# default; B_workload_profiles.json server_defaults).
+H100_REPORTED_GIB = 79.19
+GPU_MEMORY_UTILIZATION = 0.9
 A_METRICS = ['requests_count', 'ttft_mean', 'ttft_p50', 'ttft_p90', 'ttft_p99',
              'e2e_mean', 'e2e_p50', 'e2e_p90', 'e2e_p99',
              'itl_mean', 'tpot_mean', 'tpot_p50', 'tpot_p90', 'tpot_p99']
@@ -63,28 +81,33 @@ C_METRICS = ['requests_count', 'ttft_mean', 'ttft_p50', 'ttft_p90', 'ttft_p99',
              'e2e_mean', 'e2e_p50', 'e2e_p90', 'e2e_p99'] + [
                  '%s_request_%s' % (f, s) for f in ('ttft', 'tpot', 'e2e')
                  for s in ('mape', 'ape_p50', 'ape_p90', 'ape_p99')]
-# runs cheap enough for the default ctest run (accuracy_fast, < 60 s on 2 cores)
-FAST = {'C/RTX4090/Llama-3.1-8B', 'C/RTXPRO6000/Llama-3.1-8B'}
+# runs cheap enough for the default ctest run (accuracy_fast, < 60 s on 2 cores; these take about
+# 1 s): the two per-request C_ replays, and one A_ and one B_ inference-perf run, so the faithful
+# inference-perf workload and blis's per-stage block are checked on every ctest run
+FAST = {'C/RTX4090/Llama-3.1-8B', 'C/RTXPRO6000/Llama-3.1-8B', 'A/llama-2-7b-tp1-codegen',
+        'B/64-qwen2-5-7b-instruct-tp1-roleplay-1-1'}
 
 
 def latency_models(model, gpu, tp, dp=1, ep=1, exact_workload=True):
-    """{name: how to run it} for each latency model that can, and [reasons] for the rest."""
+    """{name: how to run it} for each latency model that can, and [reasons] for the rest: each
+    reason says precisely what is still missing."""
     facts = MODELS[model]
     runnable, blocked = {}, []
     if not exact_workload:
-        blocked.append('workload profile not published exactly (general-lite / reasoning-lite rates)')
+        blocked.append('workload: the general-lite / reasoning-lite stage rates and durations were never published')
     if dp > 1 or ep > 1:
-        blocked.append('data/expert parallelism (DP%d x EP%d): blis has neither' % (dp, ep))
+        blocked.append('data/expert parallelism (DP%d x EP%d): blis simulates neither' % (dp, ep))
     bb = facts.get('blackbox', {}).get((gpu, tp))
     if bb:
         runnable['blackbox'] = {'blis_model': bb[0], 'vllm_version': BLACKBOX_VLLM, 'note': bb[1]}
     roof = []
     if facts['moe']:
-        roof.append('MoE: roofline treats every model as dense')
+        roof.append('MoE: the roofline model prices every model as dense (the physics model, coming, '
+                    'reads the experts from the catalog config)')
     if 'config' not in facts:
-        roof.append('no config.json in model_configs/hf')
+        roof.append('no config.json for %s in the model catalog (model_configs/hf)' % model)
     if gpu not in REPO_GPUS | SUITE_GPUS:
-        roof.append('GPU %s not in the hardware list' % gpu)
+        roof.append('GPU %s has no hardware_config.json entry' % gpu)
     if not roof:
         runnable['roofline'] = {'blis_model': facts['blis_id'], 'model_config': 'model_configs/hf/' + facts['config'],
                                 'hardware_config': 'model_configs/hardware_config.json' if gpu in REPO_GPUS
@@ -92,13 +115,34 @@ def latency_models(model, gpu, tp, dp=1, ep=1, exact_workload=True):
     else:
         blocked.append('roofline: ' + '; '.join(roof))
     if not bb:
-        blocked.append('blackbox: no coefficients for %s on %s TP%d in model_configs/defaults.yaml' % (model, gpu, tp))
+        blocked.append('blackbox: no coefficients row for (%s, %s, TP%d) in model_configs/defaults.yaml '
+                       '(needs a fit on that GPU)' % (model, gpu, tp))
     if blocked and not exact_workload or dp > 1 or ep > 1:
         runnable = {}
     return runnable, blocked
 
 
-def a_experiments():
+def derived_kv_blocks(blis, model, tp, engine):
+    """(blocks, how) from `blis model-info` for an H100 run, or (None, why not)"""
+    facts = MODELS[model]
+    if 'config' not in facts:
+        return None, ('unknown: no config.json in model_configs/hf to derive it from '
+                      '(blackbox uses its coefficients row\'s count)')
+    config = 'model_configs/hf/%s/config.json' % facts['config']
+    args = ['model-info', config, '--tp', str(tp), '--gpu-memory-gib', str(H100_REPORTED_GIB),
+            '--gpu-memory-utilization', str(GPU_MEMORY_UTILIZATION), '--block-size', str(engine['block_size']),
+            '--max-num-seqs', str(engine['max_num_seqs']),
+            '--max-num-batched-tokens', str(engine['max_num_batched_tokens']),
+            '--max-model-len', str(engine['max_model_len'])]
+    p = subprocess.run([blis] + args, cwd=REPO, capture_output=True, text=True)
+    found = re.search(r'^\s*blocks\s+(\d+) ', p.stdout, re.M)
+    if p.returncode != 0 or not found:
+        sys.stderr.write('build_experiments: blis %s failed:\n%s%s' % (' '.join(args), p.stdout, p.stderr))
+        sys.exit(1)
+    return int(found.group(1)), 'derived: blis ' + ' '.join(args)
+
+
+def a_experiments(blis):
     with gzip.open(os.path.join(FIX, 'A_h100.json.gz'), 'rt') as f:
         runs = json.load(f)
     out = []
@@ -109,17 +153,23 @@ def a_experiments():
         notes = []
         if workload == 'reasoning':
             notes.append('overloaded in reality (inference-perf timeouts); compared on successes')
+        engine = {'max_num_seqs': s['max_num_seqs'], 'max_num_batched_tokens': s['max_num_batched_tokens'],
+                  'max_model_len': s['max_model_len'], 'block_size': 16}
+        engine['kv_blocks'], engine['kv_blocks_source'] = derived_kv_blocks(blis, s['model'], s['tensor_parallelism'],
+                                                                            engine)
         out.append({'id': 'A/' + name.split('-', 2)[2], 'source': 'A', 'fixture_key': name, 'model': s['model'],
                     'gpu': 'H100', 'tp': s['tensor_parallelism'], 'dp': 1, 'ep': 1, 'vllm': '0.15.1',
-                    'engine': {'max_num_seqs': s['max_num_seqs'], 'max_num_batched_tokens': s['max_num_batched_tokens'],
-                               'max_model_len': s['max_model_len'], 'block_size': 16, 'kv_blocks': None},
-                    'workload': {'kind': 'inference_perf', 'name': workload, 'from': 'profile.yaml (exact)'},
+                    'engine': engine,
+                    'workload': {'kind': 'inference_perf', 'name': workload,
+                                 'from': 'profile.yaml (exact) with the prompt pool results/config.yaml records '
+                                         '(%d x %d)' % (r['harness_shared_prefix']['num_groups'],
+                                                        r['harness_shared_prefix']['num_prompts_per_group'])},
                     'stages': len(r['stages']), 'metrics': A_METRICS, 'latency_models': models, 'blocked': blocked,
-                    'notes': notes, 'fast': False})
+                    'notes': notes, 'fast': ('A/' + name.split('-', 2)[2]) in FAST})
     return out
 
 
-def b_experiments():
+def b_experiments(blis):
     with gzip.open(os.path.join(FIX, 'B_trainval13.json.gz'), 'rt') as f:
         exps = json.load(f)
     with open(os.path.join(FIX, 'B_workload_profiles.json')) as f:
@@ -137,14 +187,17 @@ def b_experiments():
         notes = []
         if name.startswith('2026'):
             notes.append('the same run as the A_ experiment of this name')
+        engine = {'max_num_seqs': 128, 'max_num_batched_tokens': e['max_num_batched_tokens'],
+                  'max_model_len': 4096, 'block_size': 16}
+        engine['kv_blocks'], engine['kv_blocks_source'] = derived_kv_blocks(blis, e['model'], e['tp'], engine)
         out.append({'id': 'B/' + name, 'source': 'B', 'fixture_key': name, 'model': e['model'], 'gpu': e['hardware'],
                     'tp': e['tp'], 'dp': 1, 'ep': 1, 'vllm': '0.15.1', 'precision': e['precision'],
-                    'engine': {'max_num_seqs': 128, 'max_num_batched_tokens': e['max_num_batched_tokens'],
-                               'max_model_len': 4096, 'block_size': 16, 'kv_blocks': None},
+                    'engine': engine,
                     'workload': {'kind': 'inference_perf', 'name': workload,
-                                 'from': 'B_workload_profiles.json (%s)' % profiles[workload]['confidence']},
+                                 'from': 'B_workload_profiles.json (%s); prompt pool 10 x 10, the harness '
+                                         'defaults the A_ runs record' % profiles[workload]['confidence']},
                     'stages': len(e['real']) - 1, 'metrics': B_METRICS, 'latency_models': models,
-                    'blocked': blocked, 'notes': notes, 'fast': False})
+                    'blocked': blocked, 'notes': notes, 'fast': ('B/' + name) in FAST})
     return out
 
 
@@ -170,20 +223,30 @@ def c_experiments():
     return out
 
 
-def render():
+def render(blis):
     doc = {'_about': 'One entry per real experiment of ../shared/sim2real (tests/accuracy/fixtures). '
-                     'latency_models: the blis latency models that can run it today; blocked: why the others '
-                     '(or all) cannot. Written by build_experiments.py.',
-           'experiments': a_experiments() + b_experiments() + c_experiments()}
+                     'latency_models: the blis latency models that can run it today; blocked: what is still '
+                     'missing for the others (or all). engine.kv_blocks_source: where the KV block count comes '
+                     'from (vLLM\'s own, a derivation, or unknown). Written by build_experiments.py.',
+           'experiments': a_experiments(blis) + b_experiments(blis) + c_experiments()}
     return json.dumps(doc, indent=1) + '\n'
 
 
 def main(argv):
-    text = render()
+    blis = None
+    if '--blis' in argv:
+        i = argv.index('--blis')
+        blis = argv[i + 1] if i + 1 < len(argv) else None
+    if not blis or not os.access(blis, os.X_OK):
+        sys.stderr.write('usage: build_experiments.py --blis BLIS [--check] (blis model-info derives the KV '
+                         'block counts)\n')
+        return 2
+    text = render(os.path.abspath(blis))
     if '--check' in argv:
         with open(OUT) as f:
             if f.read() != text:
-                sys.stderr.write('experiments.json is out of date: run tests/accuracy/build_experiments.py\n')
+                sys.stderr.write('experiments.json is out of date: run tests/accuracy/build_experiments.py '
+                                 '--blis build/blis\n')
                 return 1
         return 0
     with open(OUT, 'w') as f:

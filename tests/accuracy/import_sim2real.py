@@ -6,7 +6,8 @@ usage: import_sim2real.py [SIM2REAL_DIR] [--out tests/accuracy/fixtures]
 Run once by a maintainer (the data is not in the repository); the suite itself only reads the
 fixtures, so a fresh clone can run it. Output (all committed, well under 1 MB):
   A_h100.json.gz          16 H100 inference-perf runs: profile, server config, real lifecycle
-                          metrics per stage and summary (seconds, as inference-perf writes them)
+                          metrics per stage and summary (seconds, as inference-perf writes them),
+                          and the shared_prefix block the harness actually ran (results/config.yaml)
   B_trainval13.json.gz    trainval13 real aggregates (ms) + the peer simulators' predictions
   B_workload_profiles.json  the inference-perf profiles behind the workload names (verbatim)
   C_<hw>_<model>.csv.gz   one row per request: arrival, lengths, prefix sharing, real TTFT/TPOT/E2E
@@ -69,6 +70,33 @@ def read_simple_yaml(path):
     return out
 
 
+def read_harness_shared_prefix(path):
+    """The `data.shared_prefix` block of inference-perf's results/config.yaml: what the harness
+    actually ran, after its own defaults (the A_ runs' harness did not know the profile's
+    num_unique_system_prompts / num_users_per_system_prompt and ran num_groups x
+    num_prompts_per_group = 10 x 10). Its keys are indented `key: number` lines."""
+    out, inside, indent = {}, False, None
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            body = line.strip()
+            depth = len(line) - len(line.lstrip(' '))
+            if body == 'shared_prefix:':
+                inside, indent = True, depth
+                continue
+            if inside:
+                if not body or depth <= indent:
+                    break
+                k, _, v = body.partition(':')
+                v = v.strip()
+                if not v.lstrip('-').isdigit():
+                    die('%s: line %d: expected `key: integer` under shared_prefix' % (path, n))
+                out[k.strip()] = int(v)
+    for key in ('num_groups', 'num_prompts_per_group'):
+        if key not in out:
+            die('%s: no data.shared_prefix.%s' % (path, key))
+    return out
+
+
 def write_gz_json(path, obj):
     # mtime=0: the same input gives byte-identical fixtures
     with open(path, 'wb') as raw, gzip.GzipFile(fileobj=raw, mode='wb', mtime=0) as f:
@@ -106,7 +134,8 @@ def import_a(src):
             i += 1
         runs[name] = {'profile': profile, 'server': read_simple_yaml(os.path.join(d, 'exp-config.yaml')),
                       'summary': lifecycle_subset(read_json(os.path.join(res, 'summary_lifecycle_metrics.json'))),
-                      'stages': stages}
+                      'stages': stages,
+                      'harness_shared_prefix': read_harness_shared_prefix(os.path.join(res, 'config.yaml'))}
     return runs
 
 

@@ -4,13 +4,16 @@ published summaries of the real data, and the tolerance check fails on a regress
 an improvement. Ends with 'N passed, N failed'."""
 import os
 import sys
+import tempfile
 
 sys.dont_write_bytecode = True  # no __pycache__ in the checkout
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
+import acc_commands  # noqa: E402
 import acc_fixtures  # noqa: E402
 import acc_report  # noqa: E402
+import acc_runner  # noqa: E402
 import acc_stats  # noqa: E402
 import acc_tolerances  # noqa: E402
 from tally import Tally  # noqa: E402
@@ -55,6 +58,41 @@ def main():
     real, _, _ = acc_fixtures.real_and_peers(exps['A/llama-2-7b-tp1-codegen'])
     check('A_ summary E2E mean in ms', close(real['summary']['e2e_mean'], 2080.74, 0.01))
     check('A_ has both stages', sorted(real) == ['0', '1', 'summary'])
+    # the workload blis runs is what the harness ran: its results/config.yaml prompt pool (10 x 10),
+    # not the profile's compact keys (11 x 4 for codegen), and no multi-turn flag
+    a_exp = exps['A/llama-2-7b-tp1-codegen']
+    with tempfile.TemporaryDirectory() as work:
+        args = acc_commands.inference_perf_workload(a_exp, work)
+        spec = open(args[1]).read()
+    check('A_ workload: 10 x 10 prompts as config.yaml', 'num_unique_system_prompts: 10\n' in spec and
+          'num_users_per_system_prompt: 10\n' in spec and 'multi_turn' not in spec)
+    check('A_ workload: both stages at their own rate', '{rate: 5, duration: 600}' in spec and
+          '{rate: 10, duration: 600}' in spec)
+    # stage windows as the faithful reading sends: 1 s in, 2 s between stages
+    check('stage windows', acc_commands.stage_windows_s(a_exp) == [(1.0, 601.0), (603.0, 1203.0)])
+    check('a trace has no stage windows', acc_commands.stage_windows_s(exps['C/RTX4090/Llama-3.1-8B']) is None)
+    # blis's `=== inference-perf Stages ===` block: seconds become the suite's ms metrics
+    out = ('=== Simulation Metrics ===\n{}\n=== inference-perf Stages ===\n[{"stage": 0, "successes": {"count": 2, '
+           '"latency": {"time_to_first_token": {"mean": 0.02, "median": 0.01, "p90": 0.03, "p99": 0.04}, '
+           '"request_latency": {"mean": 2.0}}}}]\n')
+    block = acc_runner.stage_block(out)
+    got = acc_runner.block_metrics(block[0], ['requests_count', 'ttft_mean', 'ttft_p50', 'e2e_mean', 'e2e_p90'])
+    check('stage block read', got == {'requests_count': 2, 'ttft_mean': 20.0, 'ttft_p50': 10.0, 'e2e_mean': 2000.0})
+    check('no stage block', acc_runner.stage_block('=== Simulation Metrics ===\n') is None)
+    try:
+        acc_runner.stage_block('=== inference-perf Stages ===\n[{"stage": \n')
+        check('bad stage block refused', False)
+    except acc_runner.RunError:
+        check('bad stage block refused', True)
+    # a block whose stage count disagrees with the results file is an error, not a silent mix
+    recs = {1: {'arrival_s': 5.0, 'ttft': 1.0, 'e2e': 2.0, 'out': 2}}
+    one_stage = ('=== inference-perf Stages ===\n[{"stage": 0, "successes": {"count": 2, "latency": {}}}, '
+                 '{"stage": 1, "successes": {"count": 0, "latency": {}}}]')
+    try:
+        acc_runner.per_stage(a_exp, recs, one_stage)
+        check('stage count mismatch refused', False)
+    except acc_runner.RunError as e:
+        check('stage count mismatch refused', 'stage 0' in str(e))
     # every experiment is either runnable or says why not
     check('blocked experiments say why', all(e['latency_models'] or e['blocked'] for e in exps.values()))
 
@@ -69,7 +107,6 @@ def main():
     check('lost value fails', len(acc_tolerances.check([], bands, {'X'})) == 1)
     check('experiment not run is not checked', acc_tolerances.check([], bands, set()) == [])
     # a tolerances file that is not one is refused with its name
-    import tempfile
     with tempfile.NamedTemporaryFile('w', suffix='.json') as f:
         f.write('{"bands": {"X|blis:roofline|summary|e2e_mean": -1}}')
         f.flush()
