@@ -4,6 +4,7 @@
 //                                            kind of scenario (bindings/run_flags.h)
 //   blis calibrate REAL.yaml SIM.yaml        measured vs simulated latencies (calibrate_command.h)
 //   blis gpus [NAME]                         the hardware catalog (gpus_command.h)
+//   blis models                              the model catalog (models_command.h)
 //   blis model-info CONFIG.json              a model's shape and vLLM KV sizing (model_info_command.h)
 // Both end in a config::ScenarioSpec and one call to blis::run_scenario, so a scenario and its
 // `blis run` equivalent print the same stdout. The front end owns printing and exit statuses:
@@ -30,6 +31,7 @@
 #include "bindings/lua_guard.h"
 #include "bindings/lua_vm.h"
 #include "bindings/model_info_command.h"
+#include "bindings/models_command.h"
 #include "bindings/report_hook.h"
 #include "bindings/run_flags.h"
 #include "bindings/safety_options.h"
@@ -60,6 +62,7 @@ constexpr const char* kUsage =
     "       blis corrections                         the reference defects corrected mode fixes, and their switches\n"
     "       blis model-info CONFIG.json [flags]      a model's shape, parameters, bytes per GPU and vLLM KV blocks\n"
     "       blis gpus [NAME] [--format json]         the hardware catalog: datasheet figures per GPU (docs/catalogs.md)\n"
+    "       blis models [--format json]              the model catalog: shape, parameters and KV bytes per model\n"
     "       blis --version\n"
     "Every command takes --help. Scenario and experiment scripts (and blis merge) also take:\n";
 
@@ -258,6 +261,10 @@ int dispatch(const std::vector<std::string>& args) {
   }
   if (first == "model-info") {
     write_stdout(blis::bindings::model_info_command({args.begin() + 1, args.end()}));
+    return 0;
+  }
+  if (first == "models") {
+    write_stdout(blis::bindings::models_command({args.begin() + 1, args.end()}));
     return 0;
   }
   if (first == "gpus") {
