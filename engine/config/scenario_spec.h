@@ -75,16 +75,6 @@ struct ScenarioSpec {
   std::optional<std::string> model_config_folder;
   std::optional<std::string> hardware_config;
 
-  // latency = { model, gpu, tp, dp, ep, coefficients, config } (blis): the physics model, chosen
-  // only when asked for; gpu, tp and config default to model.gpu, model.tp and model.config_folder.
-  std::optional<std::string> latency_model;
-  std::optional<std::string> latency_gpu;
-  std::optional<int64_t> latency_tp;
-  std::optional<int64_t> latency_dp;
-  std::optional<int64_t> latency_ep;
-  std::optional<std::string> latency_coefficients;
-  std::optional<std::string> latency_config;
-
   std::optional<int64_t> instances;
 
   // engine = { ... } (per instance)
@@ -134,6 +124,16 @@ struct ScenarioSpec {
   // defects are reproduced (engine/core/corrections.h). Absent: corrected.
   std::optional<std::string> compat_mode;
   std::vector<std::pair<std::string, bool>> compat_overrides;  // in the table's key order
+
+  // latency = { model, gpu, tp, dp, ep, coefficients, config } (blis): the physics model, chosen
+  // only when asked for; gpu, tp and config default to model.gpu, model.tp and model.config_folder.
+  std::optional<std::string> latency_model;
+  std::optional<std::string> latency_gpu;
+  std::optional<int64_t> latency_tp;
+  std::optional<int64_t> latency_dp;
+  std::optional<int64_t> latency_ep;
+  std::optional<std::string> latency_coefficients;
+  std::optional<std::string> latency_config;
 
   // Not a scenario key: set by a front end that wants the run as data (a report hook).
   bool collect_results = false;
