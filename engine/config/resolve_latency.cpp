@@ -134,7 +134,8 @@ PhysicsResolution resolve_physics_model(const ScenarioSpec& spec, const Diagnost
   try {
     out.model = std::make_shared<physics::PhysicsModel>(coefficients, shape, *gpu, deployment);
   } catch (const Error& e) {
-    rethrow_at(spec, deployment.ep > 1 ? "latency.ep" : "latency", "--latency-model physics", e.what());
+    if (deployment.ep > 1) rethrow_at(spec, "latency.ep", "--ep", e.what());
+    rethrow_at(spec, gpu_key, "--hardware", e.what());
   }
 
   if (spec.alpha || spec.beta || spec.hardware_config) {
