@@ -14,6 +14,13 @@
 //   build/blis_bench cluster 10000   # the cluster comparison run
 //   build/blis_bench cluster-lua 10000
 //   build/blis_bench servegen 1000000
+//   physics / cluster-physics: single / cluster with the physics latency model (llama-3.1-8b-instruct
+//             on H100-SXM, TP 1, model_configs/physics/default.yaml; run from the repository root)
+//   latency: the step-time call alone, blackbox vs physics, on the same 128-member batches (ns/step)
+//
+//   build/blis_bench physics 10000   # compare with build/blis_bench 10000
+//   build/blis_bench cluster-physics 10000
+//   build/blis_bench latency 1000000 # step_time calls per model
 #include <sys/resource.h>
 
 #include <chrono>
@@ -21,19 +28,69 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include <lua.hpp>
 
 #include "bindings/lua_policies.h"
 #include "bindings/lua_vm.h"
+#include "engine/catalog/gpu_catalog.h"
+#include "engine/latency/blackbox_model.h"
+#include "engine/latency/physics/physics_model.h"
 #include "engine/simulation.h"
+
+namespace {
+
+// ns per step_time() call of each model over `calls` calls cycling through batches of 128
+// members, a quarter of them prefill chunks, like a busy instance's running batch.
+int bench_latency(int64_t calls) {
+  using namespace blis::latency;
+  const std::vector<double> alpha{232.46191091038054, 1.752360364195244, 3357.4400353290152};
+  const BlackboxModel blackbox(alpha, {5752.705191348184, 17.25086436834028, 5.999143920128404});
+  const auto gpus = blis::catalog::GpuCatalog::load(blis::catalog::kDefaultGpuCatalogPath);
+  const physics::PhysicsModel model(
+      physics::load_physics_coefficients(physics::kDefaultCoefficientsPath),
+      physics::load_model_shape("model_configs/hf/llama-3.1-8b-instruct/config.json"), gpus.get("H100"), {});
+  std::vector<std::vector<StepMember>> batches(64);
+  for (size_t b = 0; b < batches.size(); ++b) {
+    for (int64_t i = 0; i < 128; ++i) {
+      const int64_t input = 200 + (i * 37 + static_cast<int64_t>(b) * 11) % 900;
+      batches[b].push_back(i % 4 == 0 ? StepMember{0, input, 300, 256} : StepMember{input + i, input, 300, 1});
+    }
+  }
+  auto time = [&](const LatencyModel& m) {
+    int64_t sum = 0;
+    const auto start = std::chrono::steady_clock::now();
+    for (int64_t c = 0; c < calls; ++c) sum += m.step_time(batches[static_cast<size_t>(c) % batches.size()]);
+    const double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
+    std::printf("%-9s %8.1f ns/step   (checksum %lld)\n", &m == &blackbox ? "blackbox" : "physics",
+                ns / static_cast<double>(calls), static_cast<long long>(sum));
+    return ns;
+  };
+  const double b = time(blackbox), p = time(model);
+  std::printf("physics / blackbox  %.2f x (128-member batches, %lld calls each)\n", p / b, static_cast<long long>(calls));
+  return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   int arg = 1;
   const std::string first = argc > arg ? argv[arg] : "";
-  const std::string mode = first.rfind("cluster", 0) == 0 || first == "servegen" ? argv[arg++] : "single";
+  const bool known_mode = first.rfind("cluster", 0) == 0 || first == "servegen" || first == "physics" ||
+                          first == "latency";
+  const std::string mode = known_mode ? argv[arg++] : "single";
+  if (mode == "latency") {
+    try {
+      return bench_latency(argc > arg ? std::atoll(argv[arg]) : 1000000);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "blis_bench: %s\n", e.what());
+      return 1;
+    }
+  }
+  const bool physics = mode == "physics" || mode == "cluster-physics";
   const bool servegen = mode == "servegen";
-  const bool cluster = mode != "single";
+  const bool cluster = mode != "single" && mode != "physics";
   const bool lua = mode == "cluster-lua";
   const int64_t requests = argc > arg ? std::atoll(argv[arg]) : 100000;
   blis::config::ScenarioSpec spec;
@@ -45,6 +102,11 @@ int main(int argc, char** argv) {
   spec.alpha = std::vector<double>{232.46191091038054, 1.752360364195244, 3357.4400353290152};
   spec.beta = std::vector<double>{5752.705191348184, 17.25086436834028, 5.999143920128404};
   spec.kv_blocks = 132139;
+  if (physics) {  // the same deployment through the physics model (its host overheads are these alphas)
+    spec.alpha.reset();
+    spec.beta.reset();
+    spec.latency_model = "physics";
+  }
   spec.workload.kind = "distribution";
   spec.workload.rate = cluster ? 80.0 : 20.0;
   spec.workload.requests = requests;
@@ -105,6 +167,7 @@ int main(int argc, char** argv) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
+  std::printf("latency model       %s\n", physics ? "physics" : "blackbox");
   std::printf("mode                %s\n", servegen ? "ServeGen-style spec (8 instances, weighted, 4 gamma clients, 80 req/s)"
                                        : lua      ? "cluster, Lua scorers (8 instances, weighted, 80 req/s)"
                                        : cluster ? "cluster (8 instances, weighted routing, 80 req/s)"

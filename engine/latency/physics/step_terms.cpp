@@ -88,40 +88,43 @@ StepConstants make_step_constants(const ModelShape& shape, const catalog::GpuSpe
 }
 
 StepTerms step_terms(const StepConstants& k, std::span<const StepMember> batch) {
-  double prefill_tokens = 0, prefill_pairs = 0, prefill_kv_tokens = 0, prefill_sampled = 0;
-  double decode_tokens = 0, decode_pairs = 0, decode_kv_tokens = 0;
-  double requests = 0;
+  // Integer sums in the loop (the hot path: one step per simulated iteration); products of token
+  // counts and contexts stay far below 2^63 for any batch a GPU can hold.
+  int64_t prefill_tokens = 0, prefill_pairs = 0, prefill_kv_tokens = 0, prefill_sampled = 0;
+  int64_t decode_tokens = 0, decode_pairs = 0, decode_kv_tokens = 0;
+  int64_t requests = 0;
   for (const StepMember& m : batch) {
-    const double n = static_cast<double>(m.new_tokens);
-    const double context = static_cast<double>(m.progress);
-    // Causal attention of n new tokens over `context` earlier ones and each other.
-    const double pairs = n * context + n * (n + 1) * 0.5;
+    const int64_t n = m.new_tokens;
+    // Causal attention of n new tokens over `progress` earlier ones and each other.
+    const int64_t pairs = n * m.progress + n * (n + 1) / 2;
     if (m.progress < m.input_len) {
       prefill_tokens += n;
       prefill_pairs += pairs;
-      prefill_kv_tokens += n + context;  // write the chunk's KV, read the earlier context's
+      prefill_kv_tokens += n + m.progress;  // write the chunk's KV, read the earlier context's
       // vLLM samples (and runs the LM head) only when the chunk completes the prompt.
-      if (m.progress + m.new_tokens >= m.input_len) prefill_sampled += 1;
+      prefill_sampled += m.progress + n >= m.input_len;
       requests += 1;
     } else if (m.output_len > 0) {
       decode_tokens += n;
       decode_pairs += pairs;
-      decode_kv_tokens += n + context;  // read the whole context, write the new token's KV
+      decode_kv_tokens += n + m.progress;  // read the whole context, write the new token's KV
       requests += 1;
     }
   }
-  const double tokens = prefill_tokens + decode_tokens;
+  const double tokens = static_cast<double>(prefill_tokens + decode_tokens);
 
   StepTerms t;
   auto& v = t.values;
   v[int(Term::kPrefillCompute)] =
-      prefill_tokens * k.linear_flops_per_token * k.us_per_linear_flop +
-      (prefill_sampled * k.lm_head_flops_per_token + prefill_pairs * k.attention_flops_per_pair) * k.us_per_bf16_flop;
-  v[int(Term::kPrefillKv)] = prefill_kv_tokens * k.kv_bytes_per_token * k.us_per_byte;
+      double(prefill_tokens) * k.linear_flops_per_token * k.us_per_linear_flop +
+      (double(prefill_sampled) * k.lm_head_flops_per_token + double(prefill_pairs) * k.attention_flops_per_pair) *
+          k.us_per_bf16_flop;
+  v[int(Term::kPrefillKv)] = double(prefill_kv_tokens) * k.kv_bytes_per_token * k.us_per_byte;
   v[int(Term::kDecodeCompute)] =
-      decode_tokens * k.linear_flops_per_token * k.us_per_linear_flop +
-      (decode_tokens * k.lm_head_flops_per_token + decode_pairs * k.attention_flops_per_pair) * k.us_per_bf16_flop;
-  v[int(Term::kDecodeKv)] = decode_kv_tokens * k.kv_bytes_per_token * k.us_per_byte;
+      double(decode_tokens) * k.linear_flops_per_token * k.us_per_linear_flop +
+      (double(decode_tokens) * k.lm_head_flops_per_token + double(decode_pairs) * k.attention_flops_per_pair) *
+          k.us_per_bf16_flop;
+  v[int(Term::kDecodeKv)] = double(decode_kv_tokens) * k.kv_bytes_per_token * k.us_per_byte;
   if (tokens > 0) {
     // The experts a step reads are those the tokens of every DP rank touch (the ranks run their
     // MoE layers together, equally loaded): E x (1 - (1 - k/E)^(tokens x dp)) per MoE layer.
@@ -134,7 +137,7 @@ StepTerms step_terms(const StepConstants& k, std::span<const StepMember> batch) 
   v[int(Term::kMoeRouting)] = tokens * k.moe_assignments_per_token;
   v[int(Term::kEpAllToAll)] = tokens * k.all_to_all_us_per_token;
   v[int(Term::kLayers)] = k.layers;
-  v[int(Term::kRequests)] = requests;
+  v[int(Term::kRequests)] = double(requests);
   v[int(Term::kStep)] = 1;
   return t;
 }
