@@ -33,6 +33,7 @@ class LatencyModel {
   Tick output_token_processing_time() const;    // int64(a2)
   Tick scheduling_processing_time() const { return 0; }
   Tick preemption_processing_time() const { return 0; }
+  const std::vector<double>& alpha() const { return alpha_; }
 
  protected:
   std::vector<double> alpha_;

@@ -16,10 +16,14 @@
 //   build/blis_bench servegen 1000000
 //   physics / cluster-physics: single / cluster with the physics latency model (llama-3.1-8b-instruct
 //             on H100-SXM, TP 1, model_configs/physics/default.yaml; run from the repository root)
+//   shadow / cluster-shadow: single / cluster with blackbox dynamics, the physics model evaluated
+//             on every step as well (its result discarded): the physics model's cost on an
+//             identical simulation, against build/blis_bench N / cluster N
 //   latency: the step-time call alone, blackbox vs physics, on the same 128-member batches (ns/step)
 //
 //   build/blis_bench physics 10000   # compare with build/blis_bench 10000
 //   build/blis_bench cluster-physics 10000
+//   build/blis_bench shadow 10000    # the physics model's own cost, same dynamics
 //   build/blis_bench latency 1000000 # step_time calls per model
 #include <sys/resource.h>
 
@@ -37,6 +41,8 @@
 #include "engine/catalog/gpu_catalog.h"
 #include "engine/latency/blackbox_model.h"
 #include "engine/latency/physics/physics_model.h"
+#include "engine/cluster/cluster_simulation.h"
+#include "engine/metrics/run_report.h"
 #include "engine/simulation.h"
 
 namespace {
@@ -72,13 +78,34 @@ int bench_latency(int64_t calls) {
   return 0;
 }
 
+// Forwards to the resolved model and counts the steps, so a run reports wall time per step
+// (the physics and blackbox runs take different numbers of steps).
+class CountingModel final : public blis::latency::LatencyModel {
+ public:
+  // `shadow`, when given, is evaluated on every step too and its result discarded: the run keeps
+  // the inner model's dynamics and pays the shadow's cost on top.
+  CountingModel(std::shared_ptr<const blis::latency::LatencyModel> inner,
+                std::shared_ptr<const blis::latency::LatencyModel> shadow)
+      : LatencyModel(inner->alpha()), inner_(std::move(inner)), shadow_(std::move(shadow)) {}
+  blis::Tick step_time(std::span<const blis::latency::StepMember> batch) const override {
+    ++steps;
+    if (shadow_) shadow_sum += shadow_->step_time(batch);
+    return inner_->step_time(batch);
+  }
+  mutable int64_t steps = 0;
+  mutable int64_t shadow_sum = 0;
+
+ private:
+  std::shared_ptr<const blis::latency::LatencyModel> inner_, shadow_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int arg = 1;
   const std::string first = argc > arg ? argv[arg] : "";
   const bool known_mode = first.rfind("cluster", 0) == 0 || first == "servegen" || first == "physics" ||
-                          first == "latency";
+                          first == "shadow" || first == "latency";
   const std::string mode = known_mode ? argv[arg++] : "single";
   if (mode == "latency") {
     try {
@@ -89,8 +116,9 @@ int main(int argc, char** argv) {
     }
   }
   const bool physics = mode == "physics" || mode == "cluster-physics";
+  const bool shadowed = mode == "shadow" || mode == "cluster-shadow";
   const bool servegen = mode == "servegen";
-  const bool cluster = mode != "single" && mode != "physics";
+  const bool cluster = mode != "single" && mode != "physics" && mode != "shadow";
   const bool lua = mode == "cluster-lua";
   const int64_t requests = argc > arg ? std::atoll(argv[arg]) : 100000;
   blis::config::ScenarioSpec spec;
@@ -158,8 +186,23 @@ int main(int argc, char** argv) {
 
   const auto start = std::chrono::steady_clock::now();
   blis::SimulationOutput out;
+  std::shared_ptr<CountingModel> counter;
   try {
-    out = blis::run_scenario(spec, [](blis::LogLevel, const std::string&) {});
+    const blis::DiagnosticSink quiet = [](blis::LogLevel, const std::string&) {};
+    blis::config::RunConfig config = blis::config::resolve(spec, quiet);
+    std::shared_ptr<const blis::latency::LatencyModel> shadow;
+    if (shadowed) {  // the physics model of the same deployment, evaluated on every step
+      blis::config::ScenarioSpec physics_spec = spec;
+      physics_spec.alpha.reset();
+      physics_spec.beta.reset();
+      physics_spec.latency_model = "physics";
+      shadow = blis::config::resolve(physics_spec, quiet).latency;
+    }
+    counter = std::make_shared<CountingModel>(config.latency, shadow);
+    config.latency = counter;
+    blis::cluster::ClusterSimulation sim(config, quiet);
+    sim.run();
+    out = blis::metrics::build_report(sim, config, quiet);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "blis_bench: %s\n", e.what());
     return 1;
@@ -167,13 +210,17 @@ int main(int argc, char** argv) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  std::printf("latency model       %s\n", physics ? "physics" : "blackbox");
+  std::printf("latency model       %s\n", physics    ? "physics"
+                                       : shadowed ? "blackbox, physics evaluated too on every step"
+                                                  : "blackbox");
   std::printf("mode                %s\n", servegen ? "ServeGen-style spec (8 instances, weighted, 4 gamma clients, 80 req/s)"
                                        : lua      ? "cluster, Lua scorers (8 instances, weighted, 80 req/s)"
                                        : cluster ? "cluster (8 instances, weighted routing, 80 req/s)"
                                                  : "single instance (20 req/s)");
   std::printf("requests            %lld\n", static_cast<long long>(requests));
   std::printf("wall time           %.3f s\n", seconds);
+  std::printf("steps               %lld (%.0f ns of wall time per step)\n", static_cast<long long>(counter->steps),
+              seconds * 1e9 / static_cast<double>(counter->steps));
   std::printf("simulated req/s     %.0f\n", static_cast<double>(requests) / seconds);
   std::printf("peak memory (RSS)   %.1f MB\n", static_cast<double>(usage.ru_maxrss) / 1024.0);
   std::printf("result checksum     %zu bytes of stdout, hash %016llx\n", out.stdout_text.size(),
