@@ -93,10 +93,12 @@ PhysicsResolution resolve_physics_model(const ScenarioSpec& spec, const Diagnost
   }
   out.gpu = gpu->name;
 
-  // Parallelism: latency.tp, else model.tp (--tp) when > 0, else 1.
+  // Parallelism: latency.tp, else model.tp (--tp) when > 0, else 1 (model.tp 0 means "from the
+  // defaults file", which the physics model does not read; a negative one is still an error).
+  const bool model_tp_given = spec.tp && *spec.tp != 0;
   const std::optional<int64_t> tp = spec.latency_tp ? spec.latency_tp
-                                    : (spec.tp && *spec.tp > 0) ? spec.tp
-                                                                : std::optional<int64_t>();
+                                    : model_tp_given ? spec.tp
+                                                     : std::optional<int64_t>();
   physics::Deployment deployment;
   deployment.tp = at_least_one(spec, tp, spec.latency_tp ? "latency.tp" : "model.tp", "--tp");
   deployment.dp = at_least_one(spec, spec.latency_dp, "latency.dp", "--dp");
