@@ -90,6 +90,25 @@ TEST_CASE("physics terms of a dense GQA model with tied embeddings, by hand") {
   CHECK(t[Term::kStep] == 1);
 }
 
+TEST_CASE("physics terms with an explicit head_dim (Qwen3-style), untied embeddings, by hand") {
+  ModelShape s = dense_gqa();
+  s.model_type = "qwen3";  // q/k norms: 2 x head_dim per layer
+  s.head_dim = 32;         // not hidden / heads = 16
+  s.tie_word_embeddings = false;
+  const StepConstants k = make_step_constants(s, gpu(), {});
+  const std::vector<StepMember> batch = {decode(9, 5)};
+  const StepTerms t = step_terms(k, batch);
+  // Attention per layer: 64 x (128 + 2 x 64) + 128 x 64 = 24,576; MLP 24,576. Linear FLOPs
+  // 2 x 2 x (24,576 + 24,576) = 196,608; LM head 128,000; attention 4 x 4 x 32 x 2 = 1,024 per
+  // pair, 9 + 1 pairs: (196,608 + 128,000 + 10,240) x 1e-8.
+  CHECK(t[Term::kDecodeCompute] == doctest::Approx(0.00334848).epsilon(1e-12));
+  // KV: 2 layers x 2 x 2 heads x 32 x 2 bytes = 512 per token, 10 tokens.
+  CHECK(t[Term::kDecodeKv] == doctest::Approx(10 * 512 * 5e-7).epsilon(1e-12));
+  // Weights: 49,152 attention + 49,152 MLP + norms (2 x 2 x 64 + 64 + 2 x 2 x 32 = 448) +
+  // embedding and LM head 2 x 64,000 = 226,752 parameters, 2 bytes each.
+  CHECK(t[Term::kWeights] == doctest::Approx(453504 * 5e-7).epsilon(1e-12));
+}
+
 TEST_CASE("physics terms under tensor parallelism") {
   const std::vector<StepMember> batch = {prefill(0, 10, 10), decode(20, 12)};
   const StepTerms one = step_terms(make_step_constants(dense_gqa(), gpu(), {}), batch);
