@@ -31,6 +31,7 @@ constexpr HostKey kHostKeys[] = {
     {"queueing_us", &PhysicsCoefficients::queueing_us},
     {"queueing_us_per_input_token", &PhysicsCoefficients::queueing_us_per_input_token},
     {"output_token_us", &PhysicsCoefficients::output_token_us},
+    {"post_decode_us", &PhysicsCoefficients::post_decode_us},
 };
 
 class CoefficientReader {

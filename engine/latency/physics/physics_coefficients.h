@@ -24,10 +24,12 @@ struct PhysicsCoefficients {
   std::array<double, kTermCount> terms{};
   // Host overheads, µs (the engine's per-request hooks, engine-core §4.1): arrival -> queued is
   // queueing_us + queueing_us_per_input_token x prompt tokens; every output token adds
-  // output_token_us after its step.
+  // output_token_us after its step; a finished request's E2E adds post_decode_us.
   double queueing_us = 0;
   double queueing_us_per_input_token = 0;
   double output_token_us = 0;
+  // After the last token: the response's host post-processing, added to E2E only.
+  double post_decode_us = 0;
 
   bool is_fitted() const { return !fitted_on.empty(); }
 };

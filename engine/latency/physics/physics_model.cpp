@@ -7,7 +7,9 @@ PhysicsModel::PhysicsModel(const PhysicsCoefficients& coefficients, const ModelS
                            const catalog::GpuSpec& gpu, const Deployment& deployment)
     : LatencyModel({coefficients.queueing_us, coefficients.queueing_us_per_input_token, coefficients.output_token_us}),
       coefficients_(coefficients.terms),
-      constants_(make_step_constants(shape, gpu, deployment)) {}
+      constants_(make_step_constants(shape, gpu, deployment)) {
+  completion_time_ = go_round_to_int64(coefficients.post_decode_us);
+}
 
 double PhysicsModel::step_micros(std::span<const StepMember> batch) const {
   const StepTerms terms = step_terms(constants_, batch);

@@ -39,7 +39,8 @@ std::string file_with(const std::string& terms_extra = "", const std::string& ho
          "host:\n"
          "  queueing_us: 200\n"
          "  queueing_us_per_input_token: 1.5\n"
-         "  output_token_us: 30\n" +
+         "  output_token_us: 30\n"
+         "  post_decode_us: 40\n" +
          host_extra;
 }
 
@@ -80,6 +81,7 @@ TEST_CASE("physics coefficient file: every field read") {
   CHECK(c.queueing_us == 200);
   CHECK(c.queueing_us_per_input_token == 1.5);
   CHECK(c.output_token_us == 30);
+  CHECK(c.post_decode_us == 40);
   CHECK(c.source == "test");
   CHECK_FALSE(c.is_fitted());
 }
@@ -88,7 +90,7 @@ TEST_CASE("physics coefficient file: problems name file, line and key") {
   CHECK_THROWS_WITH_AS(parse_physics_coefficients(file_with("  weigths: 1\n"), "c.yaml"),
                        "c.yaml:15: unknown key \"weigths\" (at terms.weigths) (did you mean 'weights'?)", blis::Error);
   CHECK_THROWS_WITH_AS(parse_physics_coefficients(file_with("", "  output_token: 1\n"), "c.yaml"),
-                       "c.yaml:19: unknown key \"output_token\" (at host.output_token) (did you mean 'output_token_us'?)",
+                       "c.yaml:20: unknown key \"output_token\" (at host.output_token) (did you mean 'output_token_us'?)",
                        blis::Error);
   std::string negative = file_with();
   negative.replace(negative.find("per_step: 100"), 13, "per_step: -1");
@@ -124,6 +126,7 @@ TEST_CASE("physics step time is the coefficient-weighted sum of the terms") {
   // The host overheads go through the engine's per-request hooks.
   CHECK(model.queueing_time(100) == 350);  // 200 + 1.5 x 100
   CHECK(model.output_token_processing_time() == 30);
+  CHECK(model.completion_processing_time() == 40);
 }
 
 TEST_CASE("physics step time grows with tokens and context; TP shrinks the weight time") {
