@@ -400,6 +400,15 @@ config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string&
     s.model_config_folder = m.string("config_folder");
     s.hardware_config = m.string("hardware_config");
   });
+  t.table("latency", [&](TableReader& l) {
+    s.latency_model = l.string("model");
+    s.latency_gpu = l.string("gpu");
+    s.latency_tp = l.integer("tp");
+    s.latency_dp = l.integer("dp");
+    s.latency_ep = l.integer("ep");
+    s.latency_coefficients = l.string("coefficients");
+    s.latency_config = l.string("config");
+  });
   s.instances = t.integer("instances");
   t.table("engine", [&](TableReader& e) {
     s.kv_blocks = e.integer("kv_blocks");

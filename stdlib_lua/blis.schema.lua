@@ -33,6 +33,11 @@ M.scenario = {
     name = "string", gpu = "string", tp = "integer", vllm_version = "string",
     alpha = "numbers", beta = "numbers", config_folder = "string", hardware_config = "string",
   },
+  -- The physics latency model (blis): chosen only when latency.model = "physics".
+  latency = {
+    model = "string", gpu = "string", tp = "integer", dp = "integer", ep = "integer",
+    coefficients = "string", config = "string",
+  },
   instances = "integer",
   engine = {
     kv_blocks = "integer", block_size_tokens = "integer", max_running = "integer",

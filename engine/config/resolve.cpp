@@ -4,11 +4,13 @@
 #include <cctype>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "engine/core/error.h"
 #include "engine/config/defaults_registry.h"
 #include "engine/cluster/scorer_config.h"
 #include "engine/config/policy_bundle.h"
+#include "engine/config/resolve_latency.h"
 #include "engine/config/resolve_workload.h"
 #include "engine/config/run_config.h"
 #include "engine/config/scenario_where.h"
@@ -252,7 +254,16 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   }
   const std::string defaults_file = value_or(spec.defaults_file, std::string("defaults.yaml"));
 
-  const ModelResolution model = resolve_model(spec, defaults_file, c.corrections, log);
+  // The physics model (blis) replaces the reference's coefficient / roofline resolution entirely.
+  std::optional<PhysicsResolution> physics;
+  ModelResolution model;
+  if (wants_physics_model(spec)) {
+    physics = resolve_physics_model(spec, log);
+    model.tp = physics->tp;
+    model.gpu = physics->gpu;
+  } else {
+    model = resolve_model(spec, defaults_file, c.corrections, log);
+  }
   c.model_name = *spec.model;
   c.tensor_parallel = model.tp;
   c.seed = value_or(spec.seed, int64_t{42});
@@ -528,7 +539,9 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   }
 
   // ---- engine construction (§8.4 item 8)
-  if (model.roofline) {
+  if (physics) {
+    c.latency = physics->model;
+  } else if (model.roofline) {
     const auto arch = latency::load_model_architecture(*spec.model_config_folder);
     const auto hw = latency::load_hardware_spec(*spec.hardware_config, model.gpu);
     c.latency = std::make_shared<latency::RooflineModel>(model.alpha, arch, hw, model.tp);

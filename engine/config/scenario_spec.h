@@ -125,6 +125,16 @@ struct ScenarioSpec {
   std::optional<std::string> compat_mode;
   std::vector<std::pair<std::string, bool>> compat_overrides;  // in the table's key order
 
+  // latency = { model, gpu, tp, dp, ep, coefficients, config } (blis): the physics model, chosen
+  // only when asked for; gpu, tp and config default to model.gpu, model.tp and model.config_folder.
+  std::optional<std::string> latency_model;
+  std::optional<std::string> latency_gpu;
+  std::optional<int64_t> latency_tp;
+  std::optional<int64_t> latency_dp;
+  std::optional<int64_t> latency_ep;
+  std::optional<std::string> latency_coefficients;
+  std::optional<std::string> latency_config;
+
   // Not a scenario key: set by a front end that wants the run as data (a report hook).
   bool collect_results = false;
 };

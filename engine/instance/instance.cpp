@@ -348,10 +348,13 @@ void Instance::complete(Request& r, Tick now, Tick step_time, Tick token_latency
   ++counters_.completed;
   progress_watch_.progressed(now);
   r.completed = true;
-  r.e2e = wrap_add(r.first_token_time, itl_sum);
+  const Tick last_token_time = wrap_add(r.first_token_time, itl_sum);
   r.tpot = r.output_len == 0 ? 0.0
-                             : static_cast<double>(r.e2e - r.first_token_time) /
+                             : static_cast<double>(last_token_time - r.first_token_time) /
                                    static_cast<double>(std::max<int64_t>(r.output_len - 1, 1));
+  // The response leaves the host after its post-processing (0 but for the physics model); TPOT
+  // is the token cadence and does not include it.
+  r.e2e = wrap_add(last_token_time, latency_.completion_processing_time());
   // The engine no longer needs the tokens or the stints of a finished request.
   r.decode_stints.release();
   std::vector<kv::Token>().swap(r.input);

@@ -32,10 +32,15 @@ class LatencyModel {
   Tick queueing_time(int64_t input_len) const;  // int64((0 + a0) + a1*L)
   Tick output_token_processing_time() const;    // int64(a2)
   Tick scheduling_processing_time() const { return 0; }
+  // Host time between a request's last token and its response (detokenisation, sending), added
+  // to its E2E only. 0 for the reference's models; the physics model's host.post_decode_us.
+  Tick completion_processing_time() const { return completion_time_; }
   Tick preemption_processing_time() const { return 0; }
+  const std::vector<double>& alpha() const { return alpha_; }
 
  protected:
   std::vector<double> alpha_;
+  Tick completion_time_ = 0;
 };
 
 // Throws blis::Error unless `values` has >= 3 entries, all finite (engine-core §4.1).
