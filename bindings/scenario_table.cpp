@@ -400,6 +400,10 @@ config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string&
     s.model_config_folder = m.string("config_folder");
     s.hardware_config = m.string("hardware_config");
   });
+  t.table("latency", [&](TableReader& l) {
+    s.latency_model = l.string("model");
+    s.latency_profile = l.string("profile");
+  });
   s.instances = t.integer("instances");
   t.table("engine", [&](TableReader& e) {
     s.kv_blocks = e.integer("kv_blocks");

@@ -33,6 +33,7 @@ M.scenario = {
     name = "string", gpu = "string", tp = "integer", vllm_version = "string",
     alpha = "numbers", beta = "numbers", config_folder = "string", hardware_config = "string",
   },
+  latency = { model = "string", profile = "string" },
   instances = "integer",
   engine = {
     kv_blocks = "integer", block_size_tokens = "integer", max_running = "integer",

@@ -75,6 +75,11 @@ struct ScenarioSpec {
   std::optional<std::string> model_config_folder;
   std::optional<std::string> hardware_config;
 
+  // latency = { model, profile }: "profiled" reads a layer-wise kernel profile directory
+  // (engine/config/resolve_profiled.h).
+  std::optional<std::string> latency_model;
+  std::optional<std::string> latency_profile;
+
   std::optional<int64_t> instances;
 
   // engine = { ... } (per instance)
