@@ -408,6 +408,7 @@ config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string&
     s.latency_ep = l.integer("ep");
     s.latency_coefficients = l.string("coefficients");
     s.latency_config = l.string("config");
+    s.latency_profile = l.string("profile");
   });
   s.instances = t.integer("instances");
   t.table("engine", [&](TableReader& e) {

@@ -3,6 +3,7 @@
 set -euo pipefail
 packages=(build-essential cmake pkg-config python3
           libluajit-5.1-dev libyaml-cpp-dev libfmt-dev doctest-dev libxxhash-dev
+          zlib1g-dev  # gzip'd profile tables of the profiled latency model
           locales  # localedef, for the de_DE.UTF-8 test of tests/safety
           clang-14 libclang-rt-14-dev)  # clang: the libFuzzer harnesses (make test-fuzz)
 missing=()

@@ -33,10 +33,10 @@ M.scenario = {
     name = "string", gpu = "string", tp = "integer", vllm_version = "string",
     alpha = "numbers", beta = "numbers", config_folder = "string", hardware_config = "string",
   },
-  -- The physics latency model (blis): chosen only when latency.model = "physics".
+  -- The latency model (blis): physics or profiled, chosen only when latency.model names one.
   latency = {
     model = "string", gpu = "string", tp = "integer", dp = "integer", ep = "integer",
-    coefficients = "string", config = "string",
+    coefficients = "string", config = "string", profile = "string",
   },
   instances = "integer",
   engine = {

@@ -17,6 +17,7 @@
 #include "engine/core/input_limits.h"
 #include "engine/latency/blackbox_model.h"
 #include "engine/latency/roofline_model.h"
+#include "engine/config/resolve_profiled.h"
 #include "engine/metrics/fitness.h"
 #include "engine/metrics/go_json.h"
 #include "engine/workload/trace_replay.h"
@@ -74,6 +75,7 @@ ModelResolution resolve_model(const ScenarioSpec& spec, const std::string& defau
   const std::string folder = value_or(spec.model_config_folder, std::string());
   const std::string hardware_file = value_or(spec.hardware_config, std::string());
   const std::string& model = *spec.model;
+  if (profiled_selected(spec)) return m;  // its step times come from the profile, not from alpha/beta/defaults
 
   if (all_zero(m.alpha) && all_zero(m.beta) && folder.empty() && hardware_file.empty()) {
     const DefaultsRegistry registry = DefaultsRegistry::load(defaults_file);
@@ -541,6 +543,8 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   // ---- engine construction (§8.4 item 8)
   if (physics) {
     c.latency = physics->model;
+  } else if (profiled_selected(spec)) {
+    c.latency = build_profiled_model(spec, model.alpha);
   } else if (model.roofline) {
     const auto arch = latency::load_model_architecture(*spec.model_config_folder);
     const auto hw = latency::load_hardware_spec(*spec.hardware_config, model.gpu);

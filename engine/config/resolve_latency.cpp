@@ -45,15 +45,23 @@ std::string config_file(const std::string& path) {
 
 bool wants_physics_model(const ScenarioSpec& spec) {
   if (spec.latency_model) {
-    if (*spec.latency_model == "physics") return true;
-    const std::string hint = did_you_mean(*spec.latency_model, {"physics"});
-    reject(spec, "latency.model",
-           fmt::format("--latency-model must be \"physics\", got \"{}\"{}; without the flag blis uses the blackbox "
-                       "or roofline model as the model flags decide",
-                       *spec.latency_model, hint),
-           fmt::format("must be \"physics\", got \"{}\"{}; without latency.model blis uses the blackbox or roofline "
-                       "model as the model keys decide",
-                       *spec.latency_model, hint));
+    if (*spec.latency_model == "physics") {
+      if (spec.latency_profile) {
+        reject(spec, "latency.profile", "--profile needs --latency-model profiled (the physics model reads no profile)",
+               "needs latency.model = \"profiled\" (the physics model reads no profile)");
+      }
+      return true;
+    }
+    if (*spec.latency_model != "profiled") {  // profiled: engine/config/resolve_profiled.h
+      const std::string hint = did_you_mean(*spec.latency_model, {"physics", "profiled"});
+      reject(spec, "latency.model",
+             fmt::format("--latency-model must be \"physics\" or \"profiled\", got \"{}\"{}; without the flag blis "
+                         "uses the blackbox or roofline model as the model flags decide",
+                         *spec.latency_model, hint),
+             fmt::format("must be \"physics\" or \"profiled\", got \"{}\"{}; without latency.model blis uses the "
+                         "blackbox or roofline model as the model keys decide",
+                         *spec.latency_model, hint));
+    }
   }
   const LatencyKey keys[] = {
       {"latency.gpu", "latency.gpu", spec.latency_gpu.has_value()},

@@ -125,9 +125,12 @@ struct ScenarioSpec {
   std::optional<std::string> compat_mode;
   std::vector<std::pair<std::string, bool>> compat_overrides;  // in the table's key order
 
-  // latency = { model, gpu, tp, dp, ep, coefficients, config } (blis): the physics model, chosen
-  // only when asked for; gpu, tp and config default to model.gpu, model.tp and model.config_folder.
+  // latency = { model, ... } (blis), chosen only when asked for. "physics": gpu, tp, dp, ep,
+  // coefficients, config (gpu, tp and config default to model.gpu, model.tp and
+  // model.config_folder). "profiled": profile, a layer-wise kernel profile directory
+  // (engine/config/resolve_profiled.h).
   std::optional<std::string> latency_model;
+  std::optional<std::string> latency_profile;
   std::optional<std::string> latency_gpu;
   std::optional<int64_t> latency_tp;
   std::optional<int64_t> latency_dp;

@@ -97,6 +97,9 @@ def latency_args(exp, latency_model):
         return ['--model', spec['blis_model'], '--hardware', exp['gpu'],
                 '--hardware-config', repo_path(spec['hardware_config']),
                 '--model-config-folder', repo_path(spec['model_config'])]
+    if latency_model == 'profiled':
+        return ['--model', spec['blis_model'], '--latency-model', 'profiled', '--profile', repo_path(spec['profile']),
+                '--model-config-folder', repo_path(spec['model_config'])]
     # blackbox: the defaults row of (model, GPU, TP) supplies coefficients and KV blocks; a GPU
     # blis has no row for is run with the H100 row, which is what a user gets today
     gpu = exp['gpu'] if exp['gpu'] in ('H100', 'A100-80') else 'H100'

@@ -88,6 +88,13 @@ FAST = {'C/RTX4090/Llama-3.1-8B', 'C/RTXPRO6000/Llama-3.1-8B', 'A/llama-2-7b-tp1
         'B/64-qwen2-5-7b-instruct-tp1-roleplay-1-1'}
 
 
+# LLMServingSim's layer-wise kernel profiles (the C_ data's profiler_perf/<hw>/<org>/<model>/<dtype>/tp<N>),
+# copied into fixtures/profiles without skew_fit.csv.gz (blis does not apply the skew correction;
+# both RTX 4090 and RTX PRO 6000 bundles are otherwise whole): (model, gpu, tp) -> folder
+PROFILES = {('meta-llama/Llama-3.1-8B', gpu, 1): 'tests/accuracy/fixtures/profiles/%s/meta-llama/Llama-3.1-8B/bf16/tp1' % gpu
+            for gpu in ('RTX4090', 'RTXPRO6000')}
+
+
 def latency_models(model, gpu, tp, dp=1, ep=1, exact_workload=True):
     """{name: how to run it} for each latency model that can, and [reasons] for the rest: each
     reason says precisely what is still missing."""
@@ -114,6 +121,10 @@ def latency_models(model, gpu, tp, dp=1, ep=1, exact_workload=True):
                                 else 'tests/accuracy/hardware_suite.json'}
     else:
         blocked.append('roofline: ' + '; '.join(roof))
+    profile = PROFILES.get((model, gpu, tp))
+    if profile and 'config' in facts:
+        runnable['profiled'] = {'blis_model': facts['blis_id'], 'model_config': 'model_configs/hf/' + facts['config'],
+                                'profile': profile}
     if not bb:
         blocked.append('blackbox: no coefficients row for (%s, %s, TP%d) in model_configs/defaults.yaml '
                        '(needs a fit on that GPU)' % (model, gpu, tp))

@@ -52,6 +52,14 @@ inline std::vector<std::string> spec_differences(const config::ScenarioSpec& a, 
   BLIS_COMPARE(beta);
   BLIS_COMPARE(model_config_folder);
   BLIS_COMPARE(hardware_config);
+  BLIS_COMPARE(latency_model);
+  BLIS_COMPARE(latency_profile);
+  BLIS_COMPARE(latency_gpu);
+  BLIS_COMPARE(latency_tp);
+  BLIS_COMPARE(latency_dp);
+  BLIS_COMPARE(latency_ep);
+  BLIS_COMPARE(latency_coefficients);
+  BLIS_COMPARE(latency_config);
   BLIS_COMPARE(instances);
   BLIS_COMPARE(kv_blocks);
   BLIS_COMPARE(block_size_tokens);

@@ -1,0 +1,50 @@
+#include "engine/config/resolve_profiled.h"
+
+#include <fmt/format.h>
+
+#include "engine/catalog/model_catalog.h"
+#include "engine/config/scenario_where.h"
+#include "engine/core/error.h"
+#include "engine/latency/model_hardware.h"
+#include "engine/latency/profiled/profiled_model.h"
+
+namespace blis::config {
+
+// The model name itself is checked with the physics model's keys (resolve_latency.cpp), which
+// runs first; here only "profiled" and its own key matter.
+bool profiled_selected(const ScenarioSpec& spec) {
+  if (spec.latency_model && *spec.latency_model == "profiled") return true;
+  if (spec.latency_profile) {
+    reject(spec, "latency.profile", "--profile needs --latency-model profiled (it does nothing otherwise)",
+           "needs latency.model = \"profiled\" (it does nothing otherwise)");
+  }
+  return false;
+}
+
+std::shared_ptr<const latency::LatencyModel> build_profiled_model(const ScenarioSpec& spec,
+                                                                   const std::vector<double>& alpha) {
+  if (!spec.latency_profile || spec.latency_profile->empty()) {
+    reject(spec, "latency.profile",
+           "the profiled latency model needs --profile DIR (a <dtype>/tp<N> folder of layer-wise kernel profiles)",
+           "is missing: the profiled latency model needs it (a <dtype>/tp<N> folder of layer-wise kernel profiles)");
+  }
+  // The profile measures one transformer block; the step repeats it num_hidden_layers times.
+  std::string folder = spec.model_config_folder.value_or("");
+  if (folder.empty()) {
+    const auto found = catalog::find_model_folder(*spec.model);
+    if (!found) {
+      reject(spec, "model.config_folder",
+             fmt::format("the profiled latency model needs the layer count of {}: it is not in the model catalog "
+                         "({}); give --model-config-folder", *spec.model, catalog::kDefaultModelCatalogPath),
+             fmt::format("is missing: {} is not in the model catalog ({}) and the profiled latency model needs its "
+                         "layer count", *spec.model, catalog::kDefaultModelCatalogPath));
+    }
+    folder = *found;
+  }
+  const int64_t layers = latency::load_model_architecture(folder).num_layers;
+  auto profile = std::make_shared<const latency::profiled::LayerProfile>(
+      latency::profiled::load_layer_profile(*spec.latency_profile));
+  return std::make_shared<latency::ProfiledModel>(alpha, std::move(profile), layers);
+}
+
+}  // namespace blis::config

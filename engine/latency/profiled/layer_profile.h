@@ -1,0 +1,29 @@
+// One model's layer-wise kernel profile in LLMServingSim's published layout
+// (profiler/perf/<hw>/<org>/<model>/<dtype>/tp<N>/, written by llmservingsim/profiler/core/
+// writer.py): dense.csv (layer,tokens,time_us), per_sequence.csv (layer,sequences,time_us) and
+// attention.csv[.gz] (prefill_chunk,kv_prefill,n_decode,kv_decode,time_us), all measured on ONE
+// transformer block (meta.yaml: hf_overrides num_hidden_layers 1) at one TP degree.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "engine/latency/profiled/attention_grid.h"
+#include "engine/latency/profiled/piecewise_linear.h"
+
+namespace blis::latency::profiled {
+
+struct LayerProfile {
+  std::string directory;
+  std::map<std::string, PiecewiseLinear> dense;         // layer -> time_us over batch tokens
+  std::map<std::string, PiecewiseLinear> per_sequence;  // layer -> time_us over sequences in the batch
+  AttentionGrid attention;
+};
+
+// Reads the tables of `tp_directory` (the tp<N> folder). Throws blis::Error naming the file (and
+// line:column for bad content): a missing table, a layer measured twice at one size, a profile
+// with a moe.csv (MoE composition is not implemented: refusing beats a silent dense answer), or a
+// dense/per_sequence table lacking a layer the step composition needs.
+LayerProfile load_layer_profile(const std::string& tp_directory);
+
+}  // namespace blis::latency::profiled

@@ -1,0 +1,44 @@
+// The `profiled` latency model: a step's time composed from measured per-layer kernel times
+// (LLMServingSim's profile format, engine/latency/profiled/layer_profile.h), the way LLMServingSim
+// builds an iteration (llmservingsim/serving/core/trace_generator.py: _synthesize_trace,
+// _build_batch_ctx, _emit_layer; llmservingsim/profiler/models/llama.yaml: `sequence`):
+//
+//   step = embedding(T) + L * block + final_layernorm(T) + sum over per-sequence layers(S)
+//   block = sum of the other dense layers(T) (layernorm twice: before attention and after it)
+//           + attention(prefill_chunk, kv_prefill, n_decode, mean decode KV)
+//
+// T = tokens computed this step (prefill chunk tokens + one per decode), S = sequences in the
+// batch (lm_head and the sampler run once per sequence), L = the model's transformer blocks (the
+// profile measured one). Per-request host times come from the alpha coefficients, as for the
+// other models.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "engine/latency/latency_model.h"
+#include "engine/latency/profiled/layer_profile.h"
+
+namespace blis::latency {
+
+class ProfiledModel final : public LatencyModel {
+ public:
+  // Throws blis::Error when num_layers <= 0 (and, via the base, on bad alpha).
+  ProfiledModel(std::vector<double> alpha, std::shared_ptr<const profiled::LayerProfile> profile, int64_t num_layers);
+  Tick step_time(std::span<const StepMember> batch) const override;
+
+  // The same composition in microseconds, before rounding to ticks (for tests and tools).
+  double step_time_us(std::span<const StepMember> batch) const;
+
+ private:
+  struct Term {
+    const profiled::PiecewiseLinear* curve;
+    double count;  // how many times the layer runs per step
+  };
+  std::shared_ptr<const profiled::LayerProfile> profile_;
+  std::vector<Term> token_terms_;     // dense layers, over T
+  std::vector<Term> sequence_terms_;  // per-sequence layers, over S
+  double num_layers_;
+};
+
+}  // namespace blis::latency
