@@ -41,7 +41,7 @@ void check_faithful(const InferencePerfSpec& ip) {
 
 Tick stage_start_us(const InferencePerfSpec& ip, size_t k) {
   Tick start = kStageLeadInUs;
-  for (size_t i = 0; i < k; ++i) start += ip.stages[i].duration * 1'000'000 + kStageIntervalUs + kStageLeadInUs;
+  for (size_t i = 0; i < k; ++i) start += ip.stages[i].duration * 1'000'000 + ip.interval_us + kStageLeadInUs;
   return start;
 }
 

@@ -30,7 +30,8 @@
 
 namespace blis::workload::inference_perf {
 
-// The harness's fixed timing between stages (see above), in microseconds.
+// The harness's timing between stages (see above), in microseconds: the fixed lead-in, and the
+// default of `load.interval` (InferencePerfSpec::interval_us, set by a config file).
 inline constexpr Tick kStageLeadInUs = 1'000'000;
 inline constexpr Tick kStageIntervalUs = 1'000'000;
 
