@@ -81,6 +81,8 @@ struct InferencePerfSpec {
   // config file sets it (engine/workload/inference_perf/config_file.h); the compact block keeps
   // the default.
   int64_t interval_us = 1'000'000;
+  // `load.type: poisson` (config files only): per-second Poisson counts (poisson_timer.h).
+  bool poisson = false;
 };
 
 struct WorkloadSpecFile {

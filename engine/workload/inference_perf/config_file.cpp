@@ -27,7 +27,7 @@ using Visit = std::function<void(const std::string& key, const YAML::Node& value
 
 // Names the later inference-perf releases use (4f57a0b, 4ec6bfd) that the release blis follows
 // did not know: pydantic dropped them without a word, so the A_ runs that wrote them ran the
-// defaults. Said plainly instead of a bare "unknown key".
+// defaults. Said plainly instead of a bare "unknown key"; likewise a blis WorkloadSpec given here.
 std::string later_release_hint(const std::string& key) {
   if (key == "num_unique_system_prompts") {
     return ": inference-perf b81afa4 (the release blis follows) calls it num_groups and ignored this name, running "
@@ -36,6 +36,10 @@ std::string later_release_hint(const std::string& key) {
   if (key == "num_users_per_system_prompt") {
     return ": inference-perf b81afa4 (the release blis follows) calls it num_prompts_per_group and ignored this "
            "name, running the default 10 prompts per group";
+  }
+  if (key == "inference_perf") {
+    return ": that is blis's compact block of a WorkloadSpec; run such a file with --workload-spec "
+           "(blis.workload.spec)";
   }
   if (key == "enable_multi_turn_chat") {
     return ": inference-perf b81afa4 (the release blis follows) has no multi-turn chat and ignored this key; remove "
@@ -82,9 +86,7 @@ void read_load(SchemaReader& r, const YAML::Node& node, const std::string& path,
             if (key == "type") {
               const std::string type = r.read_string(v, p);
               if (type == "poisson") {
-                // load_timer.py PoissonLoadTimer: per-second Poisson counts, each second filled
-                // by the constant timer; its stages end at a random time, not modelled yet.
-                r.problem(v, p + ": poisson is not supported by blis yet; supported: constant");
+                ip.poisson = true;  // poisson_timer.h
               } else if (type != "constant") {
                 r.problem(v, fmt::format("{} must be constant or poisson, got \"{}\"{}", p, type,
                                          config::did_you_mean(type, {"constant", "poisson"})));

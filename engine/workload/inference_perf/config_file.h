@@ -4,7 +4,8 @@
 // kubernetes-sigs/inference-perf at commit b81afa4 (inference_perf/config.py), the release
 // behind the sim2real A_ runs, whose defaults apply to keys left out:
 //
-// * Read and used: `load.stages[].rate` (float) and `.duration` (whole seconds), `load.type`,
+// * Read and used: `load.stages[].rate` (float) and `.duration` (whole seconds), `load.type`
+//   (constant, stage_timer.h, or poisson, poisson_timer.h),
 //   `load.interval` (s, default 1.0), `data.type`, `data.shared_prefix.{num_groups (10),
 //   num_prompts_per_group (10), system_prompt_len (100), question_len (50), output_len (50)}`,
 //   `api.type`, `server.ignore_eos` (default true).
@@ -16,7 +17,7 @@
 //   (their contents are not checked).
 // * Rejected with a message naming the key: any other key (pydantic would drop it silently, which
 //   is how the A_ profiles' num_unique_system_prompts became the default 10 groups), a data type
-//   other than shared_prefix, `load.type: poisson`, a `load.sweep`, `api.type: chat` (the
+//   other than shared_prefix, a `load.sweep`, `api.type: chat` (the
 //   harness's shared_prefix generator supports only completion), `server.ignore_eos: false`
 //   (output lengths would be the model's choice) and values the harness could not run.
 #pragma once
