@@ -296,9 +296,19 @@ void add_workload(LuaTableSource& scenario, const std::map<std::string, Value>& 
   if (ip_path != nullptr) {
     // A new input, not a reference behaviour: it runs the same under both --compat modes.
     if (ip_path->empty()) throw Error("--workload-inference-perf needs a config file");
-    for (const char* other : {"workload-spec", "workload-trace", "workload-traces-filepath", "workload"}) {
+    for (const char* other : {"workload-spec", "workload-trace", "workload-trace-data", "workload-traces-filepath",
+                              "workload"}) {
       if (values.count(other) != 0) {
         throw Error(fmt::format("give either --workload-inference-perf or --{}, not both", other));
+      }
+    }
+    // The config file sets the rates and lengths: a distribution flag would be silently unused.
+    for (const FlagDef& flag : kFlags) {
+      if (flag.target == Target::kWorkload && std::string_view(flag.name) != "num-requests" &&
+          values.count(flag.name) != 0) {
+        throw Error(fmt::format("--{} does not apply to --workload-inference-perf: the config file's load.stages and "
+                                "data.shared_prefix set the rates and lengths",
+                                flag.name));
       }
     }
     LuaTableSource table("blis.workload.inference_perf");
