@@ -53,16 +53,17 @@ std::string later_release_hint(const std::string& key) {
 void members(SchemaReader& r, const YAML::Node& node, const std::string& path, const std::vector<std::string>& known,
              const Visit& visit) {
   if (!r.expect_mapping(node, "a mapping", path.empty() ? "top level" : path)) return;
-  r.for_each_member(node, path, [&](const std::string& key, const YAML::Node& v, const std::string& p) {
-    if (std::find(known.begin(), known.end(), key) == known.end()) {
-      std::string hint = later_release_hint(key);
-      if (hint.empty()) hint = config::did_you_mean(key, known);
-      r.problem(v, fmt::format("unknown key \"{}\" (at {}){}", key, p, hint));
-      return true;
-    }
-    visit(key, v, p);
-    return true;
-  });
+  r.for_each_member(
+      node, path,
+      [&](const std::string& key, const YAML::Node& v, const std::string& p) {
+        if (std::find(known.begin(), known.end(), key) == known.end()) return false;
+        visit(key, v, p);
+        return true;
+      },
+      [&](const std::string& key) {
+        const std::string hint = later_release_hint(key);
+        return hint.empty() ? config::did_you_mean(key, known) : hint;
+      });
 }
 
 // pydantic's int: an integer, or a float with no fractional part.
@@ -74,8 +75,13 @@ int64_t read_whole(SchemaReader& r, const YAML::Node& node, const std::string& p
       return static_cast<int64_t>(s.f);
     }
   }
-  r.problem(node, fmt::format("{} must be a whole number, got {}", path, node.IsScalar() ? node.Scalar() : "a collection"));
-  return 0;
+  std::string got = "a collection";
+  if (node.IsScalar()) {
+    got = config::strict_yaml::resolve(node).kind == Scalar::Kind::String ? fmt::format("the string \"{}\"", node.Scalar())
+                                                                          : node.Scalar();
+  }
+  r.problem(node, fmt::format("{} must be a whole number (600 or 600.0), got {}", path, got));
+  return -1;
 }
 
 void read_load(SchemaReader& r, const YAML::Node& node, const std::string& path, InferencePerfSpec& ip) {
@@ -92,7 +98,9 @@ void read_load(SchemaReader& r, const YAML::Node& node, const std::string& path,
                                          config::did_you_mean(type, {"constant", "poisson"})));
               }
             } else if (key == "interval") {
+              const size_t problems_before = r.problems().size();
               const double s = r.read_float(v, p);
+              if (r.problems().size() > problems_before) return;
               if (!std::isfinite(s) || s < 0 || s > static_cast<double>(core::limits::kMaxStageDurationSeconds)) {
                 r.problem(v, fmt::format("{} must be between 0 and {} seconds, got {}", p,
                                          core::limits::kMaxStageDurationSeconds, metrics::go_format_g(s)));
@@ -116,9 +124,11 @@ void read_load(SchemaReader& r, const YAML::Node& node, const std::string& path,
                 bool has_rate = false, has_duration = false;
                 members(r, v[i], item, {"rate", "duration"}, [&](const std::string& k, const YAML::Node& x,
                                                                   const std::string& xp) {
+                  const size_t problems_before = r.problems().size();
                   if (k == "rate") {
                     has_rate = true;
                     stage.rate = r.read_float(x, xp);
+                    if (r.problems().size() > problems_before) return;  // not a number: said
                     if (!std::isfinite(stage.rate) || stage.rate <= 0) {
                       r.problem(x, fmt::format("{} must be a finite number > 0 (requests per second), got {}", xp,
                                                metrics::go_format_g(stage.rate)));
@@ -126,6 +136,7 @@ void read_load(SchemaReader& r, const YAML::Node& node, const std::string& path,
                   } else {
                     has_duration = true;
                     stage.duration = read_whole(r, x, xp);
+                    if (r.problems().size() > problems_before) return;
                     if (stage.duration <= 0 || stage.duration > core::limits::kMaxStageDurationSeconds) {
                       r.problem(x, fmt::format("{} must be between 1 and {} seconds, got {}", xp,
                                                core::limits::kMaxStageDurationSeconds, stage.duration));
@@ -151,6 +162,7 @@ void read_load(SchemaReader& r, const YAML::Node& node, const std::string& path,
 }
 
 void read_shared_prefix(SchemaReader& r, const YAML::Node& node, const std::string& path, SharedPrefixSpec& sp) {
+  const size_t problems_before = r.problems().size();
   members(r, node, path, {"num_groups", "num_prompts_per_group", "system_prompt_len", "question_len", "output_len"},
           [&](const std::string& key, const YAML::Node& v, const std::string& p) {
             int64_t& field = key == "num_groups"              ? sp.num_unique_system_prompts
@@ -158,7 +170,9 @@ void read_shared_prefix(SchemaReader& r, const YAML::Node& node, const std::stri
                              : key == "system_prompt_len"     ? sp.system_prompt_len
                              : key == "question_len"          ? sp.question_len
                                                               : sp.output_len;
+            const size_t problems_before = r.problems().size();
             field = read_whole(r, v, p);
+            if (r.problems().size() > problems_before) return;  // not a whole number: said
             const bool count = key == "num_groups" || key == "num_prompts_per_group";
             const int64_t least = count || key == "output_len" ? 1 : 0;
             if (field < least || field > core::limits::kMaxTokensPerRequest) {
@@ -167,6 +181,7 @@ void read_shared_prefix(SchemaReader& r, const YAML::Node& node, const std::stri
                                        key == "output_len" ? " (the server rejects max_tokens 0)" : "", field));
             }
           });
+  if (r.problems().size() > problems_before) return;  // the totals below would repeat them
   const double prompts = static_cast<double>(sp.num_unique_system_prompts) *
                          static_cast<double>(sp.num_users_per_system_prompt);
   if (prompts > static_cast<double>(core::limits::kMaxSpecClients)) {

@@ -123,6 +123,11 @@ TEST_CASE("inference-perf config: every error class names the file, line and key
                  "data.shared_prefix is required"));
   CHECK(contains(error_of(""), "the file is empty"));
   CHECK(contains(error_of("load: [\n"), "reading inference-perf config c.yaml: line"));
+  // The key's own line even when its value is empty; one message per problem, not a cascade.
+  CHECK(contains(error_of("load:\n  foo:\n  stages: [{rate: 1, duration: 1}]\n"), "line 2: unknown key \"foo\" (at load.foo)"));
+  CHECK(error_of("load: {stages: [{rate: '5', duration: '600'}]}\ndata: {type: shared_prefix, shared_prefix: {}}\n") ==
+        "reading inference-perf config c.yaml:\n  line 1: cannot unmarshal !!str `5` into float64 (at load.stages[0].rate)\n"
+        "  line 1: load.stages[0].duration must be a whole number (600 or 600.0), got the string \"600\"");
   // Several problems: all listed.
   CHECK(contains(error_of("load: {stages: [{rate: 0, duration: 0}]}\n"), "\n  line 1:"));
   CHECK_THROWS_WITH_AS(ip::load_config_file("/nonexistent/x.yaml"),
