@@ -6,9 +6,10 @@
 // (ConstantLoadTimer(c, 1.0): exponential gaps rescaled so the last lands on the second's end).
 // The stage ends when its count is reached, so it may end before or after `duration`.
 //
-// The per-second counts are those of a Poisson process of the stage's rate, so they are drawn
-// by running one (exponential gaps of mean 1/rate) and counting its arrivals in each second:
-// empty seconds cost nothing, however low the rate.
+// Below kDirectRate the per-second counts are drawn by running a Poisson process of the stage's
+// rate (exponential gaps of mean 1/rate) and counting its arrivals in each second, so empty
+// seconds cost nothing, however low the rate; from kDirectRate on (where an empty second is
+// rarer than e^-10) each second's count is drawn directly, as numpy draws it, in O(1).
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,8 @@
 #include "engine/workload/inference_perf/stage_timer.h"
 
 namespace blis::workload::inference_perf {
+
+inline constexpr double kDirectRate = 10.0;
 
 class PoissonStageTimer {
  public:
@@ -33,7 +36,8 @@ class PoissonStageTimer {
   Tick start_us_;
   double rate_;
   int64_t count_, given_ = 0;
-  double next_arrival_s_;  // of the underlying Poisson process, from the stage's start
+  double next_arrival_s_ = 0;  // below kDirectRate: the process's next arrival, from the stage's start
+  Tick next_second_ = 0;       // from kDirectRate on: the next second to draw
   core::GoRand rng_;
   std::optional<StageTimer> second_;  // the constant timer of the second being sent
 };

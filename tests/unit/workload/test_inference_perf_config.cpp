@@ -179,6 +179,21 @@ TEST_CASE("inference-perf config: the Poisson timer sends the exact count, secon
   CHECK(var > 25);
   CHECK(var < 100);
   CHECK(on_boundary >= static_cast<int64_t>(full.size()));  // every completed second ends on its boundary
+  // A rate far above: one O(1) draw per second (numpy's PTRS), not one per arrival.
+  ip::PoissonStageTimer fast(0, 1e12, 3, 9);
+  blis::Tick f = 0;
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE(fast.next(f));
+    CHECK(f <= 1'000'000);
+  }
+  CHECK_FALSE(fast.next(f));
+  // Below 10/s the counts come from the process: at 2/s, ~13.5% of seconds are empty.
+  ip::PoissonStageTimer low(0, 2.0, 4000, 11);
+  std::map<blis::Tick, int64_t> low_seconds;
+  while (low.next(f)) ++low_seconds[(f - 1) / 1'000'000];
+  const double span = static_cast<double>(low_seconds.rbegin()->first + 1);
+  CHECK(4000.0 / span == doctest::Approx(2.0).epsilon(0.1));
+  CHECK(1.0 - static_cast<double>(low_seconds.size()) / span == doctest::Approx(0.135).epsilon(0.25));
   // A rate far below one per second: empty seconds are skipped, not walked.
   ip::PoissonStageTimer slow(0, 1e-6, 2, 5);
   blis::Tick a = 0, b = 0;
