@@ -84,6 +84,8 @@ constexpr FlagDef kFlags[] = {
      "distribution, traces, or a preset: chatbot, summarization, contentgen, multidoc"},
     {"workload-traces-filepath", FlagType::kString, Target::kFrontEnd, "", 0, "", "CSV trace for --workload traces"},
     {"workload-spec", FlagType::kString, Target::kFrontEnd, "", 0, "", "WorkloadSpec YAML; overrides --workload"},
+    {"workload-inference-perf", FlagType::kString, Target::kFrontEnd, "", 0, "",
+     "an inference-perf config file, run as the harness runs it"},
     {"rate", FlagType::kFloat, Target::kWorkload, "rate", kDistribution | kPreset, "1",
      "requests per second (distribution and presets)"},
     {"num-requests", FlagType::kInt, Target::kWorkload, "requests", kDistribution | kPreset | kSpec, "100",
@@ -299,6 +301,31 @@ void add_workload(LuaTableSource& scenario, const std::map<std::string, Value>& 
   }
   if (trace_v2_data != nullptr && (trace_v2_path == nullptr || trace_v2_path->empty())) {
     throw Error("--workload-trace-data needs --workload-trace (the trace's header YAML)");
+  }
+  const std::string* ip_path = string_value(values, "workload-inference-perf");
+  if (ip_path != nullptr) {
+    // A new input, not a reference behaviour: it runs the same under both --compat modes.
+    if (ip_path->empty()) throw Error("--workload-inference-perf needs a config file");
+    for (const char* other : {"workload-spec", "workload-trace", "workload-trace-data", "workload-traces-filepath",
+                              "workload"}) {
+      if (values.count(other) != 0) {
+        throw Error(fmt::format("give either --workload-inference-perf or --{}, not both", other));
+      }
+    }
+    // The config file sets the rates and lengths: a distribution flag would be silently unused.
+    for (const FlagDef& flag : kFlags) {
+      if (flag.target == Target::kWorkload && std::string_view(flag.name) != "num-requests" &&
+          values.count(flag.name) != 0) {
+        throw Error(fmt::format("--{} does not apply to --workload-inference-perf: the config file's load.stages and "
+                                "data.shared_prefix set the rates and lengths",
+                                flag.name));
+      }
+    }
+    LuaTableSource table("blis.workload.inference_perf");
+    table.set("path", lua_string_literal(*ip_path));
+    if (const auto it = values.find("num-requests"); it != values.end()) table.set("requests", literal(it->second));
+    scenario.set_table("workload", std::move(table));
+    return;
   }
   if (trace_v2_path != nullptr && !trace_v2_path->empty()) {
     if (spec_path != nullptr && !spec_path->empty()) {

@@ -238,6 +238,9 @@ void read_workload(TableReader& w, config::WorkloadSpec& out) {
   } else if (*kind == "trace_v2") {
     out.path = w.string("path").value_or("");
     out.data_path = w.string("data").value_or("");
+  } else if (*kind == "inference_perf") {
+    out.path = w.string("path").value_or("");
+    out.requests = w.integer("requests");
   } else if (*kind == "generator") {
     lua_State* L = w.state();
     if (!w.push_raw("generate") || lua_type(L, -1) != LUA_TFUNCTION) {
@@ -283,7 +286,7 @@ void read_workload(TableReader& w, config::WorkloadSpec& out) {
       lua_pop(L, 1);
     }
   } else {
-    w.fail("kind", fmt::format("must be one of csv_trace, distribution, generator, preset, spec, trace_v2, got \"{}\"",
+    w.fail("kind", fmt::format("must be one of csv_trace, distribution, generator, inference_perf, preset, spec, trace_v2, got \"{}\"",
                               *kind));
   }
 }

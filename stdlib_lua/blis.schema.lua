@@ -75,6 +75,8 @@ M.workloads = {
   csv_trace = { keys = { path = "string" }, required = { "path" } },
   -- A trace v2 file (header YAML `path`, data CSV `data`, default: the header's name with .csv).
   trace_v2 = { keys = { path = "string", data = "string" }, required = { "path" } },
+  -- An inference-perf config file (`path`), run as the harness runs it; `requests` caps it.
+  inference_perf = { keys = { path = "string", requests = "integer" }, required = { "path" } },
   -- requests: an explicit cap that replaces the spec's num_requests (cluster-workload-trace §D.3)
   -- A WorkloadSpec: a YAML file (`path`) or the same keys inline (checked by the C++ reader,
   -- which holds a table to exactly the rules of a file).
@@ -254,12 +256,12 @@ local function check_workload(t, path)
   if type(t) == "function" then return { kind = "generator", generate = t } end
   if type(t) ~= "table" then
     fail(path, quoted_path(path) .. " must be a workload made by blis.workload.distribution{...}, preset{...}, "
-               .. "csv_trace{...}, spec{...}, trace_v2{...}, a spec file name or a function(gen), got " .. describe(t))
+               .. "csv_trace{...}, spec{...}, trace_v2{...}, inference_perf{...}, a spec file name or a function(gen), got " .. describe(t))
   end
   local kind = t.kind
   if kind == nil then
     fail(path, quoted_path(path) .. " has no 'kind': make it with blis.workload.distribution{...}, preset{...}, "
-               .. "csv_trace{...}, spec{...} or trace_v2{...}")
+               .. "csv_trace{...}, spec{...}, trace_v2{...} or inference_perf{...}")
   end
   if M.workloads[kind] == nil then
     local kind_path = append(path, "kind")

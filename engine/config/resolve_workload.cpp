@@ -12,6 +12,7 @@
 #include "engine/core/error.h"
 #include "engine/core/input_limits.h"
 #include "engine/metrics/go_json.h"
+#include "engine/workload/inference_perf/config_file.h"
 #include "engine/workload/inference_perf/harness_source.h"
 #include "engine/workload/spec_expansion.h"
 #include "engine/workload/spec_source.h"
@@ -259,6 +260,22 @@ void resolve_workload(const ScenarioSpec& spec, const std::string& defaults_file
   } else if (w.kind == "spec") {
     resolve_workload_spec(spec, c, log);
     c.workload_provenance = w.path;  // "" for an inline spec
+  } else if (w.kind == "inference_perf") {
+    // An inference-perf config file is a new input, not a reference behaviour: it runs as the
+    // harness runs it in both compat modes (inference_perf_faithful governs only the compact block).
+    if (w.path.empty()) reject(spec, "workload.path", "--workload-inference-perf needs a config file", "is required");
+    auto loaded = std::make_shared<workload::WorkloadSpecFile>();
+    try {
+      *loaded = workload::inference_perf::load_config_file(w.path);
+    } catch (const Error& e) {
+      reject(spec, "workload.path", e.what(), std::string("names an inference-perf config that cannot be run: ") + e.what());
+    }
+    c.workload = WorkloadKind::InferencePerf;
+    c.workload_spec = loaded;
+    c.workload_spec_seed = spec.seed ? *spec.seed : c.seed;
+    c.workload_spec_max_requests = value_or(w.requests, int64_t{0});
+    c.workload_spec_generation_horizon = c.horizon;
+    c.workload_provenance = w.path;
   } else if (w.kind == "generator") {
     if (!w.generator) throw Error("a generator workload needs its generator");
     c.workload = WorkloadKind::Generator;

@@ -35,7 +35,8 @@ struct LengthSpec {
 struct WorkloadSpec {
   // "distribution" (default), "preset" (name = chatbot|summarization|contentgen|multidoc),
   // "csv_trace" (path), "spec" (a WorkloadSpec: `path` to YAML, or `inline_spec`), "generator",
-  // "trace_v2" (header `path`, `data_path`).
+  // "trace_v2" (header `path`, `data_path`), "inference_perf" (an inference-perf config file at
+  // `path`; `requests` caps it).
   std::string kind = "distribution";
   std::optional<double> rate;          // requests per second
   std::optional<int64_t> requests;     // number of requests

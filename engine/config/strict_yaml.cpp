@@ -341,8 +341,28 @@ bool SchemaReader::expect_mapping(const YAML::Node& node, const char* go_type, c
 }
 
 void SchemaReader::for_each_member(const YAML::Node& map, const std::string& path, const MemberVisitor& visit) {
+  const UnknownKeyHint* outer = hint_;  // a nested mapping without a hint must not use the outer one
+  hint_ = nullptr;
   std::map<std::string, int> done;
   visit_members(map, path, visit, done, false);
+  hint_ = outer;
+}
+
+void SchemaReader::for_each_member(const YAML::Node& map, const std::string& path, const MemberVisitor& visit,
+                                   const UnknownKeyHint& hint) {
+  const UnknownKeyHint* outer = hint_;
+  std::map<std::string, int> done;
+  // The hint is needed only when the mapping's own unknown keys are reported, after each visit:
+  // set it around each visit's return, not across the visit (which may read nested mappings).
+  const MemberVisitor wrapped = [&](const std::string& key, const YAML::Node& value, const std::string& p) {
+    hint_ = outer;
+    const bool known = visit(key, value, p);
+    hint_ = &hint;
+    return known;
+  };
+  hint_ = &hint;
+  visit_members(map, path, wrapped, done, false);
+  hint_ = outer;
 }
 
 namespace {
@@ -389,7 +409,7 @@ void SchemaReader::visit_members(const YAML::Node& map, const std::string& path,
     }
     done.emplace(key, line);
     if (!visit(key, value, key_path)) {
-      problem(key_node, fmt::format("unknown key \"{}\" (at {})", key, key_path));
+      problem(key_node, fmt::format("unknown key \"{}\" (at {}){}", key, key_path, hint_ != nullptr ? (*hint_)(key) : ""));
     }
   }
   if (has_merge) visit_merge(merge_source, path, visit, done);

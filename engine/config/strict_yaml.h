@@ -58,6 +58,10 @@ class SchemaReader {
   using MemberVisitor =
       std::function<bool(const std::string& key, const YAML::Node& value, const std::string& path)>;
   void for_each_member(const YAML::Node& map, const std::string& path, const MemberVisitor& visit);
+  // The same, with `hint(key)` appended to each unknown key's message (" (did you mean ...?)").
+  using UnknownKeyHint = std::function<std::string(const std::string& key)>;
+  void for_each_member(const YAML::Node& map, const std::string& path, const MemberVisitor& visit,
+                       const UnknownKeyHint& hint);
 
  private:
   // `done` holds the keys already set; members of a merged mapping (`merged`) that are in it
@@ -68,6 +72,7 @@ class SchemaReader {
                    std::map<std::string, int>& done);
 
   std::vector<std::string> problems_;
+  const UnknownKeyHint* hint_ = nullptr;  // of the for_each_member call under way, if it gave one
   // The mappings whose members are being visited, outermost first: a merge of one of them (an
   // anchor whose value contains itself, `- &a {<<: *a}`) is refused instead of recursing forever.
   std::vector<YAML::Node> visiting_;

@@ -77,6 +77,12 @@ struct SharedPrefixSpec {
 struct InferencePerfSpec {
   std::vector<InferencePerfStage> stages;
   std::optional<SharedPrefixSpec> shared_prefix;
+  // The harness's pause between stages (`load.interval`, default 1.0 s). Only an inference-perf
+  // config file sets it (engine/workload/inference_perf/config_file.h); the compact block keeps
+  // the default.
+  int64_t interval_us = 1'000'000;
+  // `load.type: poisson` (config files only): per-second Poisson counts (poisson_timer.h).
+  bool poisson = false;
 };
 
 struct WorkloadSpecFile {

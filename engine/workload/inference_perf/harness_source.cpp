@@ -41,7 +41,7 @@ void check_faithful(const InferencePerfSpec& ip) {
 
 Tick stage_start_us(const InferencePerfSpec& ip, size_t k) {
   Tick start = kStageLeadInUs;
-  for (size_t i = 0; i < k; ++i) start += ip.stages[i].duration * 1'000'000 + kStageIntervalUs + kStageLeadInUs;
+  for (size_t i = 0; i < k; ++i) start += ip.stages[i].duration * 1'000'000 + ip.interval_us + kStageLeadInUs;
   return start;
 }
 
@@ -56,23 +56,41 @@ HarnessSource::HarnessSource(const InferencePerfSpec& ip, int64_t seed, Tick hor
 }
 
 bool HarnessSource::open_stage(size_t k) {
+  // The harness starts stage k + 1 `interval` after stage k ends, and schedules its first send
+  // one second after that (load_generator.py run_stage). Stage k ends with its last send: at
+  // start + duration for the constant timer (stage_start_us), at a random time for Poisson.
+  const Tick start = k == 0 ? kStageLeadInUs : stage_end_ + ip_.interval_us + kStageLeadInUs;
   stage_ = k;
   in_stage_ = 0;
-  if (k >= ip_.stages.size()) {
-    timer_.reset();
-    return false;
-  }
+  timer_.reset();
+  poisson_.reset();
+  if (k >= ip_.stages.size()) return false;
   const InferencePerfStage& s = ip_.stages[k];
-  timer_.emplace(stage_start_us(ip_, k), s.duration * 1'000'000, stage_request_count(s.rate, s.duration),
-                 rng_.int63());
+  const int64_t count = stage_request_count(s.rate, s.duration);
+  stage_end_ = start + s.duration * 1'000'000;  // a stage with no request lasts its duration
+  if (ip_.poisson) {
+    poisson_.emplace(start, s.rate, count, rng_.int63());
+    if (count > 0) stage_end_ = start;
+  } else {
+    timer_.emplace(start, s.duration * 1'000'000, count, rng_.int63());
+  }
   return true;
+}
+
+bool HarnessSource::next_send(Tick& out) {
+  if (timer_) return timer_->next(out);
+  if (poisson_ && poisson_->next(out)) {
+    stage_end_ = out;
+    return true;
+  }
+  return false;
 }
 
 bool HarnessSource::next(GeneratedRequest& out) {
   if (max_requests_ > 0 && emitted_ >= max_requests_) return false;
   Tick arrival = 0;
-  while (!timer_ || !timer_->next(arrival)) {
-    if (!timer_ || !open_stage(stage_ + 1)) return false;
+  while (!next_send(arrival)) {
+    if (stage_ >= ip_.stages.size() || !open_stage(stage_ + 1)) return false;
   }
   if (arrival >= horizon_) return false;  // later stages only arrive later still
   out.reset();

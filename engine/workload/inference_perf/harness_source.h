@@ -23,6 +23,7 @@
 #include <optional>
 
 #include "engine/core/go_rand.h"
+#include "engine/workload/inference_perf/poisson_timer.h"
 #include "engine/workload/inference_perf/prompt_pool.h"
 #include "engine/workload/inference_perf/stage_timer.h"
 #include "engine/workload/request_source.h"
@@ -30,7 +31,8 @@
 
 namespace blis::workload::inference_perf {
 
-// The harness's fixed timing between stages (see above), in microseconds.
+// The harness's timing between stages (see above), in microseconds: the fixed lead-in, and the
+// default of `load.interval` (InferencePerfSpec::interval_us, set by a config file).
 inline constexpr Tick kStageLeadInUs = 1'000'000;
 inline constexpr Tick kStageIntervalUs = 1'000'000;
 
@@ -40,7 +42,9 @@ inline constexpr Tick kStageIntervalUs = 1'000'000;
 // ...").
 void check_faithful(const InferencePerfSpec& ip);
 
-// When stage `k` sends its first request at the earliest (its timer's start), in microseconds.
+// When stage `k` sends its first request at the earliest (its timer's start), in microseconds,
+// for the constant timer, whose stages end exactly `duration` after they start. (A Poisson
+// stage ends with its last send, a random time: HarnessSource starts the next one from there.)
 Tick stage_start_us(const InferencePerfSpec& ip, size_t k);
 
 class HarnessSource final : public RequestSource {
@@ -55,11 +59,14 @@ class HarnessSource final : public RequestSource {
 
  private:
   bool open_stage(size_t k);
+  bool next_send(Tick& out);
 
   InferencePerfSpec ip_;
   core::GoRand rng_;
   PromptPool pool_;
-  std::optional<StageTimer> timer_;
+  std::optional<StageTimer> timer_;            // load.type constant
+  std::optional<PoissonStageTimer> poisson_;   // load.type poisson
+  Tick stage_end_ = 0;  // of the open stage: its last send so far (Poisson), else start + duration
   std::vector<int64_t> first_request_of_slot_;  // -1: not sent yet
   size_t stage_ = 0;
   int64_t in_stage_ = 0, emitted_ = 0, max_requests_;

@@ -5,6 +5,7 @@
 
 #include "engine/metrics/go_json.h"
 #include "engine/workload/inference_perf/harness_source.h"
+#include "engine/workload/inference_perf/stage_timer.h"
 
 namespace blis::workload::inference_perf {
 
@@ -32,6 +33,29 @@ void write_distribution(metrics::JsonWriter& w, const char* name, std::vector<do
   w.end_object();
 }
 
+// A Poisson stage ends at a random time, but it sends exactly int(rate x duration) requests
+// and every send of stage k precedes every send of stage k + 1: in arrival order, the first
+// count_0 requests are stage 0's, and so on (a cut run loses only a suffix).
+std::vector<int64_t> stages_by_rank(const InferencePerfSpec& ip, const std::vector<StageSample>& samples) {
+  std::vector<size_t> order(samples.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return samples[a].arrival < samples[b].arrival; });
+  std::vector<int64_t> stage(samples.size(), -1);
+  size_t k = 0;
+  int64_t left = ip.stages.empty() ? 0 : stage_request_count(ip.stages[0].rate, ip.stages[0].duration);
+  for (const size_t i : order) {
+    while (left == 0 && k + 1 < ip.stages.size()) {
+      ++k;
+      left = stage_request_count(ip.stages[k].rate, ip.stages[k].duration);
+    }
+    if (left == 0) break;
+    stage[i] = static_cast<int64_t>(k);
+    --left;
+  }
+  return stage;
+}
+
 }  // namespace
 
 int64_t stage_of(const InferencePerfSpec& ip, Tick arrival) {
@@ -52,8 +76,10 @@ double linear_percentile(const std::vector<double>& sorted, double percent) {
 
 std::string stage_report_json(const InferencePerfSpec& ip, const std::vector<StageSample>& samples) {
   std::vector<StageValues> stages(ip.stages.size());
-  for (const StageSample& s : samples) {
-    const int64_t k = stage_of(ip, s.arrival);
+  const std::vector<int64_t> stage_by_sample = ip.poisson ? stages_by_rank(ip, samples) : std::vector<int64_t>{};
+  for (size_t i = 0; i < samples.size(); ++i) {
+    const StageSample& s = samples[i];
+    const int64_t k = ip.poisson ? stage_by_sample[i] : stage_of(ip, s.arrival);
     if (k < 0) continue;
     StageValues& v = stages[static_cast<size_t>(k)];
     if (v.sent == 0 || s.arrival < v.first) v.first = s.arrival;

@@ -2,7 +2,8 @@
 // stage_N_lifecycle_metrics.json (kubernetes-sigs/inference-perf, reportgen/base.py and
 // summarize_requests; a subset: the load summary, the successes' latencies in seconds with
 // numpy-style percentiles, prompt and output lengths), so a run can be read next to the real
-// files. A request belongs to the stage whose send window (harness_source.h) holds its arrival.
+// files. A request belongs to the stage whose send window (harness_source.h) holds its arrival
+// (constant load) or, for Poisson load, whose share of the sends in arrival order holds it.
 #pragma once
 
 #include <cstdint>

@@ -131,9 +131,9 @@ TEST_CASE("scenario: other unknown keys") {
 TEST_CASE("scenario: workloads") {
   CHECK(source_error("return blis.scenario{ workload = { rate = 1 } }") ==
         "test:1: blis.scenario: 'workload' has no 'kind': make it with blis.workload.distribution{...}, "
-        "preset{...}, csv_trace{...}, spec{...} or trace_v2{...}");
+        "preset{...}, csv_trace{...}, spec{...}, trace_v2{...} or inference_perf{...}");
   CHECK(source_error("return blis.scenario{ workload = { kind = 'distribtion' } }") ==
-        "test:1: blis.scenario: 'workload.kind' must be one of csv_trace, distribution, generator, preset, spec, trace_v2, got string "
+        "test:1: blis.scenario: 'workload.kind' must be one of csv_trace, distribution, generator, inference_perf, preset, spec, trace_v2, got string "
         "\"distribtion\" (did you mean 'distribution'?)");
   CHECK(source_error("return blis.scenario{ workload = blis.workload.csv_trace{} }") ==
         "test:1: blis.workload.csv_trace: 'path' is required");
