@@ -163,7 +163,8 @@ constexpr FlagDef kFlags[] = {
     {"ep", FlagType::kInt, Target::kScenario, "latency.ep", 0, "1",
      "expert parallelism of the physics model: 1 or tp x dp (blis)"},
     {"compat", FlagType::kString, Target::kFrontEnd, "", 0, "reference",
-     "reference: reproduce Go BLIS exactly, defects included; corrected: fix each reference defect (blis)"},
+     "reference: reproduce Go BLIS exactly, defects included; corrected: fix each reference defect; "
+     "the default is corrected with --latency-model physics or profiled, which the reference does not have (blis)"},
     {"correction", FlagType::kString, Target::kFrontEnd, "", 0, "",
      "switch single corrections on top of --compat, e.g. kv_rollback_leak=on,NAME=off (blis corrections lists them)"},
     {"print-scenario", FlagType::kBool, Target::kFrontEnd, "", 0, "false",
@@ -261,13 +262,21 @@ const std::string* string_value(const std::map<std::string, Value>& values, cons
   return it == values.end() ? nullptr : &std::get<std::string>(it->second);
 }
 
+// The mode without --compat: the reference's, so that `blis run` reproduces Go BLIS, except with
+// a latency model the reference does not have (physics, profiled): there is no reference behaviour
+// to reproduce, and its users plan real deployments, so they get the corrected engine.
+std::string default_compat_mode(const std::map<std::string, Value>& values) {
+  const std::string* model = string_value(values, "latency-model");
+  return model != nullptr && (*model == "physics" || *model == "profiled") ? "corrected" : "reference";
+}
+
 // The switches --compat and --correction ask for (what add_compat writes into the scenario).
 // Lenient: a malformed --compat or --correction is add_compat's error to report.
 core::Corrections requested_corrections(const std::map<std::string, Value>& values) {
   const std::string* mode = string_value(values, "compat");
-  core::Corrections c = core::Corrections::for_mode(mode != nullptr && *mode == "corrected"
-                                                        ? core::CompatMode::Corrected
-                                                        : core::CompatMode::Reference);
+  const std::string mode_text = mode != nullptr ? *mode : default_compat_mode(values);
+  core::Corrections c = core::Corrections::for_mode(mode_text == "corrected" ? core::CompatMode::Corrected
+                                                                              : core::CompatMode::Reference);
   const std::string* list = string_value(values, "correction");
   std::string_view rest = list != nullptr ? std::string_view(*list) : std::string_view();
   while (!rest.empty()) {
@@ -365,11 +374,11 @@ void add_workload(LuaTableSource& scenario, const std::map<std::string, Value>& 
 }
 
 // compat: `blis run` reproduces the reference unless told otherwise (its users compare against Go
-// BLIS), so the mode is always written into the scenario; --correction NAME=on|off,... adds
-// single switches on top of it.
+// BLIS; default_compat_mode), so the mode is always written into the scenario; --correction
+// NAME=on|off,... adds single switches on top of it.
 void add_compat(LuaTableSource& scenario, const std::map<std::string, Value>& values) {
   const std::string* mode = string_value(values, "compat");
-  const std::string mode_text = mode != nullptr ? *mode : "reference";
+  const std::string mode_text = mode != nullptr ? *mode : default_compat_mode(values);
   if (mode_text != "reference" && mode_text != "corrected") {
     throw Error(fmt::format("invalid argument {} for \"--compat\" flag: must be reference or corrected",
                             go::quote(mode_text)));
