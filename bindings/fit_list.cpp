@@ -242,7 +242,7 @@ std::vector<std::string> read_names(ListReader& r, const std::string& path, cons
     if (std::find(known.begin(), known.end(), name) == known.end()) {
       if (std::string_view(what) == "metric" && name.rfind("itl_p", 0) == 0) {
         r.fail(at, fmt::format("\"{}\": ITL percentiles cannot be compared (inference-perf's per-token gaps are those "
-                               "of the stream's chunks); use itl_mean or tpot_p..",
+                               "of the stream's chunks); use itl_mean, or tpot_p50 .. tpot_p99",
                                name));
       }
       r.fail(at, fmt::format("\"{}\" is not a {}{}; known: {}", name, what, config::did_you_mean(name, known),
