@@ -5,6 +5,7 @@
 #include <exception>
 #include <thread>
 
+#include "engine/core/cancellation.h"
 #include "engine/core/error.h"
 #include "engine/fit/fit_parameters.h"
 
@@ -16,7 +17,10 @@ std::vector<ExperimentPrediction> predict_all(const FitProblem& problem, const s
   std::vector<ExperimentPrediction> out(subset.size());
   std::vector<std::exception_ptr> failures(subset.size());
   std::atomic<size_t> next{0};
+  // The workers stop with the caller's run (--timeout, a signal): they work under its token.
+  core::CancelToken* const token = core::current_cancel_token;
   const auto work = [&] {
+    const core::ScopedCancelToken scoped(token);
     for (size_t i = next++; i < subset.size(); i = next++) {
       try {
         out[i] = predict_experiment(problem.experiments[subset[i]], coefficients, keep_warnings);

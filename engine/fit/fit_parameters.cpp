@@ -71,7 +71,8 @@ std::vector<double> ParameterMap::start_point() const {
 physics::PhysicsCoefficients ParameterMap::coefficients_at(const std::vector<double>& x) const {
   physics::PhysicsCoefficients c = start_;
   for (size_t i = 0; i < indices_.size(); ++i) {
-    set_coefficient(c, indices_[i], std::max(0.0, std::exp(x[i]) - shift_[i]));
+    // At the lower bound c is exactly 0 (exp(log s) - s need not round to 0).
+    set_coefficient(c, indices_[i], x[i] <= lower_[i] ? 0.0 : std::max(0.0, std::exp(x[i]) - shift_[i]));
   }
   return c;
 }
