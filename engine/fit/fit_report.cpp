@@ -89,9 +89,12 @@ std::string fit_report_text(const FitReportInput& in) {
   std::string out;
   std::vector<std::string> fitted_names;
   for (const int i : p.fit_indices) fitted_names.push_back(fittable_names()[static_cast<size_t>(i)]);
-  out += fmt::format("blis fit {}: {} experiments, {} compared figures, fitting {}\n", in.list_name,
-                     p.experiments.size(), fitted_rows.size(), fmt::join(fitted_names, ", "));
-  out += fmt::format("search: {} evaluations, {} restarts, {}\n", in.outcome.search.evals, in.outcome.search.restarts,
+  out += fmt::format("blis fit {}: {} experiment{}, {} compared figure{}, fitting {}\n", in.list_name,
+                     p.experiments.size(), p.experiments.size() == 1 ? "" : "s", fitted_rows.size(),
+                     fitted_rows.size() == 1 ? "" : "s", fmt::join(fitted_names, ", "));
+  out += fmt::format("search: {} evaluation{}, {} restart{}, {}\n", in.outcome.search.evals,
+                     in.outcome.search.evals == 1 ? "" : "s", in.outcome.search.restarts,
+                     in.outcome.search.restarts == 1 ? "" : "s",
                      in.outcome.search.converged ? "converged" : "stopped at --max-evals");
   out += fmt::format("objective (weighted mean squared relative error): start {:.6g}, fitted {:.6g}\n\n",
                      in.outcome.start_objective, in.outcome.fitted_objective);
