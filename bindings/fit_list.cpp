@@ -195,11 +195,16 @@ void read_requests(ListReader& r, const std::string& path, fit::Measurement& out
 
 // THE place where an experiment's `observed` sources are dispatched: each key of the observed
 // table is one kind of source, read into the experiment's one Measurement. A new kind (a reader
-// of engine/fit/readers/) is one more entry of kObservedKinds and one more branch here.
+// of engine/fit/readers/) is one more entry of kObservedKinds and one more branch below, e.g.
+//   } else if (kind == "inference_perf") {
+//     const fit::Measurement m = fit::read_inference_perf_results(list_relative_path(list_folder, r.text(-1, at)));
+//     out.metrics.insert(out.metrics.end(), m.metrics.begin(), m.metrics.end());
+//     out.requests.insert(out.requests.end(), m.requests.begin(), m.requests.end());
+// (a reader's blis::Error is best rethrown prefixed with `at`, the key path).
 const std::vector<std::string> kObservedKinds = {"summary", "stages", "requests"};
 
 fit::Measurement read_observed(ListReader& r, const std::string& path, const std::string& list_folder) {
-  (void)list_folder;  // file sources name their files relative to the list's folder
+  (void)list_folder;  // file sources (readers) name their files relative to the list's folder
   lua_State* L = r.state();
   r.expect_table(-1, path);
   r.check_keys(-1, path, kObservedKinds);
@@ -343,10 +348,7 @@ FitList load_fit_list(LuaVm& vm, const std::string& path) {
     lua_pop(L, 1);
     list.start = latency::physics::kDefaultCoefficientsPath;
     if (r.push_field(-1, "start") != LUA_TNIL) {
-      const std::string start = r.text(-1, "start");
-      list.start = folder.empty() || std::filesystem::path(start).is_absolute()
-                       ? start
-                       : (std::filesystem::path(folder) / start).lexically_normal().string();
+      list.start = list_relative_path(folder, r.text(-1, "start"));
     }
     lua_pop(L, 1);
     for (size_t i = 0; i < list.experiments.size(); ++i) {

@@ -35,12 +35,12 @@ bool in(std::string_view name, const char* const (&names)[N]) {
   return false;
 }
 
-std::string joined(const std::string& folder, const std::string& value) {
-  if (folder.empty() || value.empty() || std::filesystem::path(value).is_absolute()) return value;
-  return (std::filesystem::path(folder) / value).lexically_normal().string();
-}
-
 }  // namespace
+
+std::string list_relative_path(const std::string& list_folder, const std::string& value) {
+  if (list_folder.empty() || value.empty() || std::filesystem::path(value).is_absolute()) return value;
+  return (std::filesystem::path(list_folder) / value).lexically_normal().string();
+}
 
 std::vector<std::string> checked_fit_args(const std::vector<std::string>& args, const std::string& list_folder,
                                           const std::string& where) {
@@ -75,10 +75,10 @@ std::vector<std::string> checked_fit_args(const std::vector<std::string>& args, 
     }
     if (in(name, kPathFlags)) {
       if (inline_value) {
-        out.push_back(fmt::format("--{}={}", name, joined(list_folder, value)));
+        out.push_back(fmt::format("--{}={}", name, list_relative_path(list_folder, value)));
       } else {
         out.push_back(arg);
-        if (has_next) out.push_back(joined(list_folder, args[++i]));
+        if (has_next) out.push_back(list_relative_path(list_folder, args[++i]));
       }
       continue;
     }

@@ -8,6 +8,9 @@
 
 namespace blis::bindings {
 
+// `value` as the list names it: a relative path is taken relative to the list file's folder.
+std::string list_relative_path(const std::string& list_folder, const std::string& value);
+
 // Returns the args with relative file paths joined to `list_folder`. Throws blis::Error
 // "<where>.args[i]: ..." for a flag blis fit owns (--latency-model other than physics,
 // --coefficients, --compat other than corrected, --correction) or one that writes output

@@ -71,8 +71,13 @@ std::vector<double> ParameterMap::start_point() const {
 physics::PhysicsCoefficients ParameterMap::coefficients_at(const std::vector<double>& x) const {
   physics::PhysicsCoefficients c = start_;
   for (size_t i = 0; i < indices_.size(); ++i) {
-    // At the lower bound c is exactly 0 (exp(log s) - s need not round to 0).
-    set_coefficient(c, indices_[i], x[i] <= lower_[i] ? 0.0 : std::max(0.0, std::exp(x[i]) - shift_[i]));
+    // At the start point and at the lower bound c is exactly the start value and exactly 0
+    // (exp(log(c + s)) - s need not round back to c), so the search's first evaluation is the start's.
+    const double start_value = get_coefficient(start_, indices_[i]);
+    const double value = x[i] == std::log(start_value + shift_[i]) ? start_value
+                         : x[i] <= lower_[i]                        ? 0.0
+                                                                    : std::max(0.0, std::exp(x[i]) - shift_[i]);
+    set_coefficient(c, indices_[i], value);
   }
   return c;
 }

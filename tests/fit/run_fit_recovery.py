@@ -108,12 +108,12 @@ def main():
         observed = {}
         for row in csv.DictReader(open(os.path.join(work, 'truth.csv'))):
             observed.setdefault(row['experiment'], {})[row['metric']] = float(row['start_ms'])
-        # The fit's metric definitions are blis run's for the whole-run means.
+        # The fit's metric definitions agree with what blis run prints for the whole run.
         name, _, flags = EXPERIMENTS[0]
         printed = run([blis, 'run'] + COMMON + flags + ['--latency-model', 'physics', '--compat', 'corrected',
                                                         '--coefficients', truth_path], root)
         block = json.loads(printed[printed.index('{'):printed.index('}') + 1])
-        for metric in ('e2e_mean', 'ttft_mean', 'e2e_p99'):
+        for metric in ('e2e_mean', 'ttft_mean', 'itl_mean', 'e2e_p99', 'ttft_p90'):
             a, b = observed[name][metric], block[metric + '_ms']
             assert abs(a - b) <= 1e-9 * abs(b), f'{metric}: blis fit simulates {a}, blis run prints {b}'
 
