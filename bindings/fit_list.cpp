@@ -172,8 +172,11 @@ void read_requests(ListReader& r, const std::string& path, fit::Measurement& out
     r.check_keys(-1, at, {"id", "ttft", "e2e", "tpot"});
     fit::ObservedRequest req;
     const int id_type = r.push_field(-1, "id");
-    if (id_type == LUA_TNUMBER && lua_tonumber(L, -1) == std::floor(lua_tonumber(L, -1))) {
-      req.id = fmt::format("{}", static_cast<int64_t>(lua_tonumber(L, -1)));
+    const double numeric_id = id_type == LUA_TNUMBER ? lua_tonumber(L, -1) : -1;
+    if (numeric_id >= 0 && numeric_id < 9007199254740992.0 && numeric_id == std::floor(numeric_id)) {
+      req.id = fmt::format("{}", static_cast<int64_t>(numeric_id));
+    } else if (id_type == LUA_TNUMBER) {
+      r.fail(at + ".id", fmt::format("must be a string or a whole number in [0, 2^53), got {}", numeric_id));
     } else {
       req.id = r.text(-1, at + ".id");
     }
