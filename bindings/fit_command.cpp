@@ -172,6 +172,14 @@ std::string fit_help() {
 
 int fit_command(const std::vector<std::string>& args, const std::string& command_line) {
   const FitFlags flags = parse_fit_flags(args);
+  // A fit can take long: an output file that cannot be written is reported before it starts.
+  for (const auto& [flag, path] : {std::pair{"--out", flags.out}, std::pair{"--report", flags.report}}) {
+    const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!path.empty() && !folder.empty() && !std::filesystem::is_directory(folder, ec)) {
+      throw Error(fmt::format("{} {}: the folder {} does not exist", flag, path, folder.string()));
+    }
+  }
   LuaVm vm;
   const FitList list = load_fit_list(vm, flags.list);
   const fit::FitProblem problem = build_problem(vm, list);
@@ -217,6 +225,7 @@ int fit_command(const std::vector<std::string>& args, const std::string& command
   const std::string text = fit::fit_report_text(report);
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
+  if (std::ferror(stdout) != 0) throw Error("cannot write the fit report to stdout");
   if (!flags.out.empty()) {
     const std::string header = fmt::format(
         "Physics latency model coefficients fitted by blis fit (docs/latency-models.md, \"Fitting your own\n"
