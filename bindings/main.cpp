@@ -3,6 +3,7 @@
 //   blis run <flags>                         the reference-compatible flags, turned into the same
 //                                            kind of scenario (bindings/run_flags.h)
 //   blis calibrate REAL.yaml SIM.yaml        measured vs simulated latencies (calibrate_command.h)
+//   blis fit LIST.lua                        fit the physics model's coefficients (fit_command.h)
 //   blis gpus [NAME]                         the hardware catalog (gpus_command.h)
 //   blis models                              the model catalog (models_command.h)
 //   blis model-info CONFIG.json              a model's shape and vLLM KV sizing (model_info_command.h)
@@ -27,6 +28,7 @@
 #include "bindings/diagnostics.h"
 #include "bindings/experiment_runner.h"
 #include "bindings/experiment_workers.h"
+#include "bindings/fit_command.h"
 #include "bindings/gpus_command.h"
 #include "bindings/lua_guard.h"
 #include "bindings/lua_vm.h"
@@ -56,6 +58,7 @@ constexpr const char* kUsage =
     "       blis <scenario.lua> --help               list the scenario's parameters and their defaults\n"
     "       blis run [flags]                         the reference BLIS command line (blis run --help)\n"
     "       blis calibrate REAL.yaml SIM.yaml        compare measured and simulated latencies (trace v2)\n"
+    "       blis fit LIST.lua [flags]                fit the physics latency model's coefficients to measurements\n"
     "       blis <experiment.lua> [--jobs N] [--shard I/N] [--csv F] [--json F] [--strict]\n"
     "                                                run a sweep (docs/experiments.md)\n"
     "       blis merge SHARD.json...                 the tables of a sweep run in --shard slices\n"
@@ -220,6 +223,19 @@ int scenario_command(const std::string& path, const std::vector<std::string>& re
   return script_command(path, std::move(params), options);
 }
 
+// `blis fit LIST.lua [flags]`: the list is Lua code of the user's, so the sandbox and limits apply.
+int fit_command(const std::vector<std::string>& args) {
+  if (asks_help(args)) {
+    write_stdout(blis::bindings::fit_help() + blis::bindings::safety_flags_help());
+    return 0;
+  }
+  std::string command_line = "blis fit";
+  for (const std::string& arg : args) command_line += " " + arg;
+  std::vector<std::string> rest = args;
+  take_safety(rest);
+  return blis::bindings::fit_command(rest, command_line);
+}
+
 // `blis merge SHARD.json ...`: the tables of the whole sweep from its shard files.
 int merge_command(const std::vector<std::string>& args) {
   if (asks_help(args)) {
@@ -272,6 +288,7 @@ int dispatch(const std::vector<std::string>& args) {
     return 0;
   }
   if (first == "run") return run_command({args.begin() + 1, args.end()});
+  if (first == "fit") return fit_command({args.begin() + 1, args.end()});
   if (first == "merge") return merge_command({args.begin() + 1, args.end()});
   if (first == "calibrate") {
     const blis::bindings::CalibrateOutput out = blis::bindings::calibrate_command({args.begin() + 1, args.end()});

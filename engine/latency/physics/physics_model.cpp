@@ -11,6 +11,17 @@ PhysicsModel::PhysicsModel(const PhysicsCoefficients& coefficients, const ModelS
   completion_time_ = go_round_to_int64(coefficients.post_decode_us);
 }
 
+PhysicsModel::PhysicsModel(const PhysicsCoefficients& coefficients, const StepConstants& constants)
+    : LatencyModel({coefficients.queueing_us, coefficients.queueing_us_per_input_token, coefficients.output_token_us}),
+      coefficients_(coefficients.terms),
+      constants_(constants) {
+  completion_time_ = go_round_to_int64(coefficients.post_decode_us);
+}
+
+std::shared_ptr<const PhysicsModel> PhysicsModel::with_coefficients(const PhysicsCoefficients& coefficients) const {
+  return std::shared_ptr<const PhysicsModel>(new PhysicsModel(coefficients, constants_));
+}
+
 double PhysicsModel::step_micros(std::span<const StepMember> batch) const {
   const StepTerms terms = step_terms(constants_, batch);
   double micros = 0;

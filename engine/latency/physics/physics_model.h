@@ -3,6 +3,8 @@
 // overheads come from the coefficient file through the base class's alpha hooks.
 #pragma once
 
+#include <memory>
+
 #include "engine/catalog/gpu_spec.h"
 #include "engine/latency/latency_model.h"
 #include "engine/latency/physics/model_shape.h"
@@ -22,7 +24,13 @@ class PhysicsModel final : public LatencyModel {
   double step_micros(std::span<const StepMember> batch) const;
   const StepConstants& constants() const { return constants_; }
 
+  // The same model (shape, GPU, deployment) with other coefficients, without reading any file:
+  // `blis fit` swaps candidate coefficients into a resolved run this way (engine/fit/).
+  std::shared_ptr<const PhysicsModel> with_coefficients(const PhysicsCoefficients& coefficients) const;
+
  private:
+  PhysicsModel(const PhysicsCoefficients& coefficients, const StepConstants& constants);
+
   std::array<double, kTermCount> coefficients_;
   StepConstants constants_;
 };

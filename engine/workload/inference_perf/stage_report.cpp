@@ -66,6 +66,14 @@ int64_t stage_of(const InferencePerfSpec& ip, Tick arrival) {
   return -1;
 }
 
+std::vector<int64_t> stages_of_samples(const InferencePerfSpec& ip, const std::vector<StageSample>& samples) {
+  if (ip.poisson) return stages_by_rank(ip, samples);
+  std::vector<int64_t> stage;
+  stage.reserve(samples.size());
+  for (const StageSample& s : samples) stage.push_back(stage_of(ip, s.arrival));
+  return stage;
+}
+
 double linear_percentile(const std::vector<double>& sorted, double percent) {
   if (sorted.empty()) return 0;
   const double rank = percent / 100.0 * static_cast<double>(sorted.size() - 1);
@@ -76,10 +84,10 @@ double linear_percentile(const std::vector<double>& sorted, double percent) {
 
 std::string stage_report_json(const InferencePerfSpec& ip, const std::vector<StageSample>& samples) {
   std::vector<StageValues> stages(ip.stages.size());
-  const std::vector<int64_t> stage_by_sample = ip.poisson ? stages_by_rank(ip, samples) : std::vector<int64_t>{};
+  const std::vector<int64_t> stage_by_sample = stages_of_samples(ip, samples);
   for (size_t i = 0; i < samples.size(); ++i) {
     const StageSample& s = samples[i];
-    const int64_t k = ip.poisson ? stage_by_sample[i] : stage_of(ip, s.arrival);
+    const int64_t k = stage_by_sample[i];
     if (k < 0) continue;
     StageValues& v = stages[static_cast<size_t>(k)];
     if (v.sent == 0 || s.arrival < v.first) v.first = s.arrival;

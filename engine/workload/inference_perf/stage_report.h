@@ -28,6 +28,11 @@ struct StageSample {
 // -1 for none (a send rounded down to whole microseconds can land on the start).
 int64_t stage_of(const InferencePerfSpec& ip, Tick arrival);
 
+// The stage of every sample, as the report assigns them: by send window for constant load, by
+// rank in arrival order for Poisson load (-1: no stage). `blis fit` groups its simulated metrics
+// the same way (engine/fit/simulated_metrics.h).
+std::vector<int64_t> stages_of_samples(const InferencePerfSpec& ip, const std::vector<StageSample>& samples);
+
 // numpy.percentile's default (linear interpolation between closest ranks) of `sorted` values.
 double linear_percentile(const std::vector<double>& sorted, double percent);
 
