@@ -26,6 +26,8 @@ namespace {
 constexpr int kMaxStage = 1'000'000;
 // How many experiment names an "unknown experiment" message shows.
 constexpr size_t kNamesShown = 8;
+// Experiment names up to this length get a "did you mean" hint (real ones are under 100).
+constexpr size_t kMaxHintedName = 256;
 
 struct TableRow {
   std::string experiment;
@@ -186,8 +188,10 @@ Measurement parse_aggregate_table(std::string_view text, const std::string& orig
   if (found == 0) {
     const std::vector<std::string> names = experiments_of(rows);
     if (names.empty()) throw Error(fmt::format("{}: no experiment {}: the table has no rows", origin, experiment));
+    // The edit distance behind the hint costs |given| x |name| memory: only for names of a sane length.
+    const std::string hint = experiment.size() <= kMaxHintedName ? config::did_you_mean(experiment, names) : "";
     throw Error(fmt::format("{}: no experiment {}{}; near names among its {} experiments: {}", origin, experiment,
-                            config::did_you_mean(experiment, names), names.size(),
+                            hint, names.size(),
                             fmt::join(near_names(experiment, names), ", ")));
   }
   if (m.metrics.empty()) {

@@ -56,7 +56,7 @@ Measurement observed_from_trace(const workload::TraceV2& trace) {
   // and its chunk count, so the gaps' mean is exact (their sum over a request is last - first)
   // but their percentiles are not derivable: only itl_mean is reported.
   double gap_sum_us = 0;
-  int64_t gaps = 0;
+  double gaps = 0;  // a double: chunk counts are not bounded, their int64 sum could overflow
   std::map<int64_t, int> line_of_id;
   for (const workload::TraceRecord& r : trace.records) {
     // As `blis calibrate` pairs requests: warm-up requests and failed ones are no measurement of
@@ -66,12 +66,17 @@ Measurement observed_from_trace(const workload::TraceV2& trace) {
     if (const auto [it, added] = line_of_id.emplace(r.request_id, r.line); !added) {
       throw Error(fmt::format("{}: request_id {} already appears on line {}", where, r.request_id, it->second));
     }
+    if (r.send_time_us < 0 || r.first_chunk_time_us < 0 || r.last_chunk_time_us < 0) {
+      throw Error(fmt::format("{}: request {} has status ok but a negative time (send {}, first chunk {}, last chunk "
+                              "{})",
+                              where, r.request_id, r.send_time_us, r.first_chunk_time_us, r.last_chunk_time_us));
+    }
     if (r.first_chunk_time_us < r.send_time_us || r.last_chunk_time_us < r.first_chunk_time_us) {
       throw Error(fmt::format("{}: request {} has status ok but its times are out of order (send {}, first chunk "
                               "{}, last chunk {}): expected send <= first chunk <= last chunk",
                               where, r.request_id, r.send_time_us, r.first_chunk_time_us, r.last_chunk_time_us));
     }
-    // The differences of two non-negative int64 times cannot overflow.
+    // The differences of two non-negative int64 times (checked above) cannot overflow.
     const double ttft = static_cast<double>(r.first_chunk_time_us - r.send_time_us) * scale;
     const double e2e = static_cast<double>(r.last_chunk_time_us - r.send_time_us) * scale;
     const double decode = static_cast<double>(r.last_chunk_time_us - r.first_chunk_time_us) * scale;
@@ -82,7 +87,7 @@ Measurement observed_from_trace(const workload::TraceV2& trace) {
     }
     if (r.num_chunks >= 2) {
       gap_sum_us += decode;
-      gaps += r.num_chunks - 1;
+      gaps += static_cast<double>(r.num_chunks - 1);
     }
     ttft_us.push_back(ttft);
     e2e_us.push_back(e2e);
@@ -99,7 +104,7 @@ Measurement observed_from_trace(const workload::TraceV2& trace) {
   }
   append_statistics("e2e", std::move(e2e_us), m.metrics);
   append_statistics("ttft", std::move(ttft_us), m.metrics);
-  if (gaps > 0) m.metrics.push_back({kWholeRun, "itl_mean", gap_sum_us / static_cast<double>(gaps) / 1000});
+  if (gaps > 0) m.metrics.push_back({kWholeRun, "itl_mean", gap_sum_us / gaps / 1000});
   append_statistics("tpot", std::move(tpot_us), m.metrics);
   return m;
 }

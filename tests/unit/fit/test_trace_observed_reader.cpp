@@ -106,6 +106,9 @@ TEST_CASE("trace v2 reader: traces that measure nothing, or nonsense, are errors
   CHECK(observe_error(kRealHeader, {"1,0,5,9,3,3,ok", "2,100,90,200,3,3,ok"}) ==
         "h.csv:3: request 2 has status ok but its times are out of order (send 100, first chunk 90, last chunk 200): "
         "expected send <= first chunk <= last chunk");
+  CHECK(observe_error(kRealHeader, {"1,-9223372036854775807,9223372036854775807,9223372036854775807,3,3,ok"}) ==
+        "h.csv:2: request 1 has status ok but a negative time (send -9223372036854775807, first chunk "
+        "9223372036854775807, last chunk 9223372036854775807)");
   CHECK(observe_error(kRealHeader, {"1,0,5,9,3,3,ok", "1,0,5,9,3,3,ok"}) ==
         "h.csv:3: request_id 1 already appears on line 2");
   CHECK(error_of([] { blis::fit::read_trace_v2_observed(std::string(BLIS_SOURCE_DIR) + "/tests/fixtures/fit/none.yaml"); })
