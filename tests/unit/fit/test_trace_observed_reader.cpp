@@ -114,3 +114,18 @@ TEST_CASE("trace v2 reader: traces that measure nothing, or nonsense, are errors
   CHECK(error_of([] { blis::fit::read_trace_v2_observed(std::string(BLIS_SOURCE_DIR) + "/tests/fixtures/fit/none.yaml"); })
             .find("none.yaml") != std::string::npos);
 }
+
+TEST_CASE("trace v2 reader: a real C_ run written by c_to_trace_v2.py measures as LLMServingSim's ground truth") {
+  // tests/fixtures/fit/c_rtx4090_head.*: the first 12 requests of the RTX 4090 Llama-3.1-8B run
+  // (`c_to_trace_v2.py C/RTX4090/Llama-3.1-8B tests/fixtures/fit/c_rtx4090_head.yaml --limit 12`);
+  // the expected values are the fixture's real_ttft_ms / real_e2e_ms / real_tpot_ms (µs-rounded).
+  const blis::fit::Measurement m =
+      blis::fit::read_trace_v2_observed(std::string(BLIS_SOURCE_DIR) + "/tests/fixtures/fit/c_rtx4090_head.yaml");
+  REQUIRE(m.requests.size() == 12);
+  CHECK(m.requests[0].id == "0");
+  CHECK(m.requests[0].ttft_ms == doctest::Approx(689.4346).epsilon(1e-6));
+  CHECK(m.requests[0].e2e_ms == doctest::Approx(17570.3176).epsilon(1e-7));
+  CHECK(m.requests[0].tpot_ms == doctest::Approx(31.85072).epsilon(1e-5));
+  CHECK(m.requests[11].id == "11");
+  CHECK(m.requests[11].tpot_ms == doctest::Approx(30.49550).epsilon(1e-5));
+}
