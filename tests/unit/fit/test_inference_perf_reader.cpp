@@ -122,6 +122,21 @@ TEST_CASE("inference-perf reader: folder problems name what was expected") {
                                                              {"results/stage_1_lifecycle_metrics.json", "{,}"}});
   CHECK(error_of([&] { blis::fit::read_inference_perf_results(bad_stage); })
             .find(bad_stage + "/results/stage_1_lifecycle_metrics.json: invalid JSON") == 0);
+  const std::string twice = make_folder("ip-twice", {{"results/summary_lifecycle_metrics.json", kSummary},
+                                                     {"results/stage_1_lifecycle_metrics.json", kSummary},
+                                                     {"results/stage_01_lifecycle_metrics.json", kSummary}});
+  const std::string twice_error = error_of([&] { blis::fit::read_inference_perf_results(twice); });
+  CHECK(twice_error.find(twice + "/results: two files for stage 1: ") == 0);
+  CHECK(twice_error.find("stage_01_lifecycle_metrics.json") != std::string::npos);
+  const std::string huge = make_folder("ip-huge", {{"results/summary_lifecycle_metrics.json", kSummary},
+                                                   {"results/stage_12345678_lifecycle_metrics.json", kSummary}});
+  CHECK(error_of([&] { blis::fit::read_inference_perf_results(huge); }) ==
+        huge + "/results/stage_12345678_lifecycle_metrics.json: stage number 12345678 is above 1000000");
+  // other files in results/ (per-request data, prometheus metrics, config.yaml) are not read
+  const std::string others = make_folder("ip-others", {{"results/summary_lifecycle_metrics.json", kSummary},
+                                                       {"results/stage_x_lifecycle_metrics.json", "{,}"},
+                                                       {"results/per_request_lifecycle_metrics.json", "{,}"}});
+  CHECK(blis::fit::read_inference_perf_results(others).metrics.size() == 2);
   const std::string no_successes =
       make_folder("ip-no-successes", {{"results/summary_lifecycle_metrics.json", R"({"successes": {"count": 0}})"}});
   CHECK(error_of([&] { blis::fit::read_inference_perf_results(no_successes); }).find("no latency metrics") !=
