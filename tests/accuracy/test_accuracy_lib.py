@@ -16,6 +16,7 @@ import acc_report  # noqa: E402
 import acc_runner  # noqa: E402
 import acc_stats  # noqa: E402
 import acc_tolerances  # noqa: E402
+import c_to_trace_v2  # noqa: E402
 from tally import Tally  # noqa: E402
 
 
@@ -54,6 +55,17 @@ def main():
     check('C_ RTX4090 has 300 requests', len(reqs) == 300)
     real, _, _ = acc_fixtures.real_and_peers(exps['C/RTXPRO6000/Llama-3.1-8B'])
     check('C_ RTXPRO6000 real E2E mean 28200.7', close(real['summary']['e2e_mean'], 28200.7, 0.1))
+    # a C_ run written as a real trace v2 keeps its measured times: TTFT and E2E from the chunk times
+    rows, sharing = c_to_trace_v2.from_fixture('C/RTX4090/Llama-3.1-8B')
+    with tempfile.TemporaryDirectory() as work:
+        data = c_to_trace_v2.write_trace(rows, os.path.join(work, 'run.yaml'), sharing)
+        lines = open(data).read().splitlines()
+    cells = [line.split(',') for line in lines[1:]]
+    ttfts = [(int(c[17]) - int(c[16])) / 1000 for c in cells]
+    e2es = [(int(c[18]) - int(c[16])) / 1000 for c in cells]
+    check('C_ as trace v2: 300 rows with the blis columns', len(cells) == 300 and len(cells[0]) == 24)
+    check('C_ as trace v2: TTFT mean 65456.6', close(sum(ttfts) / len(ttfts), 65456.6, 0.1))
+    check('C_ as trace v2: E2E p99 153627.5', close(acc_stats.percentile(e2es, 99), 153627.5, 0.1))
     # A_: inference-perf's seconds become ms; stages kept
     real, _, _ = acc_fixtures.real_and_peers(exps['A/llama-2-7b-tp1-codegen'])
     check('A_ summary E2E mean in ms', close(real['summary']['e2e_mean'], 2080.74, 0.01))

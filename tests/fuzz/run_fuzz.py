@@ -26,7 +26,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 HARNESSES = ["workload_spec", "policy_bundle", "defaults_registry", "hf_config", "hardware_config",
              "csv_records", "csv_trace", "trace_v2", "shard_file", "scenario_table", "run_flags",
              "empirical_file", "model_shape", "gpu_catalog", "physics_coefficients",
-             "inference_perf_config"]
+             "inference_perf_config", "fit_lifecycle_metrics", "fit_aggregate_table", "fit_trace_observed",
+             "fit_experiment_config"]
 COMMON_FLAGS = ["-rss_limit_mb=2048", "-timeout=10", "-max_len=16384", "-print_final_stats=1"]
 ENV = dict(os.environ,
            ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:allocator_may_return_null=0",
