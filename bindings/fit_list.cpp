@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <lua.hpp>
+#include <optional>
 #include <set>
 
 #include "bindings/fit_list_args.h"
@@ -13,6 +14,7 @@
 #include "engine/config/scenario_where.h"
 #include "engine/core/error.h"
 #include "engine/fit/fit_parameters.h"
+#include "engine/fit/readers/readers.h"
 #include "engine/fit/simulated_metrics.h"
 #include "engine/latency/physics/physics_coefficients.h"
 
@@ -197,17 +199,45 @@ void read_requests(ListReader& r, const std::string& path, fit::Measurement& out
 }
 
 // THE place where an experiment's `observed` sources are dispatched: each key of the observed
-// table is one kind of source, read into the experiment's one Measurement. A new kind (a reader
-// of engine/fit/readers/) is one more entry of kObservedKinds and one more branch below, e.g.
-//   } else if (kind == "inference_perf") {
-//     const fit::Measurement m = fit::read_inference_perf_results(list_relative_path(list_folder, r.text(-1, at)));
-//     out.metrics.insert(out.metrics.end(), m.metrics.begin(), m.metrics.end());
-//     out.requests.insert(out.requests.end(), m.requests.begin(), m.requests.end());
-// (a reader's blis::Error is best rethrown prefixed with `at`, the key path).
-const std::vector<std::string> kObservedKinds = {"summary", "stages", "requests"};
+// table is one kind of source, read into the experiment's one Measurement. Inline values
+// (summary, stages, requests) or files read by engine/fit/readers/ (docs/fit-inputs.md):
+// inference_perf = "DIR" (an inference-perf result folder), table = { file = "T.csv",
+// experiment = "ID" } (an aggregate table), trace = "REAL.yaml" (a real trace v2, per request).
+const std::vector<std::string> kObservedKinds = {"summary", "stages", "requests", "inference_perf", "table", "trace"};
+
+void append_measurement(const fit::Measurement& from, fit::Measurement& into) {
+  into.metrics.insert(into.metrics.end(), from.metrics.begin(), from.metrics.end());
+  into.requests.insert(into.requests.end(), from.requests.begin(), from.requests.end());
+}
+
+// A reader's file source; its errors are prefixed with the key path that named the file.
+void read_file_source(ListReader& r, const std::string& kind, const std::string& at, const std::string& list_folder,
+                      fit::Measurement& out) {
+  lua_State* L = r.state();
+  std::string file, experiment;
+  if (kind == "table") {
+    r.expect_table(-1, at);
+    r.check_keys(-1, at, {"file", "experiment"});
+    if (r.push_field(-1, "file") == LUA_TNIL) r.fail(at, "needs file: the aggregate table's CSV path");
+    file = r.text(-1, at + ".file");
+    lua_pop(L, 1);
+    if (r.push_field(-1, "experiment") == LUA_TNIL) r.fail(at, "needs experiment: the table's experiment column value");
+    experiment = r.text(-1, at + ".experiment");
+    lua_pop(L, 1);
+  } else {
+    file = r.text(-1, at);
+  }
+  const std::string resolved = list_relative_path(list_folder, file);
+  try {
+    if (kind == "inference_perf") append_measurement(fit::read_inference_perf_results(resolved), out);
+    if (kind == "table") append_measurement(fit::read_aggregate_table(resolved, experiment), out);
+    if (kind == "trace") append_measurement(fit::read_trace_v2_observed(resolved), out);
+  } catch (const Error& error) {
+    r.fail(at, fmt::format("could not be read: {}", error.what()));
+  }
+}
 
 fit::Measurement read_observed(ListReader& r, const std::string& path, const std::string& list_folder) {
-  (void)list_folder;  // file sources (readers) name their files relative to the list's folder
   lua_State* L = r.state();
   r.expect_table(-1, path);
   r.check_keys(-1, path, kObservedKinds);
@@ -227,6 +257,8 @@ fit::Measurement read_observed(ListReader& r, const std::string& path, const std
       read_stages(r, at, out);
     } else if (kind == "requests") {
       read_requests(r, at, out);
+    } else {
+      read_file_source(r, kind, at, list_folder, out);
     }
     lua_pop(L, 1);
   }
@@ -266,7 +298,7 @@ FitListExperiment read_experiment(ListReader& r, size_t i, const std::string& fi
   lua_State* L = r.state();
   const std::string path = fmt::format("experiments[{}]", i);
   r.expect_table(-1, path);
-  r.check_keys(-1, path, {"name", "group", "args", "observed", "weight"});
+  r.check_keys(-1, path, {"name", "group", "args", "observed", "weight", "inference_perf"});
   FitListExperiment e;
   if (r.push_field(-1, "name") == LUA_TNIL) r.fail(path, "needs a name");
   e.name = r.text(-1, path + ".name");
@@ -278,29 +310,56 @@ FitListExperiment read_experiment(ListReader& r, size_t i, const std::string& fi
   lua_pop(L, 1);
   if (r.push_field(-1, "weight") != LUA_TNIL) e.weight = r.positive(-1, path + ".weight");
   lua_pop(L, 1);
-  if (r.push_field(-1, "args") == LUA_TNIL) r.fail(path, "needs args: the experiment's blis run flags");
-  r.expect_table(-1, path + ".args");
-  const size_t n = r.sequence_length(-1, path + ".args");
-  std::vector<std::string> args;
-  for (size_t k = 1; k <= n; ++k) {
-    lua_rawgeti(L, -1, static_cast<int>(k));
-    const std::string at = fmt::format("{}.args[{}]", path, k);
-    if (lua_type(L, -1) == LUA_TNUMBER) {
-      args.push_back(fmt::format("{}", lua_tonumber(L, -1)));
-    } else {
-      args.push_back(r.text(-1, at));
+  // inference_perf = "DIR": an inference-perf result folder gives the run's model, engine
+  // settings and workload (its exp-config.yaml and results/config.yaml) and, unless `observed`
+  // says otherwise, what it measured; `args` then adds what the folder does not record (GPU, KV).
+  std::optional<fit::InferencePerfRun> ip_run;
+  if (r.push_field(-1, "inference_perf") != LUA_TNIL) {
+    const std::string at = path + ".inference_perf";
+    const std::string folder_path = list_relative_path(folder, r.text(-1, at));
+    try {
+      ip_run = fit::read_inference_perf_run(folder_path);
+    } catch (const Error& error) {
+      r.fail(at, fmt::format("could not be read: {}", error.what()));
     }
-    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  std::vector<std::string> args;
+  const bool has_args = r.push_field(-1, "args") != LUA_TNIL;
+  if (!has_args && !ip_run) r.fail(path, "needs args: the experiment's blis run flags (or inference_perf = DIR)");
+  if (has_args) {
+    r.expect_table(-1, path + ".args");
+    const size_t n = r.sequence_length(-1, path + ".args");
+    for (size_t k = 1; k <= n; ++k) {
+      lua_rawgeti(L, -1, static_cast<int>(k));
+      const std::string at = fmt::format("{}.args[{}]", path, k);
+      if (lua_type(L, -1) == LUA_TNUMBER) {
+        args.push_back(fmt::format("{}", lua_tonumber(L, -1)));
+      } else {
+        args.push_back(r.text(-1, at));
+      }
+      lua_pop(L, 1);
+    }
   }
   lua_pop(L, 1);
   try {
     e.args = checked_fit_args(args, folder, path);
+    if (ip_run) {
+      // the folder's flags first, so that args can add to them; their paths are already resolved
+      std::vector<std::string> from_folder = checked_fit_args(ip_run->blis_run_flags(), "", path + ".inference_perf");
+      e.args.insert(e.args.begin(), from_folder.begin(), from_folder.end());
+    }
   } catch (const Error& error) {
     throw Error(fmt::format("{}: {}", file, error.what()));
   }
-  if (r.push_field(-1, "observed") == LUA_TNIL) r.fail(path, "needs observed: what the real run measured");
-  e.observed = read_observed(r, path + ".observed", folder);
-  e.observed.source = fmt::format("{} {}", file, e.observed.source);
+  if (r.push_field(-1, "observed") == LUA_TNIL) {
+    if (!ip_run) r.fail(path, "needs observed: what the real run measured");
+    e.observed = ip_run->measurement;
+    e.observed.source = fmt::format("{} {}.inference_perf", file, path);
+  } else {
+    e.observed = read_observed(r, path + ".observed", folder);
+    e.observed.source = fmt::format("{} {}", file, e.observed.source);
+  }
   lua_pop(L, 1);
   return e;
 }

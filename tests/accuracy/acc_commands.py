@@ -97,6 +97,13 @@ def latency_args(exp, latency_model):
         return ['--model', spec['blis_model'], '--hardware', exp['gpu'],
                 '--hardware-config', repo_path(spec['hardware_config']),
                 '--model-config-folder', repo_path(spec['model_config'])]
+    if latency_model == 'physics':
+        # one simulated instance per DP rank; vLLM's front end balances requests over the ranks
+        # by their load (docs/latency-models.md, "Deployment")
+        dp_args = ['--num-instances', str(exp['dp']), '--routing-policy', 'least-loaded'] if exp['dp'] > 1 else []
+        return ['--model', spec['blis_model'], '--latency-model', 'physics', '--hardware', spec['gpu'],
+                '--dp', str(exp['dp']), '--ep', str(exp['ep']),
+                '--model-config-folder', repo_path(spec['model_config'])] + dp_args
     if latency_model == 'profiled':
         return ['--model', spec['blis_model'], '--latency-model', 'profiled', '--profile', repo_path(spec['profile']),
                 '--model-config-folder', repo_path(spec['model_config'])]

@@ -2,6 +2,7 @@
 // makes relative to the list's folder, and the messages for what it refuses.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -143,4 +144,40 @@ TEST_CASE("fit list args: flags blis fit owns or that write files are refused") 
   CHECK(refused({"--print-scenario"}).find("stop before simulating") != std::string::npos);
   CHECK(checked_fit_args({"--workload-spec=w.yaml", "--model-config-folder", "/abs"}, "lists", "e") ==
         std::vector<std::string>{"--workload-spec=lists/w.yaml", "--model-config-folder", "/abs"});
+}
+
+// The file sources of docs/fit-inputs.md, named in a list: an inference-perf result folder as a
+// whole experiment, an aggregate table's rows and a real trace as `observed`.
+TEST_CASE("fit list: inference_perf = DIR gives the run's flags and measurements; table and trace sources") {
+  const std::string fixtures = std::string(BLIS_SOURCE_DIR) + "/tests/fixtures/fit";
+  const FitList list = load("sources.lua", R"(return { experiments = {
+    { name = "ip", inference_perf = ")" + fixtures + R"(/a_llama2_7b_codegen", args = { "--hardware", "H100" } },
+    { name = "table", args = { "--model", "m" }, observed = { table = { file = ")" + fixtures +
+                                          R"(/trainval13_excerpt.csv", experiment = "60-llama-3-1-70b-tp4-general-lite-4-1" } } },
+    { name = "trace", args = { "--model", "m" }, observed = { trace = ")" + fixtures + R"(/trace_real.yaml" } } } })");
+  REQUIRE(list.experiments.size() == 3);
+  const auto& ip = list.experiments[0];
+  // The folder's flags come first (exp-config.yaml, results/config.yaml), then the list's args.
+  REQUIRE(ip.args.size() >= 4);
+  CHECK(ip.args[0] == "--model");
+  CHECK(ip.args[1] == "meta-llama/Llama-2-7b-hf");
+  CHECK(ip.args[ip.args.size() - 2] == "--hardware");
+  CHECK(std::find(ip.args.begin(), ip.args.end(), "--workload-inference-perf") != ip.args.end());
+  bool whole_run_e2e = false;
+  for (const auto& m : ip.observed.metrics) {
+    if (m.stage == blis::fit::kWholeRun && m.name == "e2e_mean") whole_run_e2e = std::abs(m.ms - 2080.7397430955557) < 1e-6;
+  }
+  CHECK(whole_run_e2e);
+  CHECK_FALSE(list.experiments[1].observed.metrics.empty());
+  CHECK_FALSE(list.experiments[2].observed.requests.empty());
+}
+
+TEST_CASE("fit list: a file source that cannot be read names the key path and the reader's reason") {
+  const std::string fixtures = std::string(BLIS_SOURCE_DIR) + "/tests/fixtures/fit";
+  const std::string message = error_of("bad_table.lua", R"(return { experiments = { { name = "t", args = { "--model", "m" },
+    observed = { table = { file = ")" + fixtures + R"(/trainval13_excerpt.csv", experiment = "nope" } } } } })");
+  CHECK(message.find("experiments[1].observed.table could not be read: ") != std::string::npos);
+  CHECK(message.find("no experiment nope") != std::string::npos);
+  CHECK(error_of("no_args.lua", R"(return { experiments = { { name = "t", observed = { summary = { e2e_mean = 1 } } } } })")
+            .find("needs args") != std::string::npos);
 }
