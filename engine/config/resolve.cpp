@@ -340,19 +340,7 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
            fmt::format("--long-prefill-token-threshold must be >= 0, got {}", c.instance.long_prefill_threshold),
            fmt::format("must be >= 0, got {}", c.instance.long_prefill_threshold));
   }
-  if (derive_kv) {
-    const KvSizingSource source = physics ? physics->kv_source : profiled_kv_source(spec);
-    c.kv_blocks = derive_kv_blocks(
-        spec, source, {c.block_size, c.instance.max_running_requests, c.instance.max_scheduled_tokens}, log);
-    if (c.kv_blocks > core::limits::kMaxKvBlocks) {
-      reject(spec, "engine.kv_blocks",
-             fmt::format("the derived KV block count {} is more than blis allocates ({}, docs/safety.md); give "
-                         "--total-kv-blocks",
-                         c.kv_blocks, core::limits::kMaxKvBlocks),
-             fmt::format("is not given and the derived count {} is more than blis allocates ({}, docs/safety.md)",
-                         c.kv_blocks, core::limits::kMaxKvBlocks));
-    }
-  }
+
 
   // ---- policy bundle (§C): a YAML value applies where the scenario (or an explicit flag) is silent
   std::optional<std::string> admission_name = spec.admission_policy;
@@ -568,6 +556,21 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
     c.latency = std::make_shared<latency::RooflineModel>(model.alpha, arch, hw, model.tp);
   } else {
     c.latency = std::make_shared<latency::BlackboxModel>(model.alpha, model.beta);
+  }
+  // Last, once the latency model (and its profile) is known to be valid: the engine limits it
+  // reads are resolved above.
+  if (derive_kv) {
+    const KvSizingSource source = physics ? physics->kv_source : profiled_kv_source(spec);
+    c.kv_blocks = derive_kv_blocks(
+        spec, source, {c.block_size, c.instance.max_running_requests, c.instance.max_scheduled_tokens}, log);
+    if (c.kv_blocks > core::limits::kMaxKvBlocks) {
+      reject(spec, "engine.kv_blocks",
+             fmt::format("the derived KV block count {} is more than blis allocates ({}, docs/safety.md); give "
+                         "--total-kv-blocks",
+                         c.kv_blocks, core::limits::kMaxKvBlocks),
+             fmt::format("is not given and the derived count {} is more than blis allocates ({}, docs/safety.md)",
+                         c.kv_blocks, core::limits::kMaxKvBlocks));
+    }
   }
   return c;
 }

@@ -3,6 +3,9 @@
 // the real binary from a directory without model_configs.
 #include <doctest/doctest.h>
 
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -94,4 +97,48 @@ TEST_CASE("without BLIS_DATA_DIR the working directory's model_configs comes fir
   CHECK(lookup.tried[1].find("/model_configs/gpus.yaml") == lookup.tried[1].size() - 24);
   CHECK(lookup.tried[2].find("/share/blis/model_configs/gpus.yaml") != std::string::npos);
   CHECK_FALSE(lookup.path.has_value());
+}
+
+namespace {
+
+// Runs a shell command line, returns its exit status and what it printed (stdout and stderr).
+struct Ran {
+  int status = -1;
+  std::string output;
+};
+
+Ran run(const std::string& command) {
+  Ran out;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.output.append(buffer, n);
+  const int status = ::pclose(pipe);
+  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the blis binary runs the physics model from a directory without model_configs") {
+  const fs::path elsewhere = fs::path(blis::testing::scratch_dir()) / "run-elsewhere";
+  fs::create_directories(elsewhere);
+  REQUIRE_FALSE(fs::exists(elsewhere / "model_configs"));
+  const std::string run_physics = "cd '" + elsewhere.string() + "' && env -u BLIS_DATA_DIR '" BLIS_BINARY
+                                  "' run --model meta-llama/llama-3.1-8b-instruct --latency-model physics "
+                                  "--hardware H100 --num-requests 3 --rate 5 --log info";
+  // build/blis finds ../model_configs: the GPU catalog, the model config and the coefficients.
+  const Ran ok = run(run_physics);
+  CAPTURE(ok.output);
+  CHECK(ok.status == 0);
+  CHECK(ok.output.find("/model_configs/hf/llama-3.1-8b-instruct/config.json") != std::string::npos);
+  CHECK(ok.output.find("KV cache: 28222 blocks, derived as vLLM sizes it") != std::string::npos);
+  CHECK(ok.output.find("\"completed_requests\": 3") != std::string::npos);
+  // An explicit BLIS_DATA_DIR without the catalog: one message naming where blis looked.
+  const Ran missing = run("cd '" + elsewhere.string() + "' && BLIS_DATA_DIR='" + elsewhere.string() + "' '" BLIS_BINARY
+                          "' run --model meta-llama/llama-3.1-8b-instruct --latency-model physics --hardware H100");
+  CHECK(missing.status == 1);
+  CHECK(missing.output == "blis: error: cannot find the GPU catalog gpus.yaml: tried " + elsewhere.string() +
+                              "/gpus.yaml (set BLIS_DATA_DIR to blis's model_configs folder)\n");
 }
