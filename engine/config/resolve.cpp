@@ -262,6 +262,7 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   ModelResolution model;
   if (wants_physics_model(spec)) {
     physics = resolve_physics_model(spec, log);
+    log_cpu_offload(physics->kv_source, log);
     model.tp = physics->tp;
     model.gpu = physics->gpu;
   } else {

@@ -77,6 +77,15 @@ double resolve_cpu_offload_bytes(const ScenarioSpec& spec, const physics::ModelS
   return bytes;
 }
 
+void log_cpu_offload(const KvSizingSource& source, const DiagnosticSink& log) {
+  if (!(source.cpu_offload_bytes > 0)) return;
+  log(LogLevel::Info,
+      fmt::format("cpu offload: {} of weights per GPU in host memory, read over the {} GB/s host link of {} every step "
+                  "({:.0f} µs at peak; the cpu_offload term)",
+                  gib(source.cpu_offload_bytes), source.gpu.host_link_gbs, source.gpu.name,
+                  source.cpu_offload_bytes / (source.gpu.host_link_gbs * 1e3)));
+}
+
 bool derives_kv_blocks(const ScenarioSpec& spec, bool physics_model, bool profiled_model) {
   if (spec.cpu_offload_gb && !physics_model) {
     reject(spec, "engine.cpu_offload_gb",

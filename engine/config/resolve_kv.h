@@ -32,6 +32,9 @@ struct KvSizingSource {
 double resolve_cpu_offload_bytes(const ScenarioSpec& spec, const latency::physics::ModelShape& shape,
                                  const latency::physics::Parallelism& parallel);
 
+// Logs at info, when there is an offload, what it costs every step at the host link's peak.
+void log_cpu_offload(const KvSizingSource& source, const DiagnosticSink& log);
+
 // True when the run derives its KV block count: engine.kv_blocks is not given and the latency model
 // is physics or profiled. Rejects engine.gpu_memory_utilization where it would do nothing (another
 // latency model, or engine.kv_blocks given) and engine.cpu_offload_gb outside the physics model.
