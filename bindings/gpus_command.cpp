@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "engine/catalog/data_dir.h"
 #include "engine/catalog/gpu_catalog.h"
 #include "engine/core/error.h"
 #include "engine/metrics/go_json.h"
@@ -16,7 +17,7 @@ namespace {
 struct Options {
   std::optional<std::string> name;
   std::string format = "table";
-  std::string catalog = catalog::kDefaultGpuCatalogPath;
+  std::string catalog;  // empty: the data folder's gpus.yaml (engine/catalog/data_dir.h)
   bool help = false;
 };
 
@@ -98,6 +99,7 @@ std::string one_gpu(const catalog::GpuCatalog& c, const catalog::GpuSpec& g) {
   };
   line("aliases:", g.aliases.empty() ? "(none)" : fmt::format("{}", fmt::join(g.aliases, ", ")));
   line("memory:", number(g.memory_gib) + " GiB");
+  line("CUDA reports:", number(g.cuda_memory_gib) + " GiB (what vLLM sizes its KV cache from)");
   line("BF16:", number(g.bf16_tflops) + " TFLOP/s dense");
   line("FP8:", g.fp8_tflops == 0 ? "none (no FP8 tensor cores)" : number(g.fp8_tflops) + " TFLOP/s dense");
   line("bandwidth:", number(g.memory_bandwidth_tbs) + " TB/s");
@@ -118,6 +120,7 @@ void write_gpu(metrics::JsonWriter& j, const catalog::GpuSpec& g) {
   j.end_array();
   const std::pair<const char*, double> figures[] = {
       {"memory_gib", g.memory_gib},
+      {"cuda_memory_gib", g.cuda_memory_gib},
       {"bf16_tflops", g.bf16_tflops},
       {"fp8_tflops", g.fp8_tflops},
       {"memory_bandwidth_tbs", g.memory_bandwidth_tbs},
@@ -144,20 +147,16 @@ std::string gpus_help() {
       "spaces, '-' and '_' (H100, a100-80gb, RTX4090, RTXPRO6000 ...). docs/catalogs.md says how to add one.\n\n"
       "flags:\n"
       "  --format table|json   output format (default: table)\n"
-      "  --catalog FILE        read this catalog (default: {}, from the working directory)\n",
+      "  --catalog FILE        read this catalog (default: {}, found in $BLIS_DATA_DIR, the working\n"
+      "                        directory or beside the blis executable)\n",
       catalog::kDefaultGpuCatalogPath);
 }
 
 std::string gpus_command(const std::vector<std::string>& args) {
   const Options o = parse(args);
   if (o.help) return gpus_help();
-  // The default path is relative: run elsewhere, blis would only say the file is missing.
-  if (o.catalog == catalog::kDefaultGpuCatalogPath && !std::filesystem::exists(o.catalog)) {
-    throw Error(fmt::format("cannot read GPU catalog {}: no such file in the working directory (run blis from its "
-                            "project directory, or give --catalog FILE)",
-                            o.catalog));
-  }
-  const catalog::GpuCatalog c = catalog::GpuCatalog::load(o.catalog);
+  const catalog::GpuCatalog c =
+      catalog::GpuCatalog::load(o.catalog.empty() ? catalog::data_path("gpus.yaml", "the GPU catalog") : o.catalog);
   if (o.format == "json") {
     metrics::JsonWriter j;
     if (o.name) {

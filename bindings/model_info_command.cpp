@@ -75,6 +75,7 @@ Options parse(const std::vector<std::string>& args) {
     else if (name == "--max-num-seqs") o.kv.max_num_seqs = parse_whole(name, value, 1);
     else if (name == "--max-num-batched-tokens") o.kv.max_num_batched_tokens = parse_whole(name, value, 1);
     else if (name == "--max-model-len") o.kv.max_model_len = parse_whole(name, value, 1);
+    else if (name == "--cpu-offload-gb") o.kv.cpu_offload_bytes = parse_positive(name, value, 1e6) * kGiB;
     else throw Error(fmt::format("unknown flag: {} (see blis model-info --help)", name));
   }
   if (o.kv.parallel.tp > 1 << 20 || o.kv.parallel.dp > 1 << 20) throw Error("--tp and --dp must be at most 1048576");
@@ -148,7 +149,10 @@ std::string kv_section(const physics::ModelShape& s, const physics::KvSizingInpu
   std::string out = "KV cache (vLLM v0.15-v0.19 start-up sizing)\n";
   row(out, "GPU memory", fmt::format("{} x {} = {}", gib(in.gpu_memory_bytes), in.gpu_memory_utilization,
                                      gib(kv.requested_bytes)));
-  row(out, "- weights", gib(kv.weight_bytes));
+  row(out, "- weights", kv.offloaded_bytes > 0
+                           ? fmt::format("{} ({} more offloaded to host memory)", gib(kv.weight_bytes),
+                                         gib(kv.offloaded_bytes))
+                           : gib(kv.weight_bytes));
   row(out, "- activation peak", fmt::format("{} (sampler over {} rows {}, forward pass of {} tokens {})",
                                             gib(kv.activation_peak_bytes), std::min(in.max_num_seqs, in.max_num_batched_tokens),
                                             gib(kv.sampler_peak_bytes), in.max_num_batched_tokens, gib(kv.forward_peak_bytes)));
@@ -183,7 +187,8 @@ std::string model_info_help() {
          "  --block-size B                tokens per KV block (default 16)\n"
          "  --max-num-seqs N              vLLM --max-num-seqs (default 256)\n"
          "  --max-num-batched-tokens N    vLLM --max-num-batched-tokens (default 2048)\n"
-         "  --max-model-len N             check that one request this long fits\n";
+         "  --max-model-len N             check that one request this long fits\n"
+         "  --cpu-offload-gb G            vLLM's weight offload: G GiB of weights per GPU in host memory\n";
 }
 
 std::string model_info_command(const std::vector<std::string>& args) {

@@ -6,6 +6,7 @@
 #include <array>
 #include <filesystem>
 
+#include "engine/catalog/data_dir.h"
 #include "engine/catalog/model_catalog.h"
 #include "engine/core/error.h"
 #include "engine/latency/physics/model_costs.h"
@@ -19,7 +20,7 @@ namespace physics = latency::physics;
 
 struct Options {
   std::string format = "table";
-  std::string root = catalog::kDefaultModelCatalogPath;
+  std::string root;  // empty: the data folder's hf/ (engine/catalog/data_dir.h)
   bool help = false;
 };
 
@@ -167,19 +168,17 @@ std::string models_help() {
       "(meta-llama/Llama-3.1-8B -> llama-3.1-8b). docs/catalogs.md says how to add one.\n\n"
       "flags:\n"
       "  --format table|json   output format (default: table)\n"
-      "  --catalog DIR         read this folder (default: {}, from the working directory)\n",
+      "  --catalog DIR         read this folder (default: {}, found in $BLIS_DATA_DIR, the working\n"
+      "                        directory or beside the blis executable)\n",
       catalog::kDefaultModelCatalogPath);
 }
 
 std::string models_command(const std::vector<std::string>& args) {
-  const Options o = parse(args);
+  Options o = parse(args);
   if (o.help) return models_help();
+  if (o.root.empty()) o.root = catalog::data_path("hf", "the model catalog");
   if (!std::filesystem::is_directory(o.root)) {
-    throw Error(fmt::format("cannot read the model catalog {}: no such folder{}", o.root,
-                            o.root == catalog::kDefaultModelCatalogPath
-                                ? " in the working directory (run blis from its project directory, or give "
-                                  "--catalog DIR)"
-                                : ""));
+    throw Error(fmt::format("cannot read the model catalog {}: no such folder", o.root));
   }
   std::vector<Entry> entries;
   for (const std::string& name : catalog::model_folder_names(o.root)) {

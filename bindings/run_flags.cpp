@@ -162,6 +162,10 @@ constexpr FlagDef kFlags[] = {
      "data-parallel ranks of the physics model; one instance is one rank (blis)"},
     {"ep", FlagType::kInt, Target::kScenario, "latency.ep", 0, "1",
      "expert parallelism of the physics model: 1 or tp x dp (blis)"},
+    {"gpu-memory-utilization", FlagType::kFloat, Target::kScenario, "engine.gpu_memory_utilization", 0, "0.9",
+     "share of GPU memory the derived KV cache is sized from (physics/profiled without --total-kv-blocks) (blis)"},
+    {"cpu-offload-gb", FlagType::kFloat, Target::kScenario, "engine.cpu_offload_gb", 0, "0",
+     "GiB of weights per GPU kept in host memory and read over the host link every step (physics) (blis)"},
     {"compat", FlagType::kString, Target::kFrontEnd, "", 0, "reference",
      "reference: reproduce Go BLIS exactly, defects included; corrected: fix each reference defect; "
      "the default is corrected with --latency-model physics or profiled, which the reference does not have (blis)"},

@@ -427,6 +427,8 @@ config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string&
     s.kv_offload_threshold = e.number("kv_offload_threshold");
     s.kv_transfer_bandwidth = e.number("kv_transfer_bandwidth");
     s.kv_transfer_base_latency_us = e.integer("kv_transfer_base_latency_us");
+    s.gpu_memory_utilization = e.number("gpu_memory_utilization");
+    s.cpu_offload_gb = e.number("cpu_offload_gb");
   });
   t.table("workload", [&](TableReader& w) { read_workload(w, s.workload); });
   t.table("admission", [&](TableReader& a) {

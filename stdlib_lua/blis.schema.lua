@@ -45,6 +45,8 @@ M.scenario = {
     scheduler = "string", priority = "string", kv_cpu_blocks = "integer",
     kv_offload_threshold = "number", kv_transfer_bandwidth = "number",
     kv_transfer_base_latency_us = "integer",
+    -- blis: vLLM's KV sizing (physics/profiled without kv_blocks) and weight offload (physics)
+    gpu_memory_utilization = "number", cpu_offload_gb = "number",
   },
   workload = "workload",
   admission = "admission",

@@ -33,6 +33,7 @@ struct Figure {
 
 constexpr Figure kFigures[] = {
     {"memory_gib", &GpuSpec::memory_gib, "GiB", false},
+    {"cuda_memory_gib", &GpuSpec::cuda_memory_gib, "GiB", false},
     {"bf16_tflops", &GpuSpec::bf16_tflops, "dense TFLOP/s", false},
     {"fp8_tflops", &GpuSpec::fp8_tflops, "dense TFLOP/s", true},
     {"memory_bandwidth_tbs", &GpuSpec::memory_bandwidth_tbs, "TB/s", false},
@@ -41,9 +42,9 @@ constexpr Figure kFigures[] = {
 };
 
 // Every key an entry must have (aliases may be left out).
-constexpr const char* kRequired[] = {"name",          "memory_gib",       "bf16_tflops",
-                                     "fp8_tflops",    "memory_bandwidth_tbs", "interconnect_gbs",
-                                     "host_link_gbs", "source"};
+constexpr const char* kRequired[] = {"name",          "memory_gib",       "cuda_memory_gib",
+                                     "bf16_tflops",   "fp8_tflops",       "memory_bandwidth_tbs",
+                                     "interconnect_gbs", "host_link_gbs", "source"};
 
 // A name or alias as read, with the node that gave it (for the line of a duplicate).
 struct Spelling {
@@ -108,6 +109,13 @@ class CatalogReader {
     }
     if (!missing.empty()) {
       r_.problem(node, fmt::format("{}{} is missing {}", path, about(e.gpu), fmt::join(missing, ", ")));
+    }
+    // CUDA reports the memory the driver leaves to processes: never more than the chips hold.
+    if (e.gpu.cuda_memory_gib > e.gpu.memory_gib && e.gpu.memory_gib > 0 && key_lines_.count("cuda_memory_gib")) {
+      r_.problem(key_lines_.at("cuda_memory_gib"),
+                 fmt::format("{}.cuda_memory_gib ({}) must not exceed memory_gib ({}): CUDA reports at most the "
+                             "memory the GPU has",
+                             path, e.gpu.cuda_memory_gib, e.gpu.memory_gib));
     }
     return e;
   }

@@ -12,6 +12,8 @@ struct GpuSpec {
   std::string name;                  // canonical catalog name, e.g. "H100-SXM"
   std::vector<std::string> aliases;  // other spellings accepted by --hardware, e.g. "H100"
   double memory_gib = 0;             // HBM/GDDR capacity per GPU, GiB
+  double cuda_memory_gib = 0;        // what CUDA reports (torch.cuda.mem_get_info()[1]), GiB: the
+                                     // "total GPU memory" vLLM sizes its KV cache from
   double bf16_tflops = 0;            // dense (no sparsity) BF16 tensor TFLOP/s
   double fp8_tflops = 0;             // dense FP8 tensor TFLOP/s; 0 = no FP8 tensor cores
   double memory_bandwidth_tbs = 0;   // peak memory bandwidth, TB/s (10^12 B/s)

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "engine/catalog/data_dir.h"
 #include "engine/core/error.h"
 
 namespace blis::catalog {
@@ -51,6 +52,12 @@ std::optional<std::string> find_model_folder(std::string_view model_id, const st
   }
   if (!found) return std::nullopt;
   return (fs::path(root) / *found).string();
+}
+
+std::string default_model_catalog() { return find_data("hf").path.value_or(kDefaultModelCatalogPath); }
+
+std::optional<std::string> find_model_folder(std::string_view model_id) {
+  return find_model_folder(model_id, default_model_catalog());
 }
 
 }  // namespace blis::catalog

@@ -10,6 +10,7 @@
 #include "engine/config/defaults_registry.h"
 #include "engine/cluster/scorer_config.h"
 #include "engine/config/policy_bundle.h"
+#include "engine/config/resolve_kv.h"
 #include "engine/config/resolve_latency.h"
 #include "engine/config/resolve_workload.h"
 #include "engine/config/run_config.h"
@@ -261,6 +262,7 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   ModelResolution model;
   if (wants_physics_model(spec)) {
     physics = resolve_physics_model(spec, log);
+    log_cpu_offload(physics->kv_source, log);
     model.tp = physics->tp;
     model.gpu = physics->gpu;
   } else {
@@ -283,14 +285,17 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
            fmt::format("num-instances must be <= {}, got {}", std::numeric_limits<int>::max(), instances),
            fmt::format("must be <= {}, got {}", std::numeric_limits<int>::max(), instances));
   }
+  // blis's own latency models derive the count as vLLM does when it is not given (resolve_kv.h),
+  // once the engine limits it depends on are known (below); the reference's keep their defaults.
+  const bool derive_kv = derives_kv_blocks(spec, physics.has_value(), profiled_selected(spec));
   c.kv_blocks = spec.kv_blocks ? *spec.kv_blocks : value_or(model.kv_blocks_from_defaults, int64_t{1000000});
   // Not given: the defaults file's total_kv_blocks for the model, blamed on engine.kv_blocks all the same.
   const std::string kv_from = spec.kv_blocks ? "" : fmt::format(" (from {}; set engine.kv_blocks)", defaults_file);
-  if (c.kv_blocks <= 0) {
+  if (!derive_kv && c.kv_blocks <= 0) {  // a derived count is checked where it is derived
     reject(spec, "engine.kv_blocks", fmt::format("--total-kv-blocks must be > 0, got {}", c.kv_blocks),
            fmt::format("must be > 0, got {}{}", c.kv_blocks, kv_from));
   }
-  if (c.kv_blocks > core::limits::kMaxKvBlocks) {  // both front ends: the blocks are allocated up front
+  if (!derive_kv && c.kv_blocks > core::limits::kMaxKvBlocks) {  // both front ends: allocated up front
     reject(spec, "engine.kv_blocks",
            fmt::format("--total-kv-blocks must be at most {} (docs/safety.md), got {}", core::limits::kMaxKvBlocks,
                        c.kv_blocks),
@@ -336,6 +341,7 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
            fmt::format("--long-prefill-token-threshold must be >= 0, got {}", c.instance.long_prefill_threshold),
            fmt::format("must be >= 0, got {}", c.instance.long_prefill_threshold));
   }
+
 
   // ---- policy bundle (§C): a YAML value applies where the scenario (or an explicit flag) is silent
   std::optional<std::string> admission_name = spec.admission_policy;
@@ -551,6 +557,21 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
     c.latency = std::make_shared<latency::RooflineModel>(model.alpha, arch, hw, model.tp);
   } else {
     c.latency = std::make_shared<latency::BlackboxModel>(model.alpha, model.beta);
+  }
+  // Last, once the latency model (and its profile) is known to be valid: the engine limits it
+  // reads are resolved above.
+  if (derive_kv) {
+    const KvSizingSource source = physics ? physics->kv_source : profiled_kv_source(spec);
+    c.kv_blocks = derive_kv_blocks(
+        spec, source, {c.block_size, c.instance.max_running_requests, c.instance.max_scheduled_tokens}, log);
+    if (c.kv_blocks > core::limits::kMaxKvBlocks) {
+      reject(spec, "engine.kv_blocks",
+             fmt::format("the derived KV block count {} is more than blis allocates ({}, docs/safety.md); give "
+                         "--total-kv-blocks",
+                         c.kv_blocks, core::limits::kMaxKvBlocks),
+             fmt::format("is not given and the derived count {} is more than blis allocates ({}, docs/safety.md)",
+                         c.kv_blocks, core::limits::kMaxKvBlocks));
+    }
   }
   return c;
 }

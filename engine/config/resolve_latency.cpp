@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "engine/catalog/data_dir.h"
 #include "engine/catalog/gpu_catalog.h"
 #include "engine/catalog/model_catalog.h"
 #include "engine/config/scenario_where.h"
@@ -92,7 +93,7 @@ PhysicsResolution resolve_physics_model(const ScenarioSpec& spec, const Diagnost
     reject(spec, gpu_key, "--latency-model physics needs a GPU: --hardware NAME (blis gpus lists them)",
            "is required by the physics model: a GPU of model_configs/gpus.yaml (blis gpus lists them)");
   }
-  const catalog::GpuCatalog gpus = catalog::GpuCatalog::load(catalog::kDefaultGpuCatalogPath);
+  const catalog::GpuCatalog gpus = catalog::GpuCatalog::load(catalog::data_path("gpus.yaml", "the GPU catalog"));
   const catalog::GpuSpec* gpu = nullptr;
   try {
     gpu = &gpus.get(gpu_name);
@@ -129,16 +130,20 @@ PhysicsResolution resolve_physics_model(const ScenarioSpec& spec, const Diagnost
     if (!folder) {
       reject(spec, "model.name",
              fmt::format("--latency-model physics: no config.json for model {} in {}; give --model-config-folder DIR",
-                         *spec.model, catalog::kDefaultModelCatalogPath),
+                         *spec.model, catalog::default_model_catalog()),
              fmt::format("has no config.json in {} for the physics model; set latency.config (a config.json or its "
                          "folder)",
-                         catalog::kDefaultModelCatalogPath));
+                         catalog::default_model_catalog()));
     }
     shape_path = config_file(*folder);
   }
   const physics::ModelShape shape = physics::load_model_shape(shape_path);
+  const physics::Parallelism parallel{deployment.tp, deployment.dp, deployment.ep > 1};
+  deployment.cpu_offload_bytes = resolve_cpu_offload_bytes(spec, shape, parallel);  // resolve_kv.h
 
-  const std::string coefficients_path = spec.latency_coefficients.value_or(physics::kDefaultCoefficientsPath);
+  const std::string coefficients_path = spec.latency_coefficients
+                                            ? *spec.latency_coefficients
+                                            : catalog::data_path("physics/default.yaml", "the physics coefficients");
   const physics::PhysicsCoefficients coefficients = physics::load_physics_coefficients(coefficients_path);
 
   try {
@@ -147,6 +152,8 @@ PhysicsResolution resolve_physics_model(const ScenarioSpec& spec, const Diagnost
     if (deployment.ep > 1) rethrow_at(spec, "latency.ep", "--ep", e.what());
     rethrow_at(spec, gpu_key, "--hardware", e.what());
   }
+
+  out.kv_source = KvSizingSource{shape, *gpu, parallel, deployment.cpu_offload_bytes};
 
   if (spec.alpha || spec.beta || spec.hardware_config) {
     log(LogLevel::Warning, "the physics latency model does not use model.alpha, model.beta or model.hardware_config "

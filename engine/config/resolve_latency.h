@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "engine/config/resolve_kv.h"
 #include "engine/config/scenario_spec.h"
 #include "engine/latency/latency_model.h"
 #include "engine/simulation.h"
@@ -23,6 +24,7 @@ struct PhysicsResolution {
   std::shared_ptr<const latency::LatencyModel> model;
   int64_t tp = 1;
   std::string gpu;  // the catalog's canonical name
+  KvSizingSource kv_source;  // for a derived engine.kv_blocks (resolve_kv.h)
 };
 
 // Builds the physics model: the GPU from the catalog (model_configs/gpus.yaml), the shape from

@@ -35,9 +35,9 @@ std::shared_ptr<const latency::LatencyModel> build_profiled_model(const Scenario
     if (!found) {
       reject(spec, "model.config_folder",
              fmt::format("the profiled latency model needs the layer count of {}: it is not in the model catalog "
-                         "({}); give --model-config-folder", *spec.model, catalog::kDefaultModelCatalogPath),
+                         "({}); give --model-config-folder", *spec.model, catalog::default_model_catalog()),
              fmt::format("is missing: {} is not in the model catalog ({}) and the profiled latency model needs its "
-                         "layer count", *spec.model, catalog::kDefaultModelCatalogPath));
+                         "layer count", *spec.model, catalog::default_model_catalog()));
     }
     folder = *found;
   }

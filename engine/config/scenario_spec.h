@@ -91,6 +91,11 @@ struct ScenarioSpec {
   std::optional<double> kv_offload_threshold;
   std::optional<double> kv_transfer_bandwidth;
   std::optional<int64_t> kv_transfer_base_latency_us;
+  // blis (engine/config/resolve_kv.h): vLLM's --gpu-memory-utilization, the share of the GPU's
+  // memory a derived KV block count is sized from (physics/profiled without kv_blocks), and
+  // --cpu-offload-gb, GiB of weights per GPU kept in host memory (physics).
+  std::optional<double> gpu_memory_utilization;
+  std::optional<double> cpu_offload_gb;
 
   WorkloadSpec workload;
 

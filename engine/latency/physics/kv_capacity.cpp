@@ -47,6 +47,9 @@ void check_input(const KvSizingInput& in) {
       in.parallel.dp < 1) {
     throw Error("KV sizing: block size, max_num_seqs, max_num_batched_tokens, tp and dp must be at least 1");
   }
+  if (!(in.cpu_offload_bytes >= 0) || !std::isfinite(in.cpu_offload_bytes)) {
+    throw Error(fmt::format("KV sizing: the cpu offload must be a size >= 0, got {}", in.cpu_offload_bytes));
+  }
 }
 
 // Activations of one profiling forward pass over `tokens` tokens on one GPU: the widest
@@ -72,7 +75,13 @@ KvCapacity derive_kv_capacity(const ModelShape& shape, const KvSizingInput& in, 
   check_input(in);
   KvCapacity out;
   out.requested_bytes = std::ceil(in.gpu_memory_bytes * in.gpu_memory_utilization);
-  out.weight_bytes = weight_bytes_per_gpu(shape, in.parallel).total();
+  const double all_weights = weight_bytes_per_gpu(shape, in.parallel).total();
+  if (in.cpu_offload_bytes > all_weights) {
+    throw Error("KV sizing: the cpu offload (" + gib(in.cpu_offload_bytes) + ") exceeds the " + gib(all_weights) +
+                " of weights on one GPU");
+  }
+  out.offloaded_bytes = in.cpu_offload_bytes;
+  out.weight_bytes = all_weights - in.cpu_offload_bytes;
   out.forward_peak_bytes = forward_peak_bytes(shape, double(in.max_num_batched_tokens), in.parallel);
   // Every rank samples over the full vocabulary (the logits are gathered), so no TP division.
   const double sampled_rows = double(std::min(in.max_num_seqs, in.max_num_batched_tokens));
@@ -91,7 +100,8 @@ KvCapacity derive_kv_capacity(const ModelShape& shape, const KvSizingInput& in, 
                 "; use more GPUs (tp), a larger utilization or a larger GPU");
   }
   out.num_blocks = static_cast<int64_t>(std::floor(out.available_bytes / out.block_bytes));
-  out.fits_max_model_len = in.max_model_len <= 0 || double(out.num_blocks) * double(in.block_size) >= double(in.max_model_len);
+  out.max_tokens = out.num_blocks * in.block_size;
+  out.fits_max_model_len = in.max_model_len <= 0 || out.max_tokens >= in.max_model_len;
   return out;
 }
 

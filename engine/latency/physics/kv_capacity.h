@@ -23,6 +23,9 @@ struct KvSizingInput {
   int64_t max_num_batched_tokens = 2048; // --max-num-batched-tokens
   int64_t max_model_len = 0;             // --max-model-len; 0 = not checked
   double kv_bytes = 0;                   // bytes per KV element; 0 = the model dtype ("auto")
+  // --cpu-offload-gb in bytes, per GPU: weights kept in host memory, so vLLM's weight memory (and
+  // the budget they take from the KV cache) is that much smaller. At most the weights per GPU.
+  double cpu_offload_bytes = 0;
   Parallelism parallel;
 };
 
@@ -44,7 +47,8 @@ struct VllmMemoryConstants {
 // The derivation, every term in bytes, so that it can be printed.
 struct KvCapacity {
   double requested_bytes = 0;        // gpu_memory_bytes x gpu_memory_utilization
-  double weight_bytes = 0;           // weights on this GPU
+  double weight_bytes = 0;           // weights on this GPU (after the cpu offload)
+  double offloaded_bytes = 0;        // weights in host memory instead (--cpu-offload-gb)
   double forward_peak_bytes = 0;     // activations of a max_num_batched_tokens forward pass
   double sampler_peak_bytes = 0;     // the sampler's dummy run over max_num_seqs rows
   double activation_peak_bytes = 0;  // the larger of the two (they do not overlap)
@@ -54,6 +58,9 @@ struct KvCapacity {
   double block_bytes = 0;            // block_size x kv_bytes_per_token
   int64_t num_blocks = 0;            // floor(available / block_bytes)
   bool fits_max_model_len = true;    // num_blocks x block_size >= max_model_len (vLLM refuses to start otherwise)
+  // The longest request the blocks hold: num_blocks x block_size tokens (vLLM's "estimated
+  // maximum model length" when it refuses to start).
+  int64_t max_tokens = 0;
 };
 
 // Throws blis::Error when the inputs are out of range or nothing is left for the KV cache

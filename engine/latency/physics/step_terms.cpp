@@ -13,7 +13,7 @@ namespace blis::latency::physics {
 
 const std::array<const char*, kTermCount> kTermNames = {
     "prefill_compute", "prefill_kv", "decode_compute", "decode_kv", "weights", "tp_all_reduce",
-    "moe_routing",     "ep_all_to_all", "per_layer",   "per_request", "per_step",
+    "moe_routing",     "ep_all_to_all", "per_layer",   "per_request", "per_step",    "cpu_offload",
 };
 
 namespace {
@@ -36,6 +36,9 @@ void check_deployment(const ModelShape& shape, const catalog::GpuSpec& gpu, cons
   if (dep.ep > 1 && !shape.is_moe()) {
     throw Error(fmt::format("physics latency model: ep = {} needs a mixture-of-experts model; {} has no experts",
                             dep.ep, shape.source));
+  }
+  if (dep.cpu_offload_bytes > 0 && !(gpu.host_link_gbs > 0)) {
+    throw Error(fmt::format("physics latency model: GPU '{}' needs a positive host_link_gbs for cpu offload", gpu.name));
   }
   if (!(gpu.bf16_tflops > 0) || !(gpu.memory_bandwidth_tbs > 0) || !(gpu.interconnect_gbs > 0)) {
     throw Error(fmt::format("physics latency model: GPU '{}' needs positive bf16_tflops, memory_bandwidth_tbs "
@@ -64,8 +67,18 @@ StepConstants make_step_constants(const ModelShape& shape, const catalog::GpuSpe
   k.kv_bytes_per_token = kv_bytes_per_token_per_gpu(shape, dep.tp, shape.dtype_bytes);
 
   const WeightBytes w = weight_bytes_per_gpu(shape, par);
-  k.resident_weight_bytes = w.total() - w.routed_experts;
-  k.routed_bytes_if_all_touched = w.routed_experts;
+  if (!(dep.cpu_offload_bytes >= 0) || !std::isfinite(dep.cpu_offload_bytes) || dep.cpu_offload_bytes > w.total()) {
+    throw Error(fmt::format("physics latency model: cpu offload must be between 0 and the {:.2f} GiB of weights on one "
+                            "GPU, got {:.2f} GiB",
+                            w.total() / double(1 << 30), dep.cpu_offload_bytes / double(1 << 30)));
+  }
+  // vLLM offloads whole parameters in module order until the budget is spent; the offloaded bytes
+  // leave the always-read weights first and then the routed experts. Read over the host link
+  // every step, they are charged there in full and no longer to the GPU's memory bandwidth.
+  const double resident = w.total() - w.routed_experts;
+  k.resident_weight_bytes = std::max(0.0, resident - dep.cpu_offload_bytes);
+  k.routed_bytes_if_all_touched = w.routed_experts - std::max(0.0, dep.cpu_offload_bytes - resident);
+  k.cpu_offload_us = dep.cpu_offload_bytes * us_per_link_byte(gpu.host_link_gbs > 0 ? gpu.host_link_gbs : 1);
   if (shape.is_moe()) {
     const double hit = d(std::min(shape.experts_per_token, shape.num_experts)) / d(shape.num_experts);
     k.log_expert_miss = hit >= 1 ? -std::numeric_limits<double>::infinity() : std::log1p(-hit);
@@ -132,6 +145,7 @@ StepTerms step_terms(const StepConstants& k, std::span<const StepMember> batch) 
                                ? k.routed_bytes_if_all_touched * -std::expm1(tokens * k.dp * k.log_expert_miss)
                                : 0.0;
     v[int(Term::kWeights)] = (k.resident_weight_bytes + touched) * k.us_per_byte;
+    v[int(Term::kCpuOffload)] = k.cpu_offload_us;
   }
   v[int(Term::kTpAllReduce)] = tokens * k.all_reduce_us_per_token;
   v[int(Term::kMoeRouting)] = tokens * k.moe_assignments_per_token;

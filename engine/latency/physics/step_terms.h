@@ -29,8 +29,9 @@ enum class Term : int {
   kLayers,              // count: transformer layers (one pass per step)
   kRequests,            // count: requests in the batch that compute something
   kStep,                // count: 1 per step
+  kCpuOffload,          // µs: weight bytes offloaded to host memory (--cpu-offload-gb) / host link
 };
-inline constexpr int kTermCount = 11;
+inline constexpr int kTermCount = 12;
 
 // The terms' names as the coefficient file spells them, indexed by Term.
 extern const std::array<const char*, kTermCount> kTermNames;
@@ -42,6 +43,9 @@ struct Deployment {
   int64_t tp = 1;
   int64_t dp = 1;
   int64_t ep = 1;
+  // vLLM's --cpu-offload-gb, in bytes per GPU: weights kept in pinned host memory that the GPU
+  // reads over the host link (UVA, zero-copy) in every forward pass instead of from its own memory.
+  double cpu_offload_bytes = 0;
 };
 
 // Everything of a step's cost that is fixed for a model, GPU and deployment.
@@ -53,7 +57,8 @@ struct StepConstants {
   double attention_flops_per_pair = 0; // per GPU: 4 x heads x head_dim x layers / tp, per (query, key)
   double us_per_byte = 0;              // 1 / memory bandwidth, µs
   double kv_bytes_per_token = 0;       // per GPU, all layers
-  double resident_weight_bytes = 0;    // per GPU: everything but the routed experts
+  double resident_weight_bytes = 0;    // per GPU: everything but the routed experts, less the offloaded
+  double cpu_offload_us = 0;           // offloaded bytes / host-link bandwidth, µs per step
   // Routed experts read: moe_layers x E x expert bytes / shards x (1 - miss^(tokens x dp)).
   double routed_bytes_if_all_touched = 0;
   double log_expert_miss = 0;          // log(1 - k/E), 0 for a dense model
@@ -65,7 +70,8 @@ struct StepConstants {
 };
 
 // Throws blis::Error when the deployment is invalid (tp, dp < 1; ep neither 1 nor tp x dp; ep on a
-// dense model) or the GPU lacks a figure the terms divide by.
+// dense model; cpu_offload_bytes negative or more than the weights on one GPU) or the GPU lacks a
+// figure the terms divide by.
 StepConstants make_step_constants(const ModelShape& shape, const catalog::GpuSpec& gpu, const Deployment& deployment);
 
 struct StepTerms {

@@ -58,6 +58,8 @@ inline std::vector<std::string> spec_differences(const config::ScenarioSpec& a, 
   BLIS_COMPARE(latency_tp);
   BLIS_COMPARE(latency_dp);
   BLIS_COMPARE(latency_ep);
+  BLIS_COMPARE(gpu_memory_utilization);
+  BLIS_COMPARE(cpu_offload_gb);
   BLIS_COMPARE(latency_coefficients);
   BLIS_COMPARE(latency_config);
   BLIS_COMPARE(instances);

@@ -39,7 +39,8 @@ const char* const kGood =
     "    memory_bandwidth_tbs: 3.35\n"  // 7
     "    interconnect_gbs: 450\n"      // 8
     "    host_link_gbs: 64\n"          // 9
-    "    source: \"a datasheet\"\n";   // 10
+    "    cuda_memory_gib: 79.19\n"     // 10
+    "    source: \"a datasheet\"\n";   // 11
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
   const size_t at = text.find(from);
@@ -140,7 +141,26 @@ TEST_CASE("an unknown GPU name suggests the closest spelling and lists the catal
 TEST_CASE("a catalog file with an unknown key names the file, line and key path") {
   CHECK(parse_error(replaced(kGood, "    fp8_tflops: 0\n", "    fp8_tflops: 0\n    fp16_tflops: 5\n")) ==
         "cat.yaml:7: unknown key \"fp16_tflops\" (at gpus[0].fp16_tflops) (did you mean 'bf16_tflops'?)");
-  CHECK(parse_error(std::string(kGood) + "version: 2\n") == "cat.yaml:11: unknown key \"version\" (at version)");
+  CHECK(parse_error(std::string(kGood) + "version: 2\n") == "cat.yaml:12: unknown key \"version\" (at version)");
+}
+
+TEST_CASE("a catalog's CUDA-reported memory cannot exceed the GPU's memory") {
+  CHECK(parse_error(replaced(kGood, "cuda_memory_gib: 79.19", "cuda_memory_gib: 81")) ==
+        "cat.yaml:10: gpus[0].cuda_memory_gib (81) must not exceed memory_gib (80): CUDA reports at most the memory "
+        "the GPU has");
+  CHECK(parse_error(replaced(kGood, "cuda_memory_gib: 79.19", "cuda_memory_gib: 0")) ==
+        "cat.yaml:10: gpus[0].cuda_memory_gib must be a positive finite number of GiB, got 0");
+}
+
+TEST_CASE("every shipped GPU has a CUDA-reported memory below its datasheet size; the measured ones exact") {
+  for (const blis::catalog::GpuSpec& g : shipped().gpus()) {
+    CAPTURE(g.name);
+    CHECK(g.cuda_memory_gib > 0.9 * g.memory_gib);
+    CHECK(g.cuda_memory_gib < g.memory_gib);
+  }
+  // The RTX 4090 of the sim2real C_ data reported 25,250,627,584 bytes (vllm/meta.json).
+  CHECK(shipped().get("RTX4090").cuda_memory_gib * (1 << 30) == 25250627584.0);
+  CHECK(shipped().get("H100").cuda_memory_gib == 79.19);  // vLLM's start-up log on H100 80GB HBM3
 }
 
 TEST_CASE("a catalog entry without a required field names the entry and every missing key") {
@@ -181,7 +201,7 @@ TEST_CASE("names and aliases must be non-empty strings, unique across the catalo
   const std::string second = replaced(replaced(std::string(kGood).substr(6), "name: Test-GPU", "name: Other"),
                                       "aliases: [TG, \"Test GPU 1\"]", "aliases: [T-G]");
   CHECK(parse_error(std::string(kGood) + second) ==
-        "cat.yaml:12: gpus[1].aliases[0] \"T-G\" is already a name of GPU 'Test-GPU' (line 3); names match "
+        "cat.yaml:13: gpus[1].aliases[0] \"T-G\" is already a name of GPU 'Test-GPU' (line 3); names match "
         "ignoring case, spaces, '-' and '_'");
 }
 
@@ -223,8 +243,8 @@ TEST_CASE("GpuCatalog::load reads a file and names it when it cannot") {
 TEST_CASE("a merge of an entry into itself is an error, not endless recursion (fuzzing finding)") {
   CHECK(parse_error("gpus:\n  - &b\n    name: B\n    <<: *b\n") ==
         "cat.yaml:2: an anchor's value contains itself: the merge (<<) at gpus[0] includes its own mapping\n"
-        "cat.yaml:2: gpus[0] (GPU 'B') is missing memory_gib, bf16_tflops, fp8_tflops, memory_bandwidth_tbs, "
-        "interconnect_gbs, host_link_gbs, source");
+        "cat.yaml:2: gpus[0] (GPU 'B') is missing memory_gib, cuda_memory_gib, bf16_tflops, fp8_tflops, "
+        "memory_bandwidth_tbs, interconnect_gbs, host_link_gbs, source");
   // A merge of another entry is fine: it fills in the keys the entry does not set.
   const GpuCatalog c = GpuCatalog::parse(
       replaced(kGood, "  - name: Test-GPU", "  - &base\n    name: Test-GPU") + "  - <<: *base\n    name: Other\n    aliases: []\n",

@@ -36,6 +36,7 @@ std::string file_with(const std::string& terms_extra = "", const std::string& ho
          "  per_request: 7\n"
          "  per_step: 100\n" +
          terms_extra +
+         "  cpu_offload: 1.25\n"
          "host:\n"
          "  queueing_us: 200\n"
          "  queueing_us_per_input_token: 1.5\n"
@@ -90,7 +91,7 @@ TEST_CASE("physics coefficient file: problems name file, line and key") {
   CHECK_THROWS_WITH_AS(parse_physics_coefficients(file_with("  weigths: 1\n"), "c.yaml"),
                        "c.yaml:15: unknown key \"weigths\" (at terms.weigths) (did you mean 'weights'?)", blis::Error);
   CHECK_THROWS_WITH_AS(parse_physics_coefficients(file_with("", "  output_token: 1\n"), "c.yaml"),
-                       "c.yaml:20: unknown key \"output_token\" (at host.output_token) (did you mean 'output_token_us'?)",
+                       "c.yaml:21: unknown key \"output_token\" (at host.output_token) (did you mean 'output_token_us'?)",
                        blis::Error);
   std::string negative = file_with();
   negative.replace(negative.find("per_step: 100"), 13, "per_step: -1");

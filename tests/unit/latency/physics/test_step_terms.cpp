@@ -2,6 +2,7 @@
 // arithmetic is in the comments), and the properties a capacity planner relies on.
 #include <doctest/doctest.h>
 
+#include <string>
 #include <vector>
 
 #include "engine/core/error.h"
@@ -198,4 +199,44 @@ TEST_CASE("physics deployments that cannot exist are refused") {
                        doctest::Contains("ep must be 1 (no expert parallelism) or tp x dp = 4"), blis::Error);
   CHECK_THROWS_WITH_AS(make_step_constants(dense_gqa(), gpu(), {1, 2, 2}),
                        doctest::Contains("needs a mixture-of-experts model; dense.json has no experts"), blis::Error);
+}
+
+TEST_CASE("cpu offload: the offloaded weights leave the memory term and cross the host link every step") {
+  // The dense model holds 276,096 weight bytes on one GPU; offload 100,000 of them (a 64 GB/s
+  // host link: 1 / (64 x 1e3) µs per byte).
+  Deployment offload;
+  offload.cpu_offload_bytes = 100000;
+  const StepConstants k = make_step_constants(dense_gqa(), gpu(), offload);
+  const std::vector<StepMember> batch = {prefill(0, 10, 10), decode(20, 12)};
+  const StepTerms t = step_terms(k, batch);
+  CHECK(t[Term::kWeights] == doctest::Approx((276096 - 100000) * 5e-7).epsilon(1e-12));
+  CHECK(t[Term::kCpuOffload] == doctest::Approx(100000 / 64e3).epsilon(1e-12));  // 1.5625 µs
+  // Without an offload the term is zero; a step that computes nothing reads nothing either.
+  CHECK(step_terms(make_step_constants(dense_gqa(), gpu(), {}), batch)[Term::kCpuOffload] == 0);
+  const std::vector<StepMember> idle = {{12, 12, 0, 0}};
+  CHECK(step_terms(k, idle)[Term::kCpuOffload] == 0);
+  // The coefficient file names the term.
+  CHECK(std::string(kTermNames[int(Term::kCpuOffload)]) == "cpu_offload");
+}
+
+TEST_CASE("cpu offload beyond an MoE model's always-read weights comes out of its routed experts") {
+  const ModelShape s = moe_fp8();
+  const WeightBytes w = weight_bytes_per_gpu(s, {});
+  const double resident = w.total() - w.routed_experts;
+  Deployment offload;
+  offload.cpu_offload_bytes = resident + 1000;
+  const StepConstants k = make_step_constants(s, gpu(), offload);
+  CHECK(k.resident_weight_bytes == 0);
+  CHECK(k.routed_bytes_if_all_touched == w.routed_experts - 1000);
+  CHECK(k.cpu_offload_us == doctest::Approx((resident + 1000) / 64e3).epsilon(1e-12));
+}
+
+TEST_CASE("cpu offload must be between 0 and the weights on one GPU") {
+  Deployment too_much;
+  too_much.cpu_offload_bytes = weight_bytes_per_gpu(dense_gqa(), {}).total() + 1;
+  CHECK_THROWS_WITH_AS(make_step_constants(dense_gqa(), gpu(), too_much),
+                       doctest::Contains("cpu offload must be between 0 and the"), blis::Error);
+  Deployment negative;
+  negative.cpu_offload_bytes = -1;
+  CHECK_THROWS_AS(make_step_constants(dense_gqa(), gpu(), negative), blis::Error);
 }
