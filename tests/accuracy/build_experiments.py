@@ -32,7 +32,8 @@ MODELS = {
     'meta-llama/Llama-2-70b-hf': {'moe': False, 'config': 'llama-2-70b-hf', 'blis_id': 'meta-llama/llama-2-70b-hf'},
     'codellama/CodeLlama-34b-Instruct-hf': {'moe': False, 'config': 'codellama-34b-instruct-hf',
                                             'blis_id': 'codellama/codellama-34b-instruct-hf'},
-    'mistralai/Mixtral-8x7B-v0.1': {'moe': True, 'config': 'mixtral-8x7b-v0.1', 'blackbox': {
+    'mistralai/Mixtral-8x7B-v0.1': {'moe': True, 'config': 'mixtral-8x7b-v0.1', 'blis_id': 'mistralai/mixtral-8x7b-v0.1',
+                                    'blackbox': {
         ('H100', 2): ('mistralai/mixtral-8x7b-instruct-v0.1',
                       'coefficients of the instruct checkpoint (same architecture)')}},
     'RedHatAI/Llama-4-Scout-17B-16E-Instruct-FP8-dynamic': {'moe': True, 'blackbox': {
@@ -53,7 +54,8 @@ MODELS = {
                              'blis has no RTX 4090 coefficients: the H100 TP1 row (what a user gets)'),
             ('RTXPRO6000', 1): ('meta-llama/llama-3.1-8b-instruct',
                                 'blis has no RTX PRO 6000 coefficients: the H100 TP1 row (what a user gets)')}},
-    'Qwen/Qwen3-30B-A3B-Instruct-2507': {'moe': True, 'config': 'qwen3-30b-a3b-instruct-2507'},
+    'Qwen/Qwen3-30B-A3B-Instruct-2507': {'moe': True, 'config': 'qwen3-30b-a3b-instruct-2507',
+                                         'blis_id': 'qwen/qwen3-30b-a3b-instruct-2507'},
 }
 # every coefficients row of model_configs/defaults.yaml was fitted on this vLLM; the lookup needs
 # it when the model has no `defaults:` entry naming it
@@ -61,7 +63,7 @@ BLACKBOX_VLLM = 'vllm/vllm-openai:v0.8.4'
 # GPUs of the roofline model's hardware file (model_configs/hardware_config.json, the reference's
 # format). The suite adds the C_ GPUs in tests/accuracy/hardware_suite.json (datasheet figures,
 # docs/accuracy.md). The GPU catalog model_configs/gpus.yaml has all of them (`blis gpus`), but
-# the roofline model does not read it; the physics latency model (coming) will.
+# the roofline model does not read it; the physics latency model does.
 REPO_GPUS = {'H100', 'A100-SXM'}
 SUITE_GPUS = {'RTX4090', 'RTXPRO6000'}
 CATALOG_GPUS = {'H100', 'RTX4090', 'RTXPRO6000'}  # the sim2real GPUs, all in model_configs/gpus.yaml
@@ -103,14 +105,14 @@ def latency_models(model, gpu, tp, dp=1, ep=1, exact_workload=True):
     if not exact_workload:
         blocked.append('workload: the general-lite / reasoning-lite stage rates and durations were never published')
     if dp > 1 or ep > 1:
-        blocked.append('data/expert parallelism (DP%d x EP%d): blis simulates neither' % (dp, ep))
+        blocked.append('data/expert parallelism (DP%d x EP%d): only the physics model simulates it' % (dp, ep))
     bb = facts.get('blackbox', {}).get((gpu, tp))
     if bb:
         runnable['blackbox'] = {'blis_model': bb[0], 'vllm_version': BLACKBOX_VLLM, 'note': bb[1]}
     roof = []
     if facts['moe']:
-        roof.append('MoE: the roofline model prices every model as dense (the physics model, coming, '
-                    'reads the experts from the catalog config)')
+        roof.append('MoE: the roofline model prices every model as dense (the physics model reads the '
+                    'experts from the catalog config)')
     if 'config' not in facts:
         roof.append('no config.json for %s in the model catalog (model_configs/hf)' % model)
     if gpu not in REPO_GPUS | SUITE_GPUS:
@@ -125,11 +127,22 @@ def latency_models(model, gpu, tp, dp=1, ep=1, exact_workload=True):
     if profile and 'config' in facts:
         runnable['profiled'] = {'blis_model': facts['blis_id'], 'model_config': 'model_configs/hf/' + facts['config'],
                                 'profile': profile}
+    # physics: any catalog model on any catalog GPU, MoE and DP x EP included (one simulated
+    # instance per DP rank, docs/latency-models.md "Deployment")
+    if 'config' in facts and gpu in CATALOG_GPUS:
+        runnable['physics'] = {'blis_model': facts['blis_id'], 'model_config': 'model_configs/hf/' + facts['config'],
+                               'gpu': gpu}
+    elif 'config' not in facts:
+        blocked.append('physics: no config.json for %s in the model catalog (model_configs/hf)' % model)
+    else:
+        blocked.append('physics: GPU %s is not in the GPU catalog (model_configs/gpus.yaml)' % gpu)
     if not bb:
         blocked.append('blackbox: no coefficients row for (%s, %s, TP%d) in model_configs/defaults.yaml '
                        '(needs a fit on that GPU)' % (model, gpu, tp))
-    if blocked and not exact_workload or dp > 1 or ep > 1:
+    if not exact_workload:
         runnable = {}
+    elif dp > 1 or ep > 1:
+        runnable = {k: v for k, v in runnable.items() if k == 'physics'}
     return runnable, blocked
 
 

@@ -4,6 +4,7 @@ for the real experiments of the accuracy suite that the physics latency model ca
 
 usage: build_fit_list.py OUTDIR [--only TEXT]... [--skip TEXT]... [--source A|B|C]...
                          [--fit NAME,NAME...] [--metrics NAME,NAME...] [--start FILE]
+                         [--stage-seconds S]
   OUTDIR         created if needed: OUTDIR/fit.lua (the list) and one folder per experiment with
                  the workload files its blis command reads
   --only TEXT    only experiments whose id contains TEXT (repeatable)
@@ -12,6 +13,9 @@ usage: build_fit_list.py OUTDIR [--only TEXT]... [--skip TEXT]... [--source A|B|
   --fit LIST     the coefficients that move (the list's `fit`; default: blis fit's default)
   --metrics LIST the metrics of the objective (the list's `metrics`; default: blis fit's default)
   --start FILE   the coefficient file the search starts from (absolute, or relative to OUTDIR)
+  --stage-seconds S  shorten every inference-perf stage to at most S seconds (the real runs' stages
+                 last 600 s at a constant rate: their figures are steady-state ones, which a
+                 shorter stage reproduces at a fraction of the simulation time)
 
 Each experiment is the accuracy suite's own blis command for the physics model (acc_commands.py,
 so the fit simulates exactly what run_accuracy.py scores) without the flags `blis fit` sets itself
@@ -20,6 +24,7 @@ inference-perf stage; C_ runs also per request) and its model as the group, so t
 `blis fit --cv` leaves one model out at a time.
 """
 import os
+import re
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the checkout
@@ -71,11 +76,23 @@ def metrics_table(values, source, indent):
                            for m, v in latency_metrics(values, source).items()) + pad + '}'
 
 
-def experiment_entry(exp, outdir):
+def shorten_stages(workdir, seconds):
+    path = os.path.join(workdir, 'workload.yaml')
+    if seconds is None or not os.path.exists(path):
+        return
+    with open(path) as f:
+        text = f.read()
+    text = re.sub(r'duration: (\d+)', lambda m: 'duration: %d' % min(int(m.group(1)), seconds), text)
+    with open(path, 'w') as f:
+        f.write(text)
+
+
+def experiment_entry(exp, outdir, stage_seconds=None):
     slug = exp['id'].replace('/', '_')
     workdir = os.path.join(outdir, slug)
     os.makedirs(workdir, exist_ok=True)
     cmd = acc_commands.blis_command('blis', exp, 'physics', workdir, 'unused.json')
+    shorten_stages(workdir, stage_seconds)
     real, _, real_requests = acc_fixtures.real_and_peers(exp)
     lines = ['  {', '    name = %s,' % lua_string(exp['id']), '    group = %s,' % lua_string(exp['model']),
              '    args = { %s },' % ', '.join(lua_string(a) for a in fit_args(cmd, outdir)),
@@ -99,9 +116,9 @@ def main(argv):
         sys.stderr.write(__doc__)
         return 2
     outdir = os.path.abspath(argv[0])
-    only, skip, sources, fit, metrics, start = [], [], [], [], [], []
+    only, skip, sources, fit, metrics, start, seconds = [], [], [], [], [], [], []
     lists = {'--only': only, '--skip': skip, '--source': sources, '--fit': fit, '--metrics': metrics,
-             '--start': start}
+             '--start': start, '--stage-seconds': seconds}
     i = 1
     while i < len(argv):
         flag = argv[i]
@@ -119,7 +136,8 @@ def main(argv):
         sys.stderr.write('build_fit_list: no experiment matches\n')
         return 1
     os.makedirs(outdir, exist_ok=True)
-    body = [experiment_entry(e, outdir) for e in chosen]
+    stage_seconds = int(seconds[-1]) if seconds else None
+    body = [experiment_entry(e, outdir, stage_seconds) for e in chosen]
     with open(os.path.join(outdir, 'fit.lua'), 'w') as f:
         f.write('-- written by tests/accuracy/build_fit_list.py: %d real experiments of ../shared/sim2real\n'
                 % len(chosen))
