@@ -99,6 +99,7 @@ fit::FitProblem build_problem(LuaVm& vm, const FitList& list) {
     throw Error(fmt::format("{}: start: {}", list.path, e.what()));
   }
   problem.metrics = list.metrics;
+  problem.loss = list.objective == "absolute" ? fit::FitLoss::kAbsolute : fit::FitLoss::kSquared;
   for (const std::string& name : list.fit) problem.fit_indices.push_back(fit::fittable_index(name));
   for (const FitListExperiment& e : list.experiments) {
     config::RunConfig run;

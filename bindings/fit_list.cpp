@@ -385,7 +385,7 @@ FitList load_fit_list(LuaVm& vm, const std::string& path) {
     if (lua_type(L, -1) != LUA_TTABLE) {
       r.fail("", fmt::format("must return a table {{ experiments = {{...}}, ... }}, got {}", r.type_name(-1)));
     }
-    r.check_keys(-1, "", {"experiments", "fit", "metrics", "start"});
+    r.check_keys(-1, "", {"experiments", "fit", "metrics", "start", "objective"});
     if (r.push_field(-1, "experiments") == LUA_TNIL) r.fail("", "needs experiments = { {...}, ... }");
     r.expect_table(-1, "experiments");
     const size_t n = r.sequence_length(-1, "experiments");
@@ -411,6 +411,14 @@ FitList load_fit_list(LuaVm& vm, const std::string& path) {
     list.start = latency::physics::kDefaultCoefficientsPath;
     if (r.push_field(-1, "start") != LUA_TNIL) {
       list.start = list_relative_path(folder, r.text(-1, "start"));
+    }
+    lua_pop(L, 1);
+    if (r.push_field(-1, "objective") != LUA_TNIL) {
+      list.objective = r.text(-1, "objective");
+      if (list.objective != "squared" && list.objective != "absolute") {
+        r.fail("objective", fmt::format("\"{}\" is not an objective; known: squared, absolute{}", list.objective,
+                                        config::did_you_mean(list.objective, {"squared", "absolute"})));
+      }
     }
     lua_pop(L, 1);
     for (size_t i = 0; i < list.experiments.size(); ++i) {

@@ -31,6 +31,7 @@ struct FitList {
   std::vector<std::string> fit;      // coefficient names; default fit::default_fit_names()
   std::vector<std::string> metrics;  // default e2e_mean, ttft_mean, itl_mean, e2e_p99
   std::string start;                 // coefficient file; default model_configs/physics/default.yaml
+  std::string objective = "squared";  // "squared" (mean r^2) or "absolute" (mean |r|)
 };
 
 // The metrics a list that names none compares.

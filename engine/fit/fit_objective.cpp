@@ -87,7 +87,7 @@ double objective_value(const FitProblem& problem, const std::vector<size_t>& sub
     const std::vector<ResidualRow> rows = residual_rows(problem, subset[i], predictions[i]);
     if (rows.empty()) continue;
     double loss = 0;
-    for (const ResidualRow& row : rows) loss += row.squared;
+    for (const ResidualRow& row : rows) loss += problem.loss == FitLoss::kAbsolute ? row.ape : row.squared;
     weighted += e.weight * loss / static_cast<double>(rows.size());
     weights += e.weight;
   }

@@ -4,8 +4,9 @@
 //   * a per-request measurement: one r per matched request for E2E, and for TTFT / TPOT when the
 //     list chose a ttft_* / tpot_* metric; each quantity counts as one figure, the mean of r^2
 //     over its requests.
-// An experiment's loss is the mean of r^2 over its figures; the objective is the weighted mean of
-// the experiments' losses. A figure the simulation cannot produce (nothing completed) counts as an
+// An experiment's loss is the mean of r^2 over its figures (the list's objective = "absolute":
+// the mean of |r|, a per-request figure counting its mean APE); the objective is the weighted
+// mean of the experiments' losses. A figure the simulation cannot produce (nothing completed) counts as an
 // error of 1000% (r^2 = 100), so the search is pushed away from it rather than stopped.
 #pragma once
 

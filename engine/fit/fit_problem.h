@@ -28,8 +28,14 @@ struct FitExperiment {
   std::vector<int64_t> observed_request_index;
 };
 
+// How the relative errors r of the compared figures are combined (fit_objective.h): the mean of
+// r^2 (squared: the default, smooth, dominated by the largest errors) or of |r| (absolute: the
+// mean APE, the figure accuracy is judged by, robust to a few experiments the model cannot match).
+enum class FitLoss { kSquared, kAbsolute };
+
 struct FitProblem {
   std::vector<FitExperiment> experiments;
+  FitLoss loss = FitLoss::kSquared;
   std::vector<std::string> metrics;  // the metric names that enter the objective
   latency::physics::PhysicsCoefficients start;
   std::vector<int> fit_indices;  // into fittable_names()

@@ -4,7 +4,7 @@ for the real experiments of the accuracy suite that the physics latency model ca
 
 usage: build_fit_list.py OUTDIR [--only TEXT]... [--skip TEXT]... [--source A|B|C]...
                          [--fit NAME,NAME...] [--metrics NAME,NAME...] [--start FILE]
-                         [--stage-seconds S]
+                         [--stage-seconds S] [--objective squared|absolute] [--no-requests]
   OUTDIR         created if needed: OUTDIR/fit.lua (the list) and one folder per experiment with
                  the workload files its blis command reads
   --only TEXT    only experiments whose id contains TEXT (repeatable)
@@ -13,6 +13,8 @@ usage: build_fit_list.py OUTDIR [--only TEXT]... [--skip TEXT]... [--source A|B|
   --fit LIST     the coefficients that move (the list's `fit`; default: blis fit's default)
   --metrics LIST the metrics of the objective (the list's `metrics`; default: blis fit's default)
   --start FILE   the coefficient file the search starts from (absolute, or relative to OUTDIR)
+  --objective O  the list's objective (blis fit's default: squared)
+  --no-requests  leave the C_ runs' per-request measurements out (their whole-run figures stay)
   --stage-seconds S  shorten every inference-perf stage to at most S seconds (the real runs' stages
                  last 600 s at a constant rate: their figures are steady-state ones, which a
                  shorter stage reproduces at a fraction of the simulation time)
@@ -87,7 +89,7 @@ def shorten_stages(workdir, seconds):
         f.write(text)
 
 
-def experiment_entry(exp, outdir, stage_seconds=None):
+def experiment_entry(exp, outdir, stage_seconds=None, per_request=True):
     slug = exp['id'].replace('/', '_')
     workdir = os.path.join(outdir, slug)
     os.makedirs(workdir, exist_ok=True)
@@ -102,7 +104,7 @@ def experiment_entry(exp, outdir, stage_seconds=None):
         lines.append('      stages = {')
         lines += ['        [%d] = %s,' % (k, metrics_table(v, exp['source'], 8)) for k, v in stages]
         lines.append('      },')
-    if real_requests:
+    if real_requests and per_request:
         lines.append('      requests = {')
         lines += ['        { id = %s, ttft = %r, e2e = %r, tpot = %r },' % (lua_string(str(i)), r['ttft'], r['e2e'], r['tpot'])
                   for i, r in sorted(real_requests.items())]
@@ -116,9 +118,11 @@ def main(argv):
         sys.stderr.write(__doc__)
         return 2
     outdir = os.path.abspath(argv[0])
-    only, skip, sources, fit, metrics, start, seconds = [], [], [], [], [], [], []
+    only, skip, sources, fit, metrics, start, seconds, objective = [], [], [], [], [], [], [], []
     lists = {'--only': only, '--skip': skip, '--source': sources, '--fit': fit, '--metrics': metrics,
-             '--start': start, '--stage-seconds': seconds}
+             '--start': start, '--stage-seconds': seconds, '--objective': objective}
+    per_request = '--no-requests' not in argv
+    argv = [a for a in argv if a != '--no-requests']
     i = 1
     while i < len(argv):
         flag = argv[i]
@@ -137,7 +141,7 @@ def main(argv):
         return 1
     os.makedirs(outdir, exist_ok=True)
     stage_seconds = int(seconds[-1]) if seconds else None
-    body = [experiment_entry(e, outdir, stage_seconds) for e in chosen]
+    body = [experiment_entry(e, outdir, stage_seconds, per_request) for e in chosen]
     with open(os.path.join(outdir, 'fit.lua'), 'w') as f:
         f.write('-- written by tests/accuracy/build_fit_list.py: %d real experiments of ../shared/sim2real\n'
                 % len(chosen))
@@ -148,6 +152,8 @@ def main(argv):
                 f.write(' %s = { %s },\n' % (key, ', '.join(lua_string(n) for n in names)))
         if start:
             f.write(' start = %s,\n' % lua_string(start[-1]))
+        if objective:
+            f.write(' objective = %s,\n' % lua_string(objective[-1]))
         f.write('}\n')
     print('%s: %d experiments' % (os.path.join(outdir, 'fit.lua'), len(chosen)))
     return 0

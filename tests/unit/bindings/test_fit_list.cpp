@@ -181,3 +181,12 @@ TEST_CASE("fit list: a file source that cannot be read names the key path and th
   CHECK(error_of("no_args.lua", R"(return { experiments = { { name = "t", observed = { summary = { e2e_mean = 1 } } } } })")
             .find("needs args") != std::string::npos);
 }
+
+TEST_CASE("fit list: objective chooses the loss; anything else is refused by name") {
+  const char* body = R"(experiments = { { name = "a", args = { "--model", "m" }, observed = { summary = { e2e_mean = 1 } } } })";
+  CHECK(load("obj_default.lua", std::string("return { ") + body + " }").objective == "squared");
+  CHECK(load("obj_abs.lua", std::string("return { objective = \"absolute\", ") + body + " }").objective == "absolute");
+  const std::string message = error_of("obj_bad.lua", std::string("return { objective = \"absolut\", ") + body + " }");
+  CHECK(message.find("objective \"absolut\" is not an objective; known: squared, absolute") != std::string::npos);
+  CHECK(message.find("did you mean") != std::string::npos);
+}
