@@ -2,7 +2,7 @@
 JOBS ?= $(shell nproc)
 MAKEFLAGS += --no-print-directory
 
-.PHONY: deps build quickstart accuracy test test-release test-sanitize test-fuzz fuzz-build fuzz-long bench clean
+.PHONY: deps build quickstart accuracy refit-physics test test-release test-sanitize test-fuzz fuzz-build fuzz-long bench clean
 
 deps:
 	./scripts/install_deps.sh
@@ -20,6 +20,23 @@ quickstart: build
 accuracy: build
 	python3 tests/accuracy/run_accuracy.py build/blis -j $(JOBS) --whole-run --json build/accuracy.json \
 	        --markdown docs/accuracy.md --check tests/accuracy/tolerances.json
+
+# Refit the physics model's shipped coefficients (model_configs/physics/default.yaml) on the
+# sim2real experiments of tests/accuracy (docs/latency-models.md, "The shipped coefficients"):
+# the list of every experiment the physics model runs, minus the overloaded 'reasoning' runs and
+# the trainval13 copy of an A_ run, stages shortened to 120 s, fitted for the mean APE from
+# tests/accuracy/fit_start.yaml. About 10 minutes on two cores; deterministic for the seed.
+FIT_DIR ?= build/fit-defaults
+FIT_COEFFICIENTS ?= prefill_compute,decode_compute,decode_kv,weights,tp_all_reduce,per_step,per_layer,moe_routing,queueing_us
+refit-physics: build
+	rm -rf $(FIT_DIR)
+	python3 tests/accuracy/build_fit_list.py $(FIT_DIR) --skip reasoning --skip B/2026 --stage-seconds 120 \
+	        --objective absolute --no-requests --start $(CURDIR)/tests/accuracy/fit_start.yaml --fit $(FIT_COEFFICIENTS)
+	build/blis fit $(FIT_DIR)/fit.lua --max-evals 500 --seed 1 --jobs $(JOBS) --out $(FIT_DIR)/fit.yaml \
+	        --report $(FIT_DIR)/residuals.csv
+	{ echo '# Written by `make refit-physics` (Makefile): the fit list comes from tests/accuracy/build_fit_list.py,'; \
+	  echo '# then `source` below ran. Do not edit by hand; refit instead.'; cat $(FIT_DIR)/fit.yaml; } \
+	        > model_configs/physics/default.yaml
 
 # Every test (unit, parity, golden transcripts, Lua, determinism, invariants), first in the
 # release build, then in an AddressSanitizer + UndefinedBehaviorSanitizer build.
