@@ -157,7 +157,7 @@ std::string fit_help() {
          "Fits the physics latency model's coefficients to measured runs: every experiment of LIST.lua\n"
          "(its blis run flags and what the real run measured) is simulated with candidate coefficients,\n"
          "and a Nelder-Mead search minimises the weighted mean squared relative error of the chosen\n"
-         "metrics. Every run uses --latency-model physics --compat corrected and the list's start\n"
+         "metrics (the mean absolute one with the list's objective = \"absolute\"). Every run uses --latency-model physics --compat corrected and the list's start\n"
          "coefficients (docs/latency-models.md, \"Fitting your own coefficients\").\n\n"
          "  --seed S          seeds the search's restarts (default 1); the same seed gives the same fit\n"
          "  --max-evals N     objective evaluations in all (default 400); each simulates every experiment\n"
@@ -231,7 +231,7 @@ int fit_command(const std::vector<std::string>& args, const std::string& command
     const std::string header = fmt::format(
         "Physics latency model coefficients fitted by blis fit (docs/latency-models.md, \"Fitting your own\n"
         "coefficients\"). Refit with the command in `source`, run from the same folder.\n"
-        "Objective (weighted mean squared relative error): start {:.6g}, fitted {:.6g}; {} evaluations.",
+        "Objective ({}): start {:.6g}, fitted {:.6g}; {} evaluations.", fit::loss_description(problem.loss),
         report.outcome.start_objective, report.outcome.fitted_objective, report.outcome.search.evals);
     core::write_file_atomically(flags.out, fit::coefficients_yaml(report.outcome.fitted, header),
                                 "fitted coefficients");

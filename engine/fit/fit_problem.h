@@ -33,6 +33,11 @@ struct FitExperiment {
 // mean APE, the figure accuracy is judged by, robust to a few experiments the model cannot match).
 enum class FitLoss { kSquared, kAbsolute };
 
+// How the report and the written file name the objective.
+inline const char* loss_description(FitLoss loss) {
+  return loss == FitLoss::kAbsolute ? "weighted mean absolute relative error" : "weighted mean squared relative error";
+}
+
 struct FitProblem {
   std::vector<FitExperiment> experiments;
   FitLoss loss = FitLoss::kSquared;

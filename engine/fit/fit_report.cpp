@@ -96,7 +96,7 @@ std::string fit_report_text(const FitReportInput& in) {
                      in.outcome.search.evals == 1 ? "" : "s", in.outcome.search.restarts,
                      in.outcome.search.restarts == 1 ? "" : "s",
                      in.outcome.search.converged ? "converged" : "stopped at --max-evals");
-  out += fmt::format("objective (weighted mean squared relative error): start {:.6g}, fitted {:.6g}\n\n",
+  out += fmt::format("objective ({}): start {:.6g}, fitted {:.6g}\n\n", loss_description(p.loss),
                      in.outcome.start_objective, in.outcome.fitted_objective);
 
   Table coefficients;
