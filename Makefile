@@ -25,18 +25,19 @@ accuracy: build
 # sim2real experiments of tests/accuracy (docs/latency-models.md, "The shipped coefficients"):
 # the list of every experiment the physics model runs, minus the overloaded 'reasoning' runs and
 # the trainval13 copy of an A_ run, stages shortened to 120 s, fitted for the mean APE from
-# tests/accuracy/fit_start.yaml. About 10 minutes on two cores; deterministic for the seed.
+# tests/accuracy/fit_start.yaml. About 7 minutes on two cores; deterministic for the seed.
 FIT_DIR ?= build/fit-defaults
-FIT_COEFFICIENTS ?= prefill_compute,decode_compute,decode_kv,weights,tp_all_reduce,per_step,per_layer,moe_routing,queueing_us
+FIT_COEFFICIENTS ?= prefill_compute,decode_compute,decode_kv,weights,tp_all_reduce,per_step,per_layer,moe_routing,queueing_us,queueing_us_per_input_token
 refit-physics: build
 	rm -rf $(FIT_DIR)
 	python3 tests/accuracy/build_fit_list.py $(FIT_DIR) --skip reasoning --skip B/2026 --stage-seconds 120 \
 	        --objective absolute --no-requests --start $(CURDIR)/tests/accuracy/fit_start.yaml --fit $(FIT_COEFFICIENTS)
-	build/blis fit $(FIT_DIR)/fit.lua --max-evals 500 --seed 1 --jobs $(JOBS) --out $(FIT_DIR)/fit.yaml \
+	build/blis fit $(FIT_DIR)/fit.lua --max-evals 300 --seed 1 --jobs $(JOBS) --out $(FIT_DIR)/fit.yaml \
 	        --report $(FIT_DIR)/residuals.csv
 	{ echo '# Written by `make refit-physics` (Makefile): the fit list comes from tests/accuracy/build_fit_list.py,'; \
-	  echo '# then `source` below ran. Do not edit by hand; refit instead.'; cat $(FIT_DIR)/fit.yaml; } \
-	        > model_configs/physics/default.yaml
+	  echo '# then `source` below ran. Do not edit by hand; refit instead.'; \
+	  sed 's|^fitted_on: ".* (\([0-9]*\) experiments)"|fitted_on: "\1 real vLLM runs of sim2real (tests/accuracy, make refit-physics)"|' \
+	        $(FIT_DIR)/fit.yaml; } > model_configs/physics/default.yaml
 
 # Leave-one-model-out cross-validation of that fit (docs/accuracy.md, "Cross-validated"): for each
 # model of the list, the coefficients are fitted on the other models' experiments and the held-out
