@@ -41,10 +41,23 @@ std::shared_ptr<const latency::LatencyModel> build_profiled_model(const Scenario
     }
     folder = *found;
   }
-  const int64_t layers = latency::load_model_architecture(folder).num_layers;
+  const latency::ModelArchitecture arch = latency::load_model_architecture(folder);
+  // The profile is measured per rank at one TP degree (its tp<N> folder): running it at another
+  // degree would price the wrong kernel shapes.
+  const int64_t tp = spec.tp && *spec.tp > 0 ? *spec.tp : 1;
+  const int64_t profiled_tp = latency::profiled::profile_tp_degree(*spec.latency_profile);
+  if (profiled_tp > 0 && profiled_tp != tp) {
+    reject(spec, "latency.profile",
+           fmt::format("the profile {} was measured at TP {} but the run is at TP {} (--tp); give the tp{} folder",
+                       *spec.latency_profile, profiled_tp, tp, tp),
+           fmt::format("was measured at TP {} but model.tp is {}; give the tp{} folder", profiled_tp, tp, tp));
+  }
   auto profile = std::make_shared<const latency::profiled::LayerProfile>(
-      latency::profiled::load_layer_profile(*spec.latency_profile));
-  return std::make_shared<latency::ProfiledModel>(alpha, std::move(profile), layers);
+      latency::profiled::load_layer_profile(*spec.latency_profile, tp));
+  latency::profiled::RingAllReduce all_reduce;
+  all_reduce.ranks = tp;
+  return std::make_shared<latency::ProfiledModel>(alpha, std::move(profile), arch.num_layers, all_reduce,
+                                                  arch.hidden_dim);
 }
 
 }  // namespace blis::config

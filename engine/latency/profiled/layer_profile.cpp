@@ -42,7 +42,20 @@ void require_layers(const std::map<std::string, PiecewiseLinear>& curves, const 
 
 }  // namespace
 
-LayerProfile load_layer_profile(const std::string& tp_directory) {
+int64_t profile_tp_degree(const std::string& tp_directory) {
+  std::filesystem::path dir(tp_directory);
+  if (dir.filename().empty()) dir = dir.parent_path();  // a trailing slash
+  const std::string name = dir.filename().string();
+  if (name.size() < 3 || name.rfind("tp", 0) != 0) return 0;
+  int64_t n = 0;
+  for (std::size_t i = 2; i < name.size(); ++i) {
+    if (name[i] < '0' || name[i] > '9' || n > 100000) return 0;
+    n = n * 10 + (name[i] - '0');
+  }
+  return n;
+}
+
+LayerProfile load_layer_profile(const std::string& tp_directory, int64_t tp) {
   namespace fs = std::filesystem;
   const fs::path dir(tp_directory);
   if (!fs::is_directory(dir)) {
@@ -66,6 +79,9 @@ LayerProfile load_layer_profile(const std::string& tp_directory) {
   if (!fs::exists(attention_path)) attention_path = (dir / "attention.csv").string();
   p.attention = AttentionGrid(read_csv_table(
       attention_path, {"prefill_chunk", "kv_prefill", "n_decode", "kv_decode", "time_us"}, false));
+  std::filesystem::path tp_dir = dir;
+  if (tp_dir.filename().empty()) tp_dir = tp_dir.parent_path();
+  p.skew = load_skew_fit(tp_dir.string(), tp);
   return p;
 }
 

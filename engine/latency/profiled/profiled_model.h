@@ -5,7 +5,15 @@
 //
 //   step = embedding(T) + L * block + final_layernorm(T) + sum over per-sequence layers(S)
 //   block = sum of the other dense layers(T) (layernorm twice: before attention and after it)
-//           + attention(prefill_chunk, kv_prefill, n_decode, mean decode KV)
+//           + attention(prefill_chunk, kv_prefill, n_decode, decode KV mean/max/min)
+//           + 2 * all_reduce(T * hidden * 2 bytes) when TP > 1 (after o_proj and down_proj)
+//
+// attention is the grid at the mean decode KV, raised toward the grid at the longest decode KV
+// by the profile's measured skew alpha (skew_fit.h). The profiles are measured per rank on one
+// GPU (LLMServingSim's profiler shrinks the model by TP and leaves the collectives to ASTRA-Sim),
+// so the TP all-reduce is added the way LLMServingSim's ASTRA-Sim prices it: a ring of
+// 2 * (TP - 1) messages of bytes / TP, each paying the link latency and bytes / link bandwidth
+// (all_reduce.h).
 //
 // T = tokens computed this step (prefill chunk tokens + one per decode), S = sequences in the
 // batch (lm_head and the sampler run once per sequence), L = the model's transformer blocks (the
@@ -17,6 +25,7 @@
 #include <vector>
 
 #include "engine/latency/latency_model.h"
+#include "engine/latency/profiled/all_reduce.h"
 #include "engine/latency/profiled/layer_profile.h"
 
 namespace blis::latency {
@@ -24,13 +33,18 @@ namespace blis::latency {
 class ProfiledModel final : public LatencyModel {
  public:
   // Throws blis::Error when num_layers <= 0 (and, via the base, on bad alpha).
-  ProfiledModel(std::vector<double> alpha, std::shared_ptr<const profiled::LayerProfile> profile, int64_t num_layers);
+  // `all_reduce` prices the TP collectives (ranks <= 1: none); hidden_dim sizes them.
+  ProfiledModel(std::vector<double> alpha, std::shared_ptr<const profiled::LayerProfile> profile, int64_t num_layers,
+                profiled::RingAllReduce all_reduce = {}, int64_t hidden_dim = 0);
   Tick step_time(std::span<const StepMember> batch) const override;
 
   // The same composition in microseconds, before rounding to ticks (for tests and tools).
   double step_time_us(std::span<const StepMember> batch) const;
 
  private:
+  // One layer's attention with the skew correction (the decode KV mean, longest and shortest).
+  double attention_us(double prefill_chunk, double kv_prefill, double n_decode, double kv_mean, double kv_max,
+                      double kv_min) const;
   struct Term {
     const profiled::PiecewiseLinear* curve;
     double count;  // how many times the layer runs per step
@@ -39,6 +53,8 @@ class ProfiledModel final : public LatencyModel {
   std::vector<Term> token_terms_;     // dense layers, over T
   std::vector<Term> sequence_terms_;  // per-sequence layers, over S
   double num_layers_;
+  profiled::RingAllReduce all_reduce_;
+  double all_reduce_bytes_per_token_;  // hidden * 2 bytes (bf16 activations)
 };
 
 }  // namespace blis::latency
