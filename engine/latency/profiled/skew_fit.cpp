@@ -50,7 +50,7 @@ SkewAxis read_axis(const YAML::Node& axes, const std::string& name, const std::s
   SkewAxis a;
   try {
     const YAML::Node bins = axes[name + "_bins"], labels = axes[name + "_labels"];
-    if (!bins.IsSequence() || !labels.IsSequence()) {
+    if (!bins.IsDefined() || !labels.IsDefined() || !bins.IsSequence() || !labels.IsSequence()) {
       throw Error(fmt::format("{}: skew_fit.bucket_axes needs the lists {}_bins and {}_labels", meta, name, name));
     }
     for (const auto& b : bins) a.edges.push_back(b.as<double>());
@@ -126,33 +126,42 @@ std::optional<SkewFit> load_skew_fit(const std::string& tp_directory, int64_t tp
   } catch (const YAML::Exception& e) {
     throw Error(fmt::format("{}:{}:{}: {}", meta_path, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
-  const YAML::Node block = root["skew_fit"];
-  if (!block || !block.IsMap()) return std::nullopt;
+  if (!root.IsMap()) throw Error(fmt::format("{}: expected a mapping of keys (LLMServingSim's meta.yaml)", meta_path));
+  const YAML::Node block = static_cast<const YAML::Node&>(root)["skew_fit"];
+  if (!block.IsDefined() || !block.IsMap()) return std::nullopt;
   try {
-    if (!block["enabled"] || !block["enabled"].as<bool>()) return std::nullopt;
+    if (!block["enabled"].IsDefined() || !block["enabled"].as<bool>()) return std::nullopt;
   } catch (const YAML::Exception&) {
     throw Error(fmt::format("{}: skew_fit.enabled must be true or false", meta_path));
   }
   SkewFit fit = default_axes();
-  if (const YAML::Node axes = block["bucket_axes"]; axes && axes.IsMap()) {
+  if (const YAML::Node axes = block["bucket_axes"]; axes.IsDefined() && axes.IsMap()) {
     fit.n = read_axis(axes, "n", meta_path);
     fit.skew_rate = read_axis(axes, "skew_rate", meta_path);
     fit.kv_big = read_axis(axes, "kv_big", meta_path);
     fit.kp = read_axis(axes, "kp", meta_path);
   }
-  YAML::Node entry;
-  if (const YAML::Node per_tp = block["per_tp"]; per_tp && per_tp.IsMap()) {
+  // The pooled alpha of this TP's entry, else of the block. (yaml-cpp: a missing key is an
+  // invalid node, so every read is checked with IsDefined first.)
+  auto number = [&](const YAML::Node& n, const std::string& key) {
+    try {
+      return n.as<double>();
+    } catch (const YAML::Exception&) {
+      throw Error(fmt::format("{}: skew_fit.{} must be a number", meta_path, key));
+    }
+  };
+  bool has_entry = false;
+  if (block["alpha_default"].IsDefined()) fit.alpha_default = number(block["alpha_default"], "alpha_default");
+  const YAML::Node per_tp = block["per_tp"];
+  if (per_tp.IsDefined() && per_tp.IsMap()) {
     for (const auto& kv : per_tp) {
-      if (kv.first.as<std::string>() == std::to_string(tp)) entry = kv.second;
+      if (kv.first.as<std::string>() != std::to_string(tp) || !kv.second.IsMap()) continue;
+      has_entry = true;
+      const YAML::Node a = kv.second["alpha_default"];
+      if (a.IsDefined()) fit.alpha_default = number(a, "per_tp." + std::to_string(tp) + ".alpha_default");
     }
   }
-  try {
-    const YAML::Node def = entry && entry["alpha_default"] ? entry["alpha_default"] : block["alpha_default"];
-    if (def) fit.alpha_default = def.as<double>();
-  } catch (const YAML::Exception&) {
-    throw Error(fmt::format("{}: skew_fit.per_tp.{}.alpha_default must be a number", meta_path, tp));
-  }
-  if (!entry) return fit;  // no fit for this TP: the pooled default only
+  if (!has_entry) return fit;  // no fit for this TP: the pooled default only
   // The bucket table sits next to the other tables (the meta names it tp<N>/skew_fit.csv; the
   // published bundles gzip it).
   for (const char* name : {"skew_fit.csv.gz", "skew_fit.csv"}) {
