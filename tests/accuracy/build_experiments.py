@@ -53,7 +53,8 @@ MODELS = {
                              'blis has no RTX 4090 coefficients: the H100 TP1 row (what a user gets)'),
             ('RTXPRO6000', 1): ('meta-llama/llama-3.1-8b-instruct',
                                 'blis has no RTX PRO 6000 coefficients: the H100 TP1 row (what a user gets)')}},
-    'Qwen/Qwen3-30B-A3B-Instruct-2507': {'moe': True, 'config': 'qwen3-30b-a3b-instruct-2507'},
+    'Qwen/Qwen3-30B-A3B-Instruct-2507': {'moe': True, 'config': 'qwen3-30b-a3b-instruct-2507',
+                                         'blis_id': 'qwen/qwen3-30b-a3b-instruct-2507'},
 }
 # every coefficients row of model_configs/defaults.yaml was fitted on this vLLM; the lookup needs
 # it when the model has no `defaults:` entry naming it
@@ -91,8 +92,15 @@ FAST = {'C/RTX4090/Llama-3.1-8B', 'C/RTXPRO6000/Llama-3.1-8B', 'A/llama-2-7b-tp1
 # LLMServingSim's layer-wise kernel profiles (the C_ data's profiler_perf/<hw>/<org>/<model>/<dtype>/tp<N>),
 # copied into fixtures/profiles without skew_fit.csv.gz (blis does not apply the skew correction;
 # both RTX 4090 and RTX PRO 6000 bundles are otherwise whole): (model, gpu, tp) -> folder
+# LLMServingSim's layer-wise profiles (fixtures/profiles), by (model, GPU, TP) of a run. The tp2
+# profiles of Llama-3.1-8B and Qwen3-32B are there too, for TP2 runs (none in this data).
 PROFILES = {('meta-llama/Llama-3.1-8B', gpu, 1): 'tests/accuracy/fixtures/profiles/%s/meta-llama/Llama-3.1-8B/bf16/tp1' % gpu
             for gpu in ('RTX4090', 'RTXPRO6000')}
+PROFILES[('Qwen/Qwen3-30B-A3B-Instruct-2507', 'RTXPRO6000', 1)] = \
+    'tests/accuracy/fixtures/profiles/RTXPRO6000/Qwen/Qwen3-30B-A3B-Instruct-2507/bf16/tp1'
+PROFILES[('Qwen/Qwen3-32B', 'RTXPRO6000', 2)] = 'tests/accuracy/fixtures/profiles/RTXPRO6000/Qwen/Qwen3-32B/bf16/tp2'
+PROFILES[('meta-llama/Llama-3.1-8B', 'RTXPRO6000', 2)] = \
+    'tests/accuracy/fixtures/profiles/RTXPRO6000/meta-llama/Llama-3.1-8B/bf16/tp2'
 
 
 def latency_models(model, gpu, tp, dp=1, ep=1, exact_workload=True):
@@ -103,7 +111,7 @@ def latency_models(model, gpu, tp, dp=1, ep=1, exact_workload=True):
     if not exact_workload:
         blocked.append('workload: the general-lite / reasoning-lite stage rates and durations were never published')
     if dp > 1 or ep > 1:
-        blocked.append('data/expert parallelism (DP%d x EP%d): blis simulates neither' % (dp, ep))
+        blocked.append('data/expert parallelism (DP%d x EP%d): only the profiled model simulates it' % (dp, ep))
     bb = facts.get('blackbox', {}).get((gpu, tp))
     if bb:
         runnable['blackbox'] = {'blis_model': bb[0], 'vllm_version': BLACKBOX_VLLM, 'note': bb[1]}
@@ -128,8 +136,11 @@ def latency_models(model, gpu, tp, dp=1, ep=1, exact_workload=True):
     if not bb:
         blocked.append('blackbox: no coefficients row for (%s, %s, TP%d) in model_configs/defaults.yaml '
                        '(needs a fit on that GPU)' % (model, gpu, tp))
-    if blocked and not exact_workload or dp > 1 or ep > 1:
+    if blocked and not exact_workload:
         runnable = {}
+    elif dp > 1 or ep > 1:
+        # the profiled model runs DP x EP (one instance per DP rank, --ep experts per rank)
+        runnable = {k: v for k, v in runnable.items() if k == 'profiled'}
     return runnable, blocked
 
 

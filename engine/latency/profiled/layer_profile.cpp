@@ -33,6 +33,29 @@ std::map<std::string, PiecewiseLinear> read_curves(const std::string& path, cons
   return curves;
 }
 
+// tokens,activated_experts,time_us -> one tokens curve per activated-expert count.
+MoeTable read_moe_table(const std::string& path) {
+  const CsvTable t = read_csv_table(path, {"tokens", "activated_experts", "time_us"}, false);
+  std::map<double, std::map<double, std::pair<double, int>>> rows;
+  for (const CsvRow& r : t.rows) {
+    const auto [it, fresh] = rows[r.values[1]].emplace(r.values[0], std::make_pair(r.values[2], r.line));
+    if (!fresh) {
+      throw Error(fmt::format("{}:{}:1: {} tokens with {} activated experts are measured twice (also on line {})",
+                              path, r.line, r.values[0], r.values[1], it->second.second));
+    }
+  }
+  MoeTable table;
+  for (const auto& [activated, by_tokens] : rows) {
+    std::vector<double> xs, ys;
+    for (const auto& [x, y] : by_tokens) {
+      xs.push_back(x);
+      ys.push_back(y.first);
+    }
+    table.add_row(activated, PiecewiseLinear(std::move(xs), std::move(ys)));
+  }
+  return table;
+}
+
 void require_layers(const std::map<std::string, PiecewiseLinear>& curves, const std::string& path,
                     const std::vector<const char*>& names) {
   for (const char* name : names) {
@@ -62,10 +85,6 @@ LayerProfile load_layer_profile(const std::string& tp_directory, int64_t tp) {
     throw Error(fmt::format("{}: not a profile directory (expected <dtype>/tp<N>/ holding dense.csv, "
                             "per_sequence.csv and attention.csv.gz)", tp_directory));
   }
-  if (fs::exists(dir / "moe.csv")) {
-    throw Error(fmt::format("{}: MoE profiles (moe.csv) are not supported by the profiled latency model yet",
-                            (dir / "moe.csv").string()));
-  }
   LayerProfile p;
   p.directory = tp_directory;
   const std::string dense_path = (dir / "dense.csv").string();
@@ -82,6 +101,9 @@ LayerProfile load_layer_profile(const std::string& tp_directory, int64_t tp) {
   std::filesystem::path tp_dir = dir;
   if (tp_dir.filename().empty()) tp_dir = tp_dir.parent_path();
   p.skew = load_skew_fit(tp_dir.string(), tp);
+  fs::path moe_path = tp_dir / "moe.csv";
+  if (!fs::exists(moe_path)) moe_path = tp_dir.parent_path() / "tp1" / "moe.csv";
+  if (fs::exists(moe_path)) p.moe = read_moe_table(moe_path.string());
   return p;
 }
 

@@ -9,12 +9,20 @@
 namespace blis::latency {
 
 ProfiledModel::ProfiledModel(std::vector<double> alpha, std::shared_ptr<const profiled::LayerProfile> profile,
-                             int64_t num_layers, profiled::RingAllReduce all_reduce, int64_t hidden_dim)
+                             int64_t num_layers, profiled::RingAllReduce all_reduce, int64_t hidden_dim,
+                             profiled::MoeRouting moe)
     : LatencyModel(std::move(alpha)),
       profile_(std::move(profile)),
       num_layers_(static_cast<double>(num_layers)),
       all_reduce_(all_reduce),
-      all_reduce_bytes_per_token_(2.0 * static_cast<double>(hidden_dim)) {
+      all_reduce_bytes_per_token_(2.0 * static_cast<double>(hidden_dim)),
+      moe_(moe) {
+  if (moe_.num_experts > 0 && (profile_->moe.empty() || hidden_dim <= 0 || moe_.top_k <= 0 || moe_.ep <= 0 ||
+                               moe_.moe_layers > num_layers)) {
+    throw Error(fmt::format("the profiled latency model of an MoE model needs the profile's moe.csv, the model's "
+                            "hidden_size, num_experts_per_tok and EP >= 1 (have {} experts, top-k {}, EP {})",
+                            moe_.num_experts, moe_.top_k, moe_.ep));
+  }
   if (all_reduce_.ranks > 1 && hidden_dim <= 0) {
     throw Error(fmt::format("the profiled latency model at TP {} needs the model's hidden_size to size its "
                             "all-reduces, got {}", all_reduce_.ranks, hidden_dim));
@@ -63,8 +71,13 @@ double ProfiledModel::step_time_us(std::span<const StepMember> batch) const {
   for (const Term& t : token_terms_) total += t.count * (*t.curve)(tokens);
   for (const Term& t : sequence_terms_) total += t.count * (*t.curve)(sequences);
   total += num_layers_ * attention_us(prefill_chunk, kv_prefill, n_decode, kv_decode, kv_decode_max, kv_decode_min);
-  // Dense blocks all-reduce twice per layer (after o_proj and after down_proj).
-  if (all_reduce_.ranks > 1) total += 2 * num_layers_ * all_reduce_.time_us(tokens * all_reduce_bytes_per_token_);
+  // Dense blocks all-reduce twice per layer (after o_proj and after down_proj); an MoE block once
+  // (after o_proj: its experts are combined by the EP collectives instead).
+  const double moe_layers = static_cast<double>(moe_.moe_layers);
+  if (all_reduce_.ranks > 1) {
+    total += (2 * num_layers_ - moe_layers) * all_reduce_.time_us(tokens * all_reduce_bytes_per_token_);
+  }
+  if (moe_layers > 0) total += moe_layers * moe_block_us(tokens);
   return total;
 }
 
@@ -84,6 +97,24 @@ double ProfiledModel::attention_us(double prefill_chunk, double kv_prefill, doub
   // An interpolation edge can put t_max below t_mean; a negative correction is not physical.
   if (t_max <= t_mean) return t_mean;
   return t_mean + a * (t_max - t_mean);
+}
+
+double ProfiledModel::moe_block_us(double tokens) const {
+  const double ep = static_cast<double>(moe_.ep), k = static_cast<double>(moe_.top_k);
+  const double experts = static_cast<double>(moe_.num_experts);
+  const double hit = moe_.ep <= 1 ? 1.0 : 1.0 - std::pow((ep - 1) / ep, k);
+  const double local_tokens = std::round(tokens * hit);
+  const double activated = std::max(1.0, std::min(std::round(tokens * k / ep), std::floor(experts / ep)));
+  double us = local_tokens > 0 ? profile_->moe.time_us(local_tokens, activated) : 0;
+  if (moe_.ep > 1) {
+    const double hidden_bytes = all_reduce_bytes_per_token_;  // hidden * 2
+    const double gather_bytes = std::max(1.0, std::floor(tokens / ep)) * (hidden_bytes + 2 * experts);
+    const double scatter_bytes = tokens * hidden_bytes / ep;
+    const profiled::RingAllReduce& l = moe_.link;
+    us += (ep - 1) * (l.link_latency_us + gather_bytes / (l.link_bandwidth_gbps * 1e3));
+    us += (ep - 1) * (l.link_latency_us + scatter_bytes / (l.link_bandwidth_gbps * 1e3));
+  }
+  return us;
 }
 
 Tick ProfiledModel::step_time(std::span<const StepMember> batch) const {

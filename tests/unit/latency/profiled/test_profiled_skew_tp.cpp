@@ -159,3 +159,40 @@ TEST_CASE("profiled TP: a step adds two all-reduces of T x hidden x 2 bytes per 
   CHECK(error_of([&] { ProfiledModel({0, 0, 0}, profile, 4, RingAllReduce{2, 16, 20}, 0); })
             .find("needs the model's hidden_size") != std::string::npos);
 }
+
+TEST_CASE("profiled MoE: moe.csv is interpolated over tokens, then between activated-expert counts") {
+  const fs::path d = variant_dir("moe_table", 1);
+  // time = 10 + tokens + 2 * activated at activated 8 and 16
+  write_text(d / "moe.csv", "tokens,activated_experts,time_us\n1,8,27\n9,8,35\n1,16,43\n9,16,51\n");
+  const LayerProfile p = load_layer_profile(d.string(), 1);
+  CHECK(p.moe.time_us(5, 8) == doctest::Approx(31));
+  CHECK(p.moe.time_us(5, 12) == doctest::Approx(10 + 5 + 24));
+  CHECK(p.moe.time_us(5, 4) == doctest::Approx(31));       // below the first count: its curve
+  CHECK(p.moe.time_us(5, 24) == doctest::Approx(10 + 5 + 48));  // beyond the last: the line extended
+  write_text(d / "moe.csv", "tokens,activated_experts,time_us\n1,8,27\n1,8,28\n");
+  CHECK(error_of([&] { load_layer_profile(d.string(), 1); }).find("moe.csv:3:1: 1 tokens with 8 activated experts "
+                                                                  "are measured twice (also on line 2)") !=
+        std::string::npos);
+}
+
+TEST_CASE("profiled MoE: a block adds the rank's experts (balanced gate) and the EP all-gather and reduce-scatter") {
+  const fs::path d = variant_dir("moe_step", 1);
+  write_text(d / "moe.csv", "tokens,activated_experts,time_us\n1,8,27\n9,8,35\n1,16,43\n9,16,51\n");
+  auto profile = std::make_shared<const LayerProfile>(load_layer_profile(d.string(), 1));
+  const ProfiledModel dense({0, 0, 0}, profile, 4);
+  MoeRouting routing{/*num_experts=*/32, /*top_k=*/2, /*ep=*/2, /*moe_layers=*/4, RingAllReduce{2, 16, 20}};
+  const ProfiledModel moe({0, 0, 0}, profile, 4, RingAllReduce{}, /*hidden_dim=*/1000, routing);
+  // 4 decodes: T = 4. A rank gets round(4 * (1 - (1/2)^2)) = 3 tokens and activates
+  // min(round(4 * 2 / 2), 32 / 2) = 4 experts (below the table's 8: that curve), 10 + 3 + 16 = 29 us.
+  const std::vector<StepMember> batch = {{31, 10, 100, 1}, {31, 10, 100, 1}, {31, 10, 100, 1}, {31, 10, 100, 1}};
+  const double experts = 27 + 2;  // the activated-8 curve at 3 tokens
+  // all-gather: 1 message of floor(4/2) = 2 tokens * (1000 + 32) * 2 bytes = 4128 bytes;
+  // reduce-scatter: 1 message of 4 * 1000 * 2 / 2 = 4000 bytes; each + 20 us latency at 16 GB/s.
+  const double collectives = (20 + 4128 / 16e3) + (20 + 4000 / 16e3);
+  CHECK(moe.step_time_us(batch) - dense.step_time_us(batch) == doctest::Approx(4 * (experts + collectives)));
+  // An MoE model without the profile's moe.csv is refused.
+  const fs::path bare = variant_dir("moe_missing", 1);
+  auto no_moe = std::make_shared<const LayerProfile>(load_layer_profile(bare.string(), 1));
+  CHECK(error_of([&] { ProfiledModel({0, 0, 0}, no_moe, 4, RingAllReduce{}, 1000, routing); })
+            .find("needs the profile's moe.csv") != std::string::npos);
+}
