@@ -72,7 +72,11 @@ bool wants_physics_model(const ScenarioSpec& spec) {
       {"latency.coefficients", "--coefficients", spec.latency_coefficients.has_value()},
       {"latency.config", "latency.config", spec.latency_config.has_value()},
   };
+  const bool profiled = spec.latency_model && *spec.latency_model == "profiled";
   for (const LatencyKey& k : keys) {
+    // The profiled model reads --ep (its MoE experts per rank; engine/config/resolve_profiled.cpp);
+    // its DP ranks are instances (--num-instances), so --dp stays the physics model's.
+    if (profiled && k.key == std::string("latency.ep")) continue;
     if (k.given) {
       reject(spec, k.key, fmt::format("{} needs --latency-model physics (it does nothing otherwise)", k.flag),
              "needs latency.model = \"physics\" (it does nothing otherwise)");

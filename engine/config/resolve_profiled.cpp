@@ -6,6 +6,7 @@
 #include "engine/config/scenario_where.h"
 #include "engine/core/error.h"
 #include "engine/latency/model_hardware.h"
+#include "engine/latency/physics/model_shape.h"
 #include "engine/latency/profiled/profiled_model.h"
 
 namespace blis::config {
@@ -41,10 +42,45 @@ std::shared_ptr<const latency::LatencyModel> build_profiled_model(const Scenario
     }
     folder = *found;
   }
-  const int64_t layers = latency::load_model_architecture(folder).num_layers;
+  const latency::ModelArchitecture arch = latency::load_model_architecture(folder);
+  // The profile is measured per rank at one TP degree (its tp<N> folder): running it at another
+  // degree would price the wrong kernel shapes.
+  const int64_t tp = spec.tp && *spec.tp > 0 ? *spec.tp : 1;
+  const int64_t profiled_tp = latency::profiled::profile_tp_degree(*spec.latency_profile);
+  if (profiled_tp > 0 && profiled_tp != tp) {
+    reject(spec, "latency.profile",
+           fmt::format("the profile {} was measured at TP {} but the run is at TP {} (--tp); give the tp{} folder",
+                       *spec.latency_profile, profiled_tp, tp, tp),
+           fmt::format("was measured at TP {} but model.tp is {}; give the tp{} folder", profiled_tp, tp, tp));
+  }
   auto profile = std::make_shared<const latency::profiled::LayerProfile>(
-      latency::profiled::load_layer_profile(*spec.latency_profile));
-  return std::make_shared<latency::ProfiledModel>(alpha, std::move(profile), layers);
+      latency::profiled::load_layer_profile(*spec.latency_profile, tp));
+  latency::profiled::RingAllReduce all_reduce;
+  all_reduce.ranks = tp;
+  // MoE: the experts per EP rank (--ep), routed as LLMServingSim's balanced gate.
+  const latency::physics::ModelShape shape = latency::physics::load_model_shape(folder + "/config.json");
+  latency::profiled::MoeRouting moe;
+  const int64_t ep = spec.latency_ep.value_or(1);
+  if (shape.num_experts > 0) {
+    if (profile->moe.empty()) {
+      reject(spec, "latency.profile",
+             fmt::format("{} is an MoE model but the profile {} has no moe.csv (nor does its tp1 folder)", *spec.model,
+                         *spec.latency_profile),
+             fmt::format("has no moe.csv (nor does its tp1 folder), and {} is an MoE model", *spec.model));
+    }
+    if (ep < 1 || shape.num_experts % ep != 0) {
+      reject(spec, "latency.ep",
+             fmt::format("--ep {} must be >= 1 and divide the model's {} experts", ep, shape.num_experts),
+             fmt::format("must be >= 1 and divide the model's {} experts, got {}", shape.num_experts, ep));
+    }
+    moe = {shape.num_experts, shape.experts_per_token, ep, shape.num_moe_layers(), {}};
+    moe.link.ranks = ep;
+  } else if (ep != 1) {
+    reject(spec, "latency.ep", fmt::format("--ep {} needs an MoE model; {} has no experts", ep, *spec.model),
+           fmt::format("needs an MoE model; {} has no experts", *spec.model));
+  }
+  return std::make_shared<latency::ProfiledModel>(alpha, std::move(profile), arch.num_layers, all_reduce,
+                                                  arch.hidden_dim, moe);
 }
 
 }  // namespace blis::config

@@ -46,6 +46,10 @@ namespace blis::core {
   X(decode_needs_reservation, "engine-core 3.6",                                                  \
     "batch members the token budget did not reach wait for the next step instead of generating "  \
     "a token without KV and being counted in the step time")                                      \
+  X(preempt_resumes_from_reached, "engine-core 3.2, 2.4",                                          \
+    "a preempted request keeps the tokens it generated and its first-token time: on resume it "    \
+    "recomputes prompt + generated tokens as a prefill and goes on decoding (vLLM), instead of "   \
+    "re-prefilling the prompt and generating every output token again")                            \
   X(single_completion_itl, "engine-core 2.4",                                                     \
     "the completing step's latency is not appended twice, so E2E ends with the last token")       \
   X(count_first_output_token, "engine-core 7.1",                                                  \

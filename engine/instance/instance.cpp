@@ -98,7 +98,7 @@ bool Instance::schedule_continuing(RequestIndex index, int64_t& budget) {
     return false;
   }
   Request& r = requests_[static_cast<size_t>(index)];
-  int64_t need = r.input_len - r.progress;
+  int64_t need = prefill_end(r) - r.progress;
   if (need > 0) {
     const int64_t threshold = config_.long_prefill_threshold;
     if (threshold > 0 && threshold < need) need = threshold;
@@ -108,7 +108,7 @@ bool Instance::schedule_continuing(RequestIndex index, int64_t& budget) {
     r.num_new_tokens = need;
     r.computed += need;
   }
-  if (r.progress >= r.input_len && r.output_len > 0) {
+  if (r.progress >= prefill_end(r) && r.output_len > 0) {
     if (!reserve(index, 1)) return false;
     budget -= 1;
     r.num_new_tokens = 1;
@@ -121,7 +121,9 @@ bool Instance::schedule_continuing(RequestIndex index, int64_t& budget) {
 bool Instance::reserve(RequestIndex index, int64_t tokens) {
   Request& r = requests_[static_cast<size_t>(index)];
   while (true) {
-    if (kv_->allocate(kv_view(r), r.progress, r.progress + tokens, {})) return true;
+    const bool allocated = r.progress < prefill_end(r) ? allocate_prefill(r, r.progress, r.progress + tokens, {})
+                                                       : kv_->allocate(kv_view(r), r.progress, r.progress + tokens, {});
+    if (allocated) return true;
     if (running_.empty()) {
       log_(LogLevel::Warning, fmt::format("KV cache too small to serve request {}", request_id(r.index)));
       return false;
@@ -132,6 +134,7 @@ bool Instance::reserve(RequestIndex index, int64_t tokens) {
     Request& victim = requests_[static_cast<size_t>(victim_index)];
     preempted_.push_back(victim_index);
     victim.state = RequestState::Queued;
+    keep_reached_tokens(victim);
     victim.progress = 0;
     kv_->release(victim.index);
     victim.computed = 0;
@@ -183,11 +186,17 @@ void Instance::step(Tick now) {
     Request& r = requests_[static_cast<size_t>(index)];
     kv_->cached_blocks(kv_view(r), cached_);
     const int64_t hit = static_cast<int64_t>(cached_.size()) * kv_->block_size();
-    int64_t need = r.input_len - hit;
+    int64_t need = prefill_end(r) - hit;
     const int64_t threshold = config_.long_prefill_threshold;
     if (threshold > 0 && threshold < need) need = threshold;
     need = std::min(need, budget);
-    if (!kv_->allocate(kv_view(r), hit, hit + need, cached_)) break;  // no preemption for newcomers
+    if (!allocate_prefill(r, hit, hit + need, cached_)) {  // no preemption for newcomers
+      if (r.kv_split_to > 0) {  // a recompute that got part of its range: it waits holding nothing
+        kv_->release(r.index);
+        r.kv_split_to = 0;
+      }
+      break;
+    }
     wait_queue_.pop_front();
     running_.push_back(index);
     r.scheduled_step = step_count_;
@@ -207,7 +216,11 @@ void Instance::step(Tick now) {
     Request& r = requests_[static_cast<size_t>(index)];
     const Tick at = wrap_add(now, latency_.scheduling_processing_time());
     heap_.push({at, EventKind::Scheduled, index});
-    r.scheduling_delay = at - r.arrival;
+    // Corrected (preempt_resumes_from_reached): like TTFT, the first scheduling counts (vLLM
+    // keeps a request's first scheduled_ts); the reference overwrites it on re-admission.
+    if (!(config_.corrections.preempt_resumes_from_reached && r.has_scheduling_delay)) {
+      r.scheduling_delay = at - r.arrival;
+    }
     r.has_scheduling_delay = true;
   }
   counters_.wait_queue_samples_sum += static_cast<int64_t>(wait_queue_.size());
@@ -220,7 +233,7 @@ void Instance::step(Tick now) {
   members_.clear();
   for (RequestIndex index : executed) {
     const Request& r = requests_[static_cast<size_t>(index)];
-    members_.push_back({r.progress, r.input_len, r.output_len, r.num_new_tokens});
+    members_.push_back({r.progress, prefill_end(r), r.output_len, r.num_new_tokens});
   }
   const Tick step_time = wrap_add(latency_.step_time(members_), kv_->consume_transfer_latency());
   const Tick output_time = latency_.output_token_processing_time();
@@ -239,10 +252,16 @@ void Instance::step(Tick now) {
   const int64_t first_token_counts = config_.corrections.count_first_output_token ? 1 : 0;
   for (RequestIndex index : executed) {
     Request& r = requests_[static_cast<size_t>(index)];
-    if (r.progress < r.input_len) {
+    bool decoded = true;
+    if (r.progress < prefill_end(r)) {
       r.progress = r.computed;
+      // A resumed request's recompute ends on its last sampled token, whose pass samples the
+      // next one (instance/resume.cpp); any other prefill chunk emits nothing here.
+      decoded = r.resume_len > 0 && r.progress == r.resume_len;
     } else {
       r.progress += 1;
+    }
+    if (decoded) {
       counters_.total_output_tokens += 1;
       // This step's token latency is one ITL entry of the request (its stint covers the step).
       if (log_position < 0) {
@@ -255,7 +274,8 @@ void Instance::step(Tick now) {
       r.progress_high_water = r.progress;
       progress_watch_.progressed(now);
     }
-    if (r.progress == r.input_len) {
+    // Corrected (preempt_resumes_from_reached): the first token is taken once, as vLLM does.
+    if (r.progress == r.input_len && !(config_.corrections.preempt_resumes_from_reached && r.has_ttft)) {
       // TTFT; a re-prefill after preemption overwrites it while TTFTSum keeps both.
       r.first_token_time = wrap_add(wrap_add(now, token_latency), -r.arrival);
       r.has_ttft = true;
@@ -348,7 +368,10 @@ void Instance::complete(Request& r, Tick now, Tick step_time, Tick token_latency
   ++counters_.completed;
   progress_watch_.progressed(now);
   r.completed = true;
-  const Tick last_token_time = wrap_add(r.first_token_time, itl_sum);
+  // A resumed request (corrected preemption) ends when its last token does: its ITL entries do
+  // not cover the time it spent preempted.
+  const Tick last_token_time = r.resume_len > 0 ? wrap_add(wrap_add(now, token_latency), -r.arrival)
+                                                : wrap_add(r.first_token_time, itl_sum);
   r.tpot = r.output_len == 0 ? 0.0
                              : static_cast<double>(last_token_time - r.first_token_time) /
                                    static_cast<double>(std::max<int64_t>(r.output_len - 1, 1));

@@ -101,6 +101,12 @@ class Instance {
   void on_queued(RequestIndex r, Tick now);
   void step(Tick now);
   bool reserve(RequestIndex r, int64_t tokens);
+  // Corrected preemption (instance/resume.cpp): where a request's prefill ends (the prompt, or
+  // prompt + generated tokens for a resumed one), KV allocation over such a range, and what a
+  // preemption keeps.
+  int64_t prefill_end(const Request& r) const;
+  bool allocate_prefill(Request& r, int64_t start, int64_t end, std::span<const kv::BlockId> cached);
+  void keep_reached_tokens(Request& victim);
   bool schedule_continuing(RequestIndex r, int64_t& budget);
   void check_progress(Tick now);
   kv::KvRequest kv_view(Request& r);

@@ -33,6 +33,11 @@ struct Request {
   int64_t num_new_tokens = 0;     // tokens given in the last step it was scheduled in (may be stale)
   int64_t computed = 0;           // batch former's computed-token count (incl. cache hits)
   int64_t progress_high_water = 0;  // the furthest `progress` ever got (the no-progress watch)
+  // Corrected preemption (preempt_resumes_from_reached): the tokens a resumed request recomputes
+  // as its prefill (prompt + generated, as vLLM's num_tokens), 0 when never preempted; and how
+  // far its KV is allocated while a recompute chunk spans prompt and output (instance/resume.cpp).
+  int64_t resume_len = 0;
+  int64_t kv_split_to = 0;
   double priority = 0;
   int64_t scheduled_step = 0;
   int64_t finished_step = 0;

@@ -32,4 +32,7 @@ res:table("completed")
 res:expect("a cache that holds the working set preempts less than one that does not", "preemptions",
            { kv_blocks = 6000 }, "<", { kv_blocks = 4000 })
 res:expect_trend("completed requests grow with the KV cache", "completed", "kv_blocks", "non-decreasing")
-res:expect("preemption and recomputation lengthen E2E", "e2e_ms.mean", { kv_blocks = 4000 }, ">", { kv_blocks = 6000 })
+-- At 3500 blocks, not 4000: a preempted request resumes as vLLM's does (it recomputes prompt +
+-- generated tokens in one chunked prefill, correction preempt_resumes_from_reached), so a few
+-- preemptions cost little; E2E grows once the batch clearly outgrows the cache.
+res:expect("preemption and recomputation lengthen E2E", "e2e_ms.mean", { kv_blocks = 3500 }, ">", { kv_blocks = 6000 })

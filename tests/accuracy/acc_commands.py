@@ -105,8 +105,11 @@ def latency_args(exp, latency_model):
                 '--dp', str(exp['dp']), '--ep', str(exp['ep']),
                 '--model-config-folder', repo_path(spec['model_config'])] + dp_args
     if latency_model == 'profiled':
+        # as physics: one simulated instance per DP rank; --ep sets the experts per rank (MoE)
+        dp_args = ['--num-instances', str(exp['dp']), '--routing-policy', 'least-loaded'] if exp['dp'] > 1 else []
+        ep_args = ['--ep', str(exp['ep'])] if exp['ep'] > 1 else []
         return ['--model', spec['blis_model'], '--latency-model', 'profiled', '--profile', repo_path(spec['profile']),
-                '--model-config-folder', repo_path(spec['model_config'])]
+                '--model-config-folder', repo_path(spec['model_config'])] + ep_args + dp_args
     # blackbox: the defaults row of (model, GPU, TP) supplies coefficients and KV blocks; a GPU
     # blis has no row for is run with the H100 row, which is what a user gets today
     gpu = exp['gpu'] if exp['gpu'] in ('H100', 'A100-80') else 'H100'

@@ -93,8 +93,15 @@ FAST = {'C/RTX4090/Llama-3.1-8B', 'C/RTXPRO6000/Llama-3.1-8B', 'A/llama-2-7b-tp1
 # LLMServingSim's layer-wise kernel profiles (the C_ data's profiler_perf/<hw>/<org>/<model>/<dtype>/tp<N>),
 # copied into fixtures/profiles without skew_fit.csv.gz (blis does not apply the skew correction;
 # both RTX 4090 and RTX PRO 6000 bundles are otherwise whole): (model, gpu, tp) -> folder
+# LLMServingSim's layer-wise profiles (fixtures/profiles), by (model, GPU, TP) of a run. The tp2
+# profiles of Llama-3.1-8B and Qwen3-32B are there too, for TP2 runs (none in this data).
 PROFILES = {('meta-llama/Llama-3.1-8B', gpu, 1): 'tests/accuracy/fixtures/profiles/%s/meta-llama/Llama-3.1-8B/bf16/tp1' % gpu
             for gpu in ('RTX4090', 'RTXPRO6000')}
+PROFILES[('Qwen/Qwen3-30B-A3B-Instruct-2507', 'RTXPRO6000', 1)] = \
+    'tests/accuracy/fixtures/profiles/RTXPRO6000/Qwen/Qwen3-30B-A3B-Instruct-2507/bf16/tp1'
+PROFILES[('Qwen/Qwen3-32B', 'RTXPRO6000', 2)] = 'tests/accuracy/fixtures/profiles/RTXPRO6000/Qwen/Qwen3-32B/bf16/tp2'
+PROFILES[('meta-llama/Llama-3.1-8B', 'RTXPRO6000', 2)] = \
+    'tests/accuracy/fixtures/profiles/RTXPRO6000/meta-llama/Llama-3.1-8B/bf16/tp2'
 
 
 def latency_models(model, gpu, tp, dp=1, ep=1, exact_workload=True):
@@ -105,7 +112,7 @@ def latency_models(model, gpu, tp, dp=1, ep=1, exact_workload=True):
     if not exact_workload:
         blocked.append('workload: the general-lite / reasoning-lite stage rates and durations were never published')
     if dp > 1 or ep > 1:
-        blocked.append('data/expert parallelism (DP%d x EP%d): only the physics model simulates it' % (dp, ep))
+        blocked.append('data/expert parallelism (DP%d x EP%d): only the physics and profiled models simulate it' % (dp, ep))
     bb = facts.get('blackbox', {}).get((gpu, tp))
     if bb:
         runnable['blackbox'] = {'blis_model': bb[0], 'vllm_version': BLACKBOX_VLLM, 'note': bb[1]}
@@ -142,7 +149,8 @@ def latency_models(model, gpu, tp, dp=1, ep=1, exact_workload=True):
     if not exact_workload:
         runnable = {}
     elif dp > 1 or ep > 1:
-        runnable = {k: v for k, v in runnable.items() if k == 'physics'}
+        # physics and profiled run DP x EP (one instance per DP rank, --ep experts per rank)
+        runnable = {k: v for k, v in runnable.items() if k in ('physics', 'profiled')}
     return runnable, blocked
 
 

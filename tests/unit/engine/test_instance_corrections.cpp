@@ -127,3 +127,37 @@ TEST_CASE("drop_requests_that_never_fit: a request that can never fit livelocks 
   REQUIRE(warnings.size() == 2);  // and "no requests completed"
   CHECK(warnings[0] == "dropping request request_0: its 20 prompt and 20 output tokens need 3 KV blocks but the cache has 2");
 }
+
+TEST_CASE("preempt_resumes_from_reached: a preempted request keeps what it generated (§3.2, §2.4)") {
+  // Two 16-token prompts with 40 output tokens each need 4 blocks of 16 apiece; 6 blocks hold
+  // both prompts but not both outputs, so the later one is preempted mid-decode.
+  std::string forty = "\"[";
+  for (int i = 1; i <= 40; ++i) forty += (i > 1 ? "," : "") + std::to_string(100 + i);
+  forty += "]\"";
+  const std::string rows = "0.0,x,y,\"[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]\"," + forty +
+                           "\n0.001,x,y,\"[21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36]\"," + forty + "\n";
+  // Both runs also take kv_rollback_leak: the reference's block leak would otherwise stall this
+  // KV-saturated pair before the difference shows.
+  const auto tweak = [](blis::config::ScenarioSpec& s) {
+    s.kv_blocks = 6;
+    s.compat_overrides.emplace_back("kv_rollback_leak", true);
+  };
+  // Reference: the victim restarts, re-prefills its prompt and generates its tokens again, and
+  // they are counted again (39 decode tokens a request without a preemption).
+  const std::string ref = run("resume", rows, "", tweak);
+  CHECK(has_line(ref, "  \"preemption_count\": 1,"));
+  CHECK_FALSE(has_line(ref, "  \"total_output_tokens\": 78,"));
+  // Corrected: it recomputes prompt + generated tokens in one prefill and carries on; every
+  // output token is generated (and counted) once, its first token keeps its time, and the run
+  // ends sooner.
+  const std::string fixed = run("resume", rows, "preempt_resumes_from_reached", tweak);
+  CHECK_FALSE(has_line(fixed, "  \"preemption_count\": 0,"));  // preempted (its recompute can be, too)
+  CHECK(has_line(fixed, "  \"total_output_tokens\": 78,"));
+  const auto duration = [](const std::string& out) {
+    const auto at = out.find("\"vllm_estimated_duration_s\": ");
+    return std::stod(out.substr(at + 29));
+  };
+  CHECK(duration(fixed) < duration(ref));
+  CHECK(has_line(fixed, "  \"ttft_mean_ms\": 1.4085,"));
+  CHECK(has_line(ref, "  \"ttft_mean_ms\": 18.0685,"));  // the victim's TTFT taken again after its restart
+}

@@ -155,10 +155,6 @@ TEST_CASE("profiled: bad tables are named by file, line and column") {
   CHECK(error_of([&] { load_layer_profile(d.string()); }).find("dense.csv: no measurements of layer layernorm") !=
         std::string::npos);
   write_text(d / "dense.csv", kDense);
-  write_text(d / "moe.csv", "tokens,activated_experts,time_us\n1,8,50\n");
-  CHECK(error_of([&] { load_layer_profile(d.string()); }).find("MoE profiles (moe.csv) are not supported") !=
-        std::string::npos);
-  fs::remove(d / "moe.csv");
   write_gz(d / "attention.csv.gz", "prefill_chunk,kv_prefill,n_decode,kv_decode,time_us\n0,0,1,16,9\n0,0,1,16,9\n");
   CHECK(error_of([&] { load_layer_profile(d.string()); }).find("attention.csv.gz:3:1: grid point (0, 0, 1, 16) is "
                                                                "measured twice (also on line 2)") != std::string::npos);
