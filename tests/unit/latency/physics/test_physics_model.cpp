@@ -107,11 +107,16 @@ TEST_CASE("physics coefficient file: problems name file, line and key") {
                        doctest::Contains("cannot read physics coefficients"), blis::Error);
 }
 
-TEST_CASE("the shipped default coefficients are priors and read cleanly") {
-  const PhysicsCoefficients c = load_physics_coefficients(kRoot + "/model_configs/physics/default.yaml");
-  CHECK_FALSE(c.is_fitted());  // never claim a fit that did not happen
-  CHECK(c.source.find("not fitted") != std::string::npos);
-  CHECK(c.terms[int(Term::kWeights)] == doctest::Approx(1 / 0.72));
+TEST_CASE("the shipped coefficients: priors say they are not fitted, the default names its fit") {
+  const PhysicsCoefficients priors = load_physics_coefficients(kRoot + "/model_configs/physics/priors.yaml");
+  CHECK_FALSE(priors.is_fitted());  // never claim a fit that did not happen
+  CHECK(priors.source.find("not fitted") != std::string::npos);
+  CHECK(priors.terms[int(Term::kWeights)] == doctest::Approx(1 / 0.72));
+  // default.yaml is written by `make refit-physics`: it says what it was fitted on and how.
+  const PhysicsCoefficients fitted = load_physics_coefficients(kRoot + "/model_configs/physics/default.yaml");
+  CHECK(fitted.is_fitted());
+  CHECK(fitted.fitted_on.find("make refit-physics") != std::string::npos);
+  CHECK(fitted.source.rfind("blis fit ", 0) == 0);
 }
 
 TEST_CASE("physics step time is the coefficient-weighted sum of the terms") {
