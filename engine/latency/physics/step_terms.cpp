@@ -14,6 +14,7 @@ namespace blis::latency::physics {
 const std::array<const char*, kTermCount> kTermNames = {
     "prefill_compute", "prefill_kv", "decode_compute", "decode_kv", "weights", "tp_all_reduce",
     "moe_routing",     "ep_all_to_all", "per_layer",   "per_request", "per_step",    "cpu_offload",
+    "link_latency",
 };
 
 namespace {
@@ -40,9 +41,10 @@ void check_deployment(const ModelShape& shape, const catalog::GpuSpec& gpu, cons
   if (dep.cpu_offload_bytes > 0 && !(gpu.host_link_gbs > 0)) {
     throw Error(fmt::format("physics latency model: GPU '{}' needs a positive host_link_gbs for cpu offload", gpu.name));
   }
-  if (!(gpu.bf16_tflops > 0) || !(gpu.memory_bandwidth_tbs > 0) || !(gpu.interconnect_gbs > 0)) {
-    throw Error(fmt::format("physics latency model: GPU '{}' needs positive bf16_tflops, memory_bandwidth_tbs "
-                            "and interconnect_gbs",
+  if (!(gpu.bf16_tflops > 0) || !(gpu.memory_bandwidth_tbs > 0) || !(gpu.interconnect_gbs > 0) ||
+      !(gpu.link_latency_us > 0)) {
+    throw Error(fmt::format("physics latency model: GPU '{}' needs positive bf16_tflops, memory_bandwidth_tbs, "
+                            "interconnect_gbs and link_latency_us",
                             gpu.name));
   }
 }
@@ -95,6 +97,13 @@ StepConstants make_step_constants(const ModelShape& shape, const catalog::GpuSpe
   // expert is local ((ep-1)/ep of them under uniform routing).
   const double ep = d(dep.ep);
   k.all_to_all_us_per_token = 2 * moe_layers * d(shape.experts_per_token) * activation_bytes * ((ep - 1) / ep) * link;
+  // Small collectives cost latency, not bandwidth: a ring all-reduce sends 2(tp-1) messages one
+  // after another, an all-to-all (ep-1); each waits one link latency (the alpha of the alpha-beta
+  // model, which LLMServingSim's network backend also uses). At decode batch sizes this, not the
+  // bytes, is most of what TP costs on PCIe.
+  const double ring_messages = 2 * d(shape.num_layers) * 2 * (tp - 1);
+  const double all_to_all_messages = 2 * moe_layers * (ep - 1);
+  k.link_latency_us = (ring_messages + all_to_all_messages) * gpu.link_latency_us;
   k.layers = d(shape.num_layers);
   k.dp = d(dep.dp);
   return k;
@@ -146,6 +155,7 @@ StepTerms step_terms(const StepConstants& k, std::span<const StepMember> batch) 
                                : 0.0;
     v[int(Term::kWeights)] = (k.resident_weight_bytes + touched) * k.us_per_byte;
     v[int(Term::kCpuOffload)] = k.cpu_offload_us;
+    v[int(Term::kLinkLatency)] = k.link_latency_us;
   }
   v[int(Term::kTpAllReduce)] = tokens * k.all_reduce_us_per_token;
   v[int(Term::kMoeRouting)] = tokens * k.moe_assignments_per_token;

@@ -58,6 +58,7 @@ blis::catalog::GpuSpec gpu() {
   g.memory_bandwidth_tbs = 2;
   g.interconnect_gbs = 100;
   g.host_link_gbs = 64;
+  g.link_latency_us = 2;
   return g;
 }
 
@@ -86,6 +87,7 @@ TEST_CASE("physics terms of a dense GQA model with tied embeddings, by hand") {
   CHECK(t[Term::kTpAllReduce] == 0);
   CHECK(t[Term::kMoeRouting] == 0);
   CHECK(t[Term::kEpAllToAll] == 0);
+  CHECK(t[Term::kLinkLatency] == 0);  // one GPU: no collectives
   CHECK(t[Term::kLayers] == 2);
   CHECK(t[Term::kRequests] == 2);
   CHECK(t[Term::kStep] == 1);
@@ -124,6 +126,17 @@ TEST_CASE("physics terms under tensor parallelism") {
   // Weight bytes per GPU fall as TP grows.
   const StepTerms four = step_terms(make_step_constants(dense_gqa(), gpu(), {4, 1, 1}), batch);
   CHECK(four[Term::kWeights] < two[Term::kWeights]);
+  // Link latency: 2 all-reduces per layer x 2 layers, each a ring of 2(tp-1) messages of 2 µs,
+  // whatever the batch: 4 x 2 x 2 = 16 µs at TP 2, 4 x 6 x 2 = 48 µs at TP 4.
+  CHECK(one[Term::kLinkLatency] == 0);
+  CHECK(two[Term::kLinkLatency] == doctest::Approx(16).epsilon(1e-12));
+  CHECK(four[Term::kLinkLatency] == doctest::Approx(48).epsilon(1e-12));
+  const std::vector<StepMember> one_decode = {decode(20, 12)};
+  CHECK(step_terms(make_step_constants(dense_gqa(), gpu(), {2, 1, 1}), one_decode)[Term::kLinkLatency] ==
+        two[Term::kLinkLatency]);
+  // A step that computes nothing sends nothing.
+  const std::vector<StepMember> empty;
+  CHECK(step_terms(make_step_constants(dense_gqa(), gpu(), {2, 1, 1}), empty)[Term::kLinkLatency] == 0);
 }
 
 TEST_CASE("physics terms of an FP8 MoE model: touched experts, routing, all-to-all") {
@@ -154,6 +167,9 @@ TEST_CASE("physics terms of an FP8 MoE model: touched experts, routing, all-to-a
   // Dispatch + combine x 2 MoE layers x top-2 x 64 x 2 bytes x (2-1)/2 x 1e-5 µs.
   CHECK(e[Term::kEpAllToAll] == doctest::Approx(2 * 2 * 2 * 128 * 0.5 * 1e-5).epsilon(1e-12));
   CHECK(t[Term::kEpAllToAll] == 0);
+  // Dispatch + combine x 2 MoE layers, each an all-to-all of ep-1 = 1 message of 2 µs (TP 1: no
+  // all-reduce).
+  CHECK(e[Term::kLinkLatency] == doctest::Approx(2 * 2 * 1 * 2).epsilon(1e-12));
 
   // A GPU without FP8 tensor cores runs FP8 weights at its BF16 peak.
   blis::catalog::GpuSpec no_fp8 = gpu();
