@@ -148,6 +148,8 @@ std::string json(const std::string& root, const std::vector<Entry>& entries) {
     j.value_float(e.params.total());
     j.key("active_parameters");
     j.value_float(e.params.active);
+    j.key("vision_parameters");  // 0: no vision tower, or one blis cannot count
+    j.value_float(e.params.vision);
     j.key("kv_bytes_per_token");
     j.value_float(e.kv_bytes_per_token);
     j.end_object();

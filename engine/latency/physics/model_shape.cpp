@@ -219,6 +219,31 @@ void read_experts(const ConfigObject& cfg, ModelShape& shape) {
   }
 }
 
+// vision_config of a multimodal checkpoint. Llama-4's encoder (transformers Llama4VisionModel,
+// vLLM mllama4.py) is read whole, to count it; any other encoder only by name.
+void read_vision(const ConfigObject& root, ModelShape& shape) {
+  const JsonValue* v = root.object("vision_config");
+  if (v == nullptr) return;
+  const ConfigObject vision(v, "vision_config.", root.file());
+  shape.vision.model_type = vision.text("model_type");
+  if (shape.vision.model_type.empty()) shape.vision.model_type = "unknown";
+  if (!shape.vision.counted()) return;
+  VisionTower& t = shape.vision;
+  t.num_layers = vision.whole("num_hidden_layers", 0);
+  t.hidden_size = vision.whole("hidden_size", 1);
+  t.intermediate_size = vision.whole("intermediate_size", 1);
+  t.num_channels = vision.whole("num_channels", 1, 3);
+  t.patch_size = vision.whole("patch_size", 1);
+  t.image_size = vision.whole("image_size", 1);
+  if (t.image_size % t.patch_size != 0) {
+    vision.fail("image_size", "must be a multiple of patch_size " + std::to_string(t.patch_size) + ", got " +
+                                  std::to_string(t.image_size));
+  }
+  t.projector_input_dim = vision.whole("projector_input_dim", 1);
+  t.projector_output_dim = vision.whole("projector_output_dim", 1);
+  t.vision_output_dim = vision.whole("vision_output_dim", 1);
+}
+
 }  // namespace
 
 int64_t ModelShape::num_moe_layers() const {
@@ -271,6 +296,7 @@ ModelShape parse_model_shape(const std::string& text, const std::string& path) {
   read_dtype(root, cfg, shape);
   read_quantization(root, cfg, shape);
   read_experts(cfg, shape);
+  read_vision(root, shape);
   return shape;
 }
 

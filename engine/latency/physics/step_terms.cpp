@@ -75,7 +75,8 @@ StepConstants make_step_constants(const ModelShape& shape, const catalog::GpuSpe
   // vLLM offloads whole parameters in module order until the budget is spent; the offloaded bytes
   // leave the always-read weights first and then the routed experts. Read over the host link
   // every step, they are charged there in full and no longer to the GPU's memory bandwidth.
-  const double resident = w.total() - w.routed_experts;
+  // The vision tower is resident but a text-only step never reads it.
+  const double resident = w.total() - w.routed_experts - w.vision;
   k.resident_weight_bytes = std::max(0.0, resident - dep.cpu_offload_bytes);
   k.routed_bytes_if_all_touched = w.routed_experts - std::max(0.0, dep.cpu_offload_bytes - resident);
   k.cpu_offload_us = dep.cpu_offload_bytes * us_per_link_byte(gpu.host_link_gbs > 0 ? gpu.host_link_gbs : 1);
