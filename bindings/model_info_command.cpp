@@ -100,7 +100,10 @@ std::string shape_section(const physics::ModelShape& s) {
   row(out, "dense MLP width", fmt::format("{}{}", s.intermediate_size, s.num_dense_layers() == 0 ? " (unused)" : ""));
   row(out, "vocabulary", fmt::format("{}, embeddings {}", s.vocab_size, s.tie_word_embeddings ? "tied" : "untied"));
   row(out, "dtype", fmt::format("{}; linear weights {} bytes{}", s.dtype, s.linear_weight_bytes,
-                                s.quantization.empty() ? "" : " (" + s.quantization + ")"));
+                                s.quantization.empty()
+                                    ? ""
+                                    : fmt::format(", activations {} bytes ({})", s.linear_activation_bytes,
+                                                  s.quantization)));
   if (s.is_moe()) {
     row(out, "experts", fmt::format("{} routed, top-{}, width {}; shared width {}", s.num_experts,
                                     s.experts_per_token, s.moe_intermediate_size, s.shared_expert_width));

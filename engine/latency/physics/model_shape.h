@@ -53,6 +53,11 @@ struct ModelShape {
   double dtype_bytes = 2;          // activations, embeddings, LM head, norms, router, KV ("auto")
   std::string quantization;        // "" or the quantization_config method, e.g. "fp8"
   double linear_weight_bytes = 2;  // bytes per weight of the quantized linear layers (fp8: 1)
+  // Bytes per activation element entering those layers: 1 when the checkpoint quantizes the
+  // activations too (W8A8: fp8, compressed-tensors with 8-bit input_activations), so the matmuls
+  // can run on 8-bit tensor cores; 2 for weight-only schemes (GPTQ/AWQ, W8A16), which dequantize
+  // to the activation dtype and multiply there.
+  double linear_activation_bytes = 2;
 
   // Mixture of experts (num_experts == 0: a dense model).
   int64_t num_experts = 0;             // routed experts per MoE layer

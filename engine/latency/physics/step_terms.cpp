@@ -54,9 +54,10 @@ StepConstants make_step_constants(const ModelShape& shape, const catalog::GpuSpe
   const Parallelism par{dep.tp, dep.dp, dep.ep > 1};
   const double tp = d(dep.tp);
   StepConstants k;
-  // FP8 checkpoints run their quantized linear layers on the FP8 tensor cores when the GPU has
-  // them; attention and the LM head stay in the activation dtype (BF16).
-  const bool fp8 = shape.linear_weight_bytes == 1 && gpu.fp8_tflops > 0;
+  // W8A8 checkpoints (8-bit weights and activations: FP8, compressed-tensors FP8-dynamic) run
+  // their quantized linear layers on the 8-bit tensor cores when the GPU has them (the catalog's
+  // FP8 rate); weight-only schemes multiply in BF16; attention and the LM head stay in BF16.
+  const bool fp8 = shape.linear_weight_bytes == 1 && shape.linear_activation_bytes == 1 && gpu.fp8_tflops > 0;
   k.us_per_linear_flop = us_per_unit(fp8 ? gpu.fp8_tflops : gpu.bf16_tflops);
   k.us_per_bf16_flop = us_per_unit(gpu.bf16_tflops);
   k.linear_flops_per_token = layer_linear_flops_per_token(shape) / tp;

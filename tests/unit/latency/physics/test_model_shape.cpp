@@ -74,14 +74,24 @@ TEST_CASE("model shape: dtype keys and FP8 quantization") {
       "{" + kDense + R"(, "torch_dtype": "bfloat16", "quantization_config": {"quant_method": "fp8"}})", "m");
   CHECK(fp8.quantization == "fp8");
   CHECK(fp8.linear_weight_bytes == 1);
+  CHECK(fp8.linear_activation_bytes == 1);  // W8A8
   CHECK(fp8.dtype_bytes == 2);  // embeddings, LM head and the KV cache stay 2 bytes
   const ModelShape ct = parse_model_shape("{" + kDense +
                                               R"(, "quantization_config": {"quant_method": "compressed-tensors",
                        "config_groups": {"group_0": {"weights": {"num_bits": 8, "type": "float"}}}}})",
                                           "m");
   CHECK(ct.linear_weight_bytes == 1);
-  CHECK(parse_model_shape("{" + kDense + R"(, "quantization_config": {"quant_method": "awq", "bits": 4}})", "m")
-            .linear_weight_bytes == 0.5);
+  CHECK(ct.linear_activation_bytes == 2);  // no input_activations: weight-only (W8A16)
+  const ModelShape w8a8 = parse_model_shape("{" + kDense +
+                                                R"(, "quantization_config": {"quant_method": "compressed-tensors",
+                       "config_groups": {"group_0": {"weights": {"num_bits": 8, "type": "float"},
+                                                     "input_activations": {"num_bits": 8, "dynamic": true}}}}})",
+                                            "m");
+  CHECK(w8a8.linear_activation_bytes == 1);
+  const ModelShape awq =
+      parse_model_shape("{" + kDense + R"(, "quantization_config": {"quant_method": "awq", "bits": 4}})", "m");
+  CHECK(awq.linear_weight_bytes == 0.5);
+  CHECK(awq.linear_activation_bytes == 2);
 }
 
 TEST_CASE("model shape: MoE keys of Qwen3-MoE, Mixtral, Qwen2-MoE and Llama-4") {
@@ -137,6 +147,7 @@ TEST_CASE("model shape: Llama-4-Scout FP8-dynamic (text_config, all-MoE, implici
   // compressed-tensors FP8-dynamic: 8-bit weights of the linear layers, BF16 everything else.
   CHECK(scout.quantization == "compressed-tensors");
   CHECK(scout.linear_weight_bytes == 1);
+  CHECK(scout.linear_activation_bytes == 1);  // per-token dynamic FP8 activations: FP8 matmuls
   CHECK(scout.dtype == "bfloat16");
   CHECK(scout.dtype_bytes == 2);
   // The vision tower vLLM loads beside it.

@@ -44,6 +44,7 @@ ModelShape moe_fp8() {
   s.moe_layer = {true, true};
   s.quantization = "fp8";
   s.linear_weight_bytes = 1;
+  s.linear_activation_bytes = 1;
   return s;
 }
 
@@ -155,6 +156,11 @@ TEST_CASE("physics terms of an FP8 MoE model: touched experts, routing, all-to-a
   CHECK(e[Term::kEpAllToAll] == doctest::Approx(2 * 2 * 2 * 128 * 0.5 * 1e-5).epsilon(1e-12));
   CHECK(t[Term::kEpAllToAll] == 0);
 
+  // Weight-only 8-bit (W8A16) dequantizes and multiplies at the BF16 peak.
+  ModelShape w8a16 = moe_fp8();
+  w8a16.linear_activation_bytes = 2;
+  CHECK(step_terms(make_step_constants(w8a16, gpu(), {}), one_token)[Term::kDecodeCompute] ==
+        doctest::Approx((100352 + 128000 + 6 * 512) * 1e-8).epsilon(1e-12));
   // A GPU without FP8 tensor cores runs FP8 weights at its BF16 peak.
   blis::catalog::GpuSpec no_fp8 = gpu();
   no_fp8.fp8_tflops = 0;
