@@ -100,7 +100,10 @@ std::string shape_section(const physics::ModelShape& s) {
   row(out, "dense MLP width", fmt::format("{}{}", s.intermediate_size, s.num_dense_layers() == 0 ? " (unused)" : ""));
   row(out, "vocabulary", fmt::format("{}, embeddings {}", s.vocab_size, s.tie_word_embeddings ? "tied" : "untied"));
   row(out, "dtype", fmt::format("{}; linear weights {} bytes{}", s.dtype, s.linear_weight_bytes,
-                                s.quantization.empty() ? "" : " (" + s.quantization + ")"));
+                                s.quantization.empty()
+                                    ? ""
+                                    : fmt::format(", activations {} bytes ({})", s.linear_activation_bytes,
+                                                  s.quantization)));
   if (s.is_moe()) {
     row(out, "experts", fmt::format("{} routed, top-{}, width {}; shared width {}", s.num_experts,
                                     s.experts_per_token, s.moe_intermediate_size, s.shared_expert_width));
@@ -114,6 +117,13 @@ std::string shape_section(const physics::ModelShape& s) {
     touched = "for " + tokens_text + " tokens: " + touched;
     row(out, "distinct experts/layer", touched);
   }
+  if (s.vision.present()) {
+    row(out, "vision tower", s.vision.counted()
+                                 ? fmt::format("{} ({} layers, hidden {}); loaded by vLLM, unused by text", s.vision.model_type,
+                                               s.vision.num_layers, s.vision.hidden_size)
+                                 : fmt::format("{}: not counted (blis does not know this encoder's layout)",
+                                               s.vision.model_type));
+  }
   return out;
 }
 
@@ -126,6 +136,7 @@ std::string parameter_section(const physics::ModelShape& s) {
   if (p.dense_mlp > 0) row(out, "dense MLP", billions(p.dense_mlp));
   if (s.is_moe()) row(out, "experts (routed+shared)", billions(p.routed_experts + p.shared_experts));
   row(out, "embeddings + LM head", billions(p.embedding + p.lm_head));
+  if (p.vision > 0) row(out, "vision tower", billions(p.vision));
   row(out, "FLOPs per token", fmt::format("{:.2f} GFLOP layers + {:.2f} GFLOP LM head",
                                           physics::layer_linear_flops_per_token(s) / 1e9,
                                           physics::lm_head_flops_per_token(s) / 1e9));
@@ -138,6 +149,7 @@ std::string per_gpu_section(const physics::ModelShape& s, const physics::Paralle
                                 par.expert_parallel ? "on" : "off");
   row(out, "weights", fmt::format("{} ({:.0f} bytes)", gib(w.total()), w.total()));
   if (s.is_moe()) row(out, "of which routed experts", gib(w.routed_experts));
+  if (w.vision > 0) row(out, "of which vision tower", gib(w.vision));
   row(out, "KV per token", fmt::format("{:.0f} bytes ({:.0f} per layer per GPU)",
                                        physics::kv_bytes_per_token_per_gpu(s, par.tp, s.dtype_bytes),
                                        physics::kv_bytes_per_token_per_gpu(s, par.tp, s.dtype_bytes) / double(s.num_layers)));

@@ -73,8 +73,11 @@ struct Entry {
 
 std::string billions(double n) { return fmt::format("{:.2f}B", n / 1e9); }
 
+// A quantized checkpoint: its method and the width of its linear weights (the rest, embeddings,
+// norms, router, a vision tower, stays in the dtype).
 std::string precision(const physics::ModelShape& s) {
-  return s.quantization.empty() ? s.dtype : s.quantization + " (" + s.dtype + " activations)";
+  if (s.quantization.empty()) return s.dtype;
+  return fmt::format("{} {:g}-bit, {}", s.quantization, s.linear_weight_bytes * 8, s.dtype);
 }
 
 std::string kind(const physics::ModelShape& s) {
@@ -107,7 +110,8 @@ std::string table(const std::string& root, const std::vector<Entry>& entries) {
   out +=
       "\nMoE k/E: k of E routed experts per token. ACTIVE: parameters one token uses. KV KiB/TOKEN: the\n"
       "KV cache of one token over all layers in the model's dtype, before tensor parallelism splits it.\n"
-      "WEIGHTS: the precision the weights are served in (vLLM's dtype \"auto\"; quantized checkpoints).\n"
+      "WEIGHTS: the precision the weights are served in (vLLM's dtype \"auto\"); a quantized checkpoint\n"
+      "names its method and linear-weight width. PARAMS includes a multimodal model's vision tower.\n"
       "`blis model-info model_configs/hf/<name>/config.json --tp N` shows one model per GPU, with its\n"
       "vLLM KV block count.\n";
   return out;
@@ -148,6 +152,8 @@ std::string json(const std::string& root, const std::vector<Entry>& entries) {
     j.value_float(e.params.total());
     j.key("active_parameters");
     j.value_float(e.params.active);
+    j.key("vision_parameters");  // 0: no vision tower, or one blis cannot count
+    j.value_float(e.params.vision);
     j.key("kv_bytes_per_token");
     j.value_float(e.kv_bytes_per_token);
     j.end_object();

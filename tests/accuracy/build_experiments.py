@@ -36,8 +36,10 @@ MODELS = {
                                     'blackbox': {
         ('H100', 2): ('mistralai/mixtral-8x7b-instruct-v0.1',
                       'coefficients of the instruct checkpoint (same architecture)')}},
-    'RedHatAI/Llama-4-Scout-17B-16E-Instruct-FP8-dynamic': {'moe': True, 'blackbox': {
-        ('H100', 2): ('redhatai/llama-4-scout-17b-16e-instruct-fp8-dynamic', None)}},
+    'RedHatAI/Llama-4-Scout-17B-16E-Instruct-FP8-dynamic': {
+        'moe': True, 'config': 'llama-4-scout-17b-16e-instruct-fp8-dynamic',
+        'blis_id': 'redhatai/llama-4-scout-17b-16e-instruct-fp8-dynamic',
+        'blackbox': {('H100', 2): ('redhatai/llama-4-scout-17b-16e-instruct-fp8-dynamic', None)}},
     'meta-llama/Llama-3.1-70B-Instruct': {
         'moe': False, 'config': 'llama-3.1-70b-instruct', 'blis_id': 'meta-llama/llama-3.1-70b-instruct',
         'blackbox': {('H100', 4): ('meta-llama/llama-3.3-70b-instruct',

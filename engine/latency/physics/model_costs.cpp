@@ -28,7 +28,29 @@ double shared_params_per_layer(const ModelShape& s) {
 }
 
 // Qwen3 (and Qwen3-MoE) normalise q and k per head: two head_dim-sized weights per layer.
+// Llama-4's use_qk_norm is a weightless L2 norm (transformers Llama4TextL2Norm): no parameters.
 bool has_qk_norm(const ModelShape& s) { return s.model_type == "qwen3" || s.model_type == "qwen3_moe"; }
+
+// Llama-4's vision encoder (transformers Llama4VisionModel with Llama4MultiModalProjector; vLLM
+// mllama4.py builds the same tensors). H = vision hidden size, I = its MLP width, L = layers.
+//  * patch embedding (an unfolded convolution, no bias): channels x patch^2 x H;
+//  * class embedding H, positional embedding ((image / patch)^2 + 1) x H, pre and post
+//    LayerNorms (weight and bias) 4H;
+//  * per layer: q, k, v, o with biases 4(H^2 + H), MLP fc1 and fc2 with biases 2HI + I + H, two
+//    LayerNorms 4H;
+//  * the pixel-shuffle adapter (no biases): I x projector_input + projector_output^2;
+//  * the projector into the language model (no bias): vision_output x text hidden size.
+double vision_params(const ModelShape& s) {
+  const VisionTower& v = s.vision;
+  if (!v.counted()) return 0;
+  const double h = d(v.hidden_size), i = d(v.intermediate_size);
+  const double patches = d(v.image_size / v.patch_size) * d(v.image_size / v.patch_size);
+  const double stem = d(v.num_channels) * d(v.patch_size) * d(v.patch_size) * h + h + (patches + 1) * h + 4 * h;
+  const double per_layer = 4 * (h * h + h) + 2 * h * i + i + h + 4 * h;
+  const double adapter = i * d(v.projector_input_dim) + d(v.projector_output_dim) * d(v.projector_output_dim);
+  const double projector = d(v.vision_output_dim) * d(s.hidden_size);
+  return stem + d(v.num_layers) * per_layer + adapter + projector;
+}
 
 }  // namespace
 
@@ -45,8 +67,9 @@ ParameterCounts count_parameters(const ModelShape& s) {
   p.norms = layers * 2 * d(s.hidden_size) + d(s.hidden_size) + (has_qk_norm(s) ? layers * 2 * d(s.head_dim) : 0);
   p.embedding = d(s.vocab_size) * d(s.hidden_size);
   p.lm_head = s.tie_word_embeddings ? 0 : p.embedding;
+  p.vision = vision_params(s);
   const double routed_active = moe_layers * d(s.experts_per_token) * mlp_params(s, s.moe_intermediate_size);
-  p.active = p.total() - p.routed_experts + routed_active;
+  p.active = p.language_model() - p.routed_experts + routed_active;
   return p;
 }
 
@@ -61,6 +84,10 @@ WeightBytes weight_bytes_per_gpu(const ModelShape& s, const Parallelism& par) {
   w.shared_experts = p.shared_experts * s.linear_weight_bytes / tp;  // replicated per DP rank
   w.other = (p.router + p.norms) * s.dtype_bytes;
   w.embeddings = (p.embedding + p.lm_head) * s.dtype_bytes / tp;
+  // Quantized checkpoints leave the vision tower unquantized (compressed-tensors "ignore"); vLLM's
+  // default mm_encoder_tp_mode "weights" shards its linear layers over TP. Its few replicated
+  // tensors (norms, biases, embeddings: 2.2M parameters for Llama-4) are counted as sharded too.
+  w.vision = p.vision * s.dtype_bytes / tp;
   return w;
 }
 

@@ -32,11 +32,15 @@ struct ParameterCounts {
   double norms = 0;           // RMSNorm weights (2 per layer, q/k norms, the final one)
   double embedding = 0;       // the input embedding, V x H
   double lm_head = 0;         // the output projection, V x H; 0 when tied to the embedding
-  double active = 0;          // what one token uses: all but the routed experts it does not pick
+  double vision = 0;          // a multimodal checkpoint's vision encoder and projector (0 if none or uncounted)
+  // What one text token uses: all of the language model but the routed experts it does not pick
+  // (the vision tower runs only for images).
+  double active = 0;
 
-  double total() const {
+  double language_model() const {
     return attention + dense_mlp + routed_experts + shared_experts + router + norms + embedding + lm_head;
   }
+  double total() const { return language_model() + vision; }
 };
 
 ParameterCounts count_parameters(const ModelShape& shape);
@@ -49,8 +53,9 @@ struct WeightBytes {
   double shared_experts = 0;
   double other = 0;       // router and norms (replicated, model dtype)
   double embeddings = 0;  // input embedding + LM head (vocabulary-parallel over TP, model dtype)
+  double vision = 0;      // the vision tower (model dtype, sharded over TP); loaded, never read by a text step
 
-  double total() const { return attention + dense_mlp + routed_experts + shared_experts + other + embeddings; }
+  double total() const { return attention + dense_mlp + routed_experts + shared_experts + other + embeddings + vision; }
 };
 
 WeightBytes weight_bytes_per_gpu(const ModelShape& shape, const Parallelism& parallel);

@@ -123,10 +123,13 @@ void read_dtype(const ConfigObject& root, const ConfigObject& cfg, ModelShape& s
   }
   shape.dtype_bytes = 2;
   shape.linear_weight_bytes = 2;
+  shape.linear_activation_bytes = 2;
 }
 
 // quantization_config: fp8 checkpoints store the linear layers in 1 byte (embeddings, LM head,
-// norms and router stay in the model dtype); GPTQ/AWQ and compressed-tensors give bits per weight.
+// norms and router stay in the model dtype) and quantize their input activations (vLLM's Fp8Config,
+// FBGEMM's and ModelOpt's FP8 are W8A8); GPTQ/AWQ/bitsandbytes give bits per weight and keep the
+// activations; compressed-tensors says both in its scheme.
 void read_quantization(const ConfigObject& root, const ConfigObject& cfg, ModelShape& shape) {
   const ConfigObject* where = cfg.find("quantization_config") != nullptr ? &cfg : &root;
   const JsonValue* q = where->object("quantization_config");
@@ -136,12 +139,15 @@ void read_quantization(const ConfigObject& root, const ConfigObject& cfg, ModelS
   shape.quantization = method;
   if (method == "fp8" || method == "fbgemm_fp8" || method == "modelopt") {
     shape.linear_weight_bytes = 1;
+    shape.linear_activation_bytes = 1;
   } else if (method == "gptq" || method == "awq" || method == "bitsandbytes") {
     shape.linear_weight_bytes = double(quant.whole("bits", 2, 4)) / 8;
   } else if (method == "compressed-tensors") {
-    // The first weight scheme of config_groups gives the bits (e.g. FP8-dynamic: 8).
+    // The first scheme of config_groups gives the bits of the weights (FP8-dynamic: 8) and of the
+    // input activations (FP8-dynamic: 8, per token at run time; absent or null: weight-only).
     const JsonValue* groups = quant.object("config_groups");
     int64_t bits = 8;
+    int64_t activation_bits = 16;
     if (groups != nullptr && !groups->members.empty()) {
       const ConfigObject group(&groups->members.front().second,
                                quant.prefix() + "config_groups." + groups->members.front().first + ".", cfg.file());
@@ -149,8 +155,14 @@ void read_quantization(const ConfigObject& root, const ConfigObject& cfg, ModelS
         const ConfigObject weights(group.object("weights"), group.prefix() + "weights.", cfg.file());
         bits = weights.whole("num_bits", 2, 8);
       }
+      if (group.find("input_activations") != nullptr) {
+        const ConfigObject inputs(group.object("input_activations"), group.prefix() + "input_activations.",
+                                  cfg.file());
+        activation_bits = inputs.whole("num_bits", 2, 8);
+      }
     }
     shape.linear_weight_bytes = double(bits) / 8;
+    shape.linear_activation_bytes = activation_bits <= 8 ? double(activation_bits) / 8 : 2;
   } else {
     quant.fail("quant_method", "must be fp8, fbgemm_fp8, modelopt, gptq, awq, bitsandbytes or compressed-tensors, got " +
                                    (method.empty() ? std::string("nothing") : "\"" + method + "\""));
@@ -219,6 +231,31 @@ void read_experts(const ConfigObject& cfg, ModelShape& shape) {
   }
 }
 
+// vision_config of a multimodal checkpoint. Llama-4's encoder (transformers Llama4VisionModel,
+// vLLM mllama4.py) is read whole, to count it; any other encoder only by name.
+void read_vision(const ConfigObject& root, ModelShape& shape) {
+  const JsonValue* v = root.object("vision_config");
+  if (v == nullptr) return;
+  const ConfigObject vision(v, "vision_config.", root.file());
+  shape.vision.model_type = vision.text("model_type");
+  if (shape.vision.model_type.empty()) shape.vision.model_type = "unknown";
+  if (!shape.vision.counted()) return;
+  VisionTower& t = shape.vision;
+  t.num_layers = vision.whole("num_hidden_layers", 0);
+  t.hidden_size = vision.whole("hidden_size", 1);
+  t.intermediate_size = vision.whole("intermediate_size", 1);
+  t.num_channels = vision.whole("num_channels", 1, 3);
+  t.patch_size = vision.whole("patch_size", 1);
+  t.image_size = vision.whole("image_size", 1);
+  if (t.image_size % t.patch_size != 0) {
+    vision.fail("image_size", "must be a multiple of patch_size " + std::to_string(t.patch_size) + ", got " +
+                                  std::to_string(t.image_size));
+  }
+  t.projector_input_dim = vision.whole("projector_input_dim", 1);
+  t.projector_output_dim = vision.whole("projector_output_dim", 1);
+  t.vision_output_dim = vision.whole("vision_output_dim", 1);
+}
+
 }  // namespace
 
 int64_t ModelShape::num_moe_layers() const {
@@ -271,6 +308,7 @@ ModelShape parse_model_shape(const std::string& text, const std::string& path) {
   read_dtype(root, cfg, shape);
   read_quantization(root, cfg, shape);
   read_experts(cfg, shape);
+  read_vision(root, shape);
   return shape;
 }
 

@@ -1,7 +1,8 @@
 // The shape of a transformer as the physics latency model and the vLLM-style KV sizing need it,
 // read from a HuggingFace config.json: layer count and widths, grouped-query attention with an
-// explicit head_dim, tied embeddings, weight precision (including FP8 checkpoints) and the
-// mixture-of-experts layout (routed and shared experts, which layers are MoE). The reference's
+// explicit head_dim, tied embeddings, weight precision (including FP8 checkpoints), the
+// mixture-of-experts layout (routed and shared experts, which layers are MoE) and, for multimodal
+// checkpoints, the vision tower vLLM loads beside the language model. The reference's
 // roofline model keeps its own reader (engine/latency/model_hardware.h) and never sees this.
 #pragma once
 
@@ -10,6 +11,27 @@
 #include <vector>
 
 namespace blis::latency::physics {
+
+// The vision encoder of a multimodal checkpoint (config "vision_config"). It never runs for a
+// text-only request, so it costs no step time, but vLLM loads its weights, which the KV cache
+// then cannot use. Its size is known for the encoders blis can count (Llama-4's); for any other
+// it is reported as uncounted rather than guessed.
+struct VisionTower {
+  std::string model_type;  // vision_config.model_type; "" = no vision_config (a text-only model)
+  int64_t num_layers = 0;
+  int64_t hidden_size = 0;
+  int64_t intermediate_size = 0;
+  int64_t num_channels = 0;
+  int64_t patch_size = 0;
+  int64_t image_size = 0;
+  int64_t projector_input_dim = 0;   // Llama-4's pixel-shuffle adapter: intermediate -> this
+  int64_t projector_output_dim = 0;  // and this -> this
+  int64_t vision_output_dim = 0;     // the projector into the language model: this -> hidden_size
+
+  bool present() const { return !model_type.empty(); }
+  // Whether blis knows this encoder's layout and so counts its parameters.
+  bool counted() const { return model_type == "llama4_vision_model"; }
+};
 
 struct ModelShape {
   std::string source;      // the file it came from, for messages
@@ -31,6 +53,11 @@ struct ModelShape {
   double dtype_bytes = 2;          // activations, embeddings, LM head, norms, router, KV ("auto")
   std::string quantization;        // "" or the quantization_config method, e.g. "fp8"
   double linear_weight_bytes = 2;  // bytes per weight of the quantized linear layers (fp8: 1)
+  // Bytes per activation element entering those layers: 1 when the checkpoint quantizes the
+  // activations too (W8A8: fp8, compressed-tensors with 8-bit input_activations), so the matmuls
+  // can run on 8-bit tensor cores; 2 for weight-only schemes (GPTQ/AWQ, W8A16), which dequantize
+  // to the activation dtype and multiply there.
+  double linear_activation_bytes = 2;
 
   // Mixture of experts (num_experts == 0: a dense model).
   int64_t num_experts = 0;             // routed experts per MoE layer
@@ -39,6 +66,8 @@ struct ModelShape {
   int64_t shared_expert_width = 0;     // total width of the always-on shared expert(s), 0 = none
   bool shared_expert_gate = false;     // Qwen2-MoE's sigmoid gate on the shared expert (H x 1)
   std::vector<bool> moe_layer;         // per layer: true when its MLP is the expert block
+
+  VisionTower vision;  // not present for text-only models
 
   bool is_moe() const { return num_experts > 0; }
   int64_t num_moe_layers() const;

@@ -56,9 +56,10 @@ StepConstants make_step_constants(const ModelShape& shape, const catalog::GpuSpe
   const Parallelism par{dep.tp, dep.dp, dep.ep > 1};
   const double tp = d(dep.tp);
   StepConstants k;
-  // FP8 checkpoints run their quantized linear layers on the FP8 tensor cores when the GPU has
-  // them; attention and the LM head stay in the activation dtype (BF16).
-  const bool fp8 = shape.linear_weight_bytes == 1 && gpu.fp8_tflops > 0;
+  // W8A8 checkpoints (8-bit weights and activations: FP8, compressed-tensors FP8-dynamic) run
+  // their quantized linear layers on the 8-bit tensor cores when the GPU has them (the catalog's
+  // FP8 rate); weight-only schemes multiply in BF16; attention and the LM head stay in BF16.
+  const bool fp8 = shape.linear_weight_bytes == 1 && shape.linear_activation_bytes == 1 && gpu.fp8_tflops > 0;
   k.us_per_linear_flop = us_per_unit(fp8 ? gpu.fp8_tflops : gpu.bf16_tflops);
   k.us_per_bf16_flop = us_per_unit(gpu.bf16_tflops);
   k.linear_flops_per_token = layer_linear_flops_per_token(shape) / tp;
@@ -77,7 +78,8 @@ StepConstants make_step_constants(const ModelShape& shape, const catalog::GpuSpe
   // vLLM offloads whole parameters in module order until the budget is spent; the offloaded bytes
   // leave the always-read weights first and then the routed experts. Read over the host link
   // every step, they are charged there in full and no longer to the GPU's memory bandwidth.
-  const double resident = w.total() - w.routed_experts;
+  // The vision tower is resident but a text-only step never reads it.
+  const double resident = w.total() - w.routed_experts - w.vision;
   k.resident_weight_bytes = std::max(0.0, resident - dep.cpu_offload_bytes);
   k.routed_bytes_if_all_touched = w.routed_experts - std::max(0.0, dep.cpu_offload_bytes - resident);
   k.cpu_offload_us = dep.cpu_offload_bytes * us_per_link_byte(gpu.host_link_gbs > 0 ? gpu.host_link_gbs : 1);

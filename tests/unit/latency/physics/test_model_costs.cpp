@@ -53,6 +53,51 @@ TEST_CASE("parameter counts match the published sizes") {
   CHECK(maverick.dense_mlp == 24 * 3 * 5120 * 16384.0);
 }
 
+TEST_CASE("Llama-4-Scout FP8-dynamic: parameters, bytes per GPU at TP2, KV and FLOPs by hand") {
+  const ModelShape scout = hf("llama-4-scout-17b-16e-instruct-fp8-dynamic");
+  const ParameterCounts p = count_parameters(scout);
+  // Per layer: attention 5120 x (5120 + 2 x 1024) + 5120 x 5120 = 62,914,560; one expert (routed
+  // or shared) 3 x 5120 x 8192 = 125,829,120; router 5120 x 16 = 81,920.
+  CHECK(p.attention == 48 * 62914560.0);
+  CHECK(p.dense_mlp == 0);                              // no dense layer
+  CHECK(p.routed_experts == 48 * 16 * 125829120.0);     // 96,636,764,160
+  CHECK(p.shared_experts == 48 * 125829120.0);          // the implicit shared expert
+  CHECK(p.router == 48 * 81920.0);
+  CHECK(p.norms == 48 * 2 * 5120.0 + 5120);             // Llama-4's q/k norm has no weights
+  CHECK(p.embedding == 202048.0 * 5120);
+  CHECK(p.lm_head == p.embedding);
+  CHECK(p.language_model() == 107769861120.0);          // "~108B" of text weights
+  // The vision tower: stem 3 x 14^2 x 1408 + 1408 + (24^2 + 1) x 1408 + 4 x 1408 = 1,647,360;
+  // 34 layers x (4 x (1408^2 + 1408) + 2 x 1408 x 5632 + 5632 + 1408 + 4 x 1408) = 809,467,648;
+  // adapter 5632 x 4096 + 4096^2 = 39,845,888; projector 4096 x 5120 = 20,971,520.
+  CHECK(p.vision == 871932416.0);
+  CHECK(p.total() == 108641793536.0);  // Meta: "109B total"
+  CHECK(p.total() == doctest::Approx(109e9).epsilon(0.01));
+  // A token: everything but 15 of the 16 routed experts (and not the vision tower): "17B active".
+  CHECK(p.active == 107769861120.0 - 48 * 15 * 125829120.0);
+  CHECK(p.active == doctest::Approx(17e9).epsilon(0.02));
+
+  // TP2: FP8 (1 byte) attention and experts halve; router and norms stay whole in BF16;
+  // embeddings, LM head and vision tower are BF16, halved.
+  const WeightBytes w = weight_bytes_per_gpu(scout, {2, 1, false});
+  CHECK(w.attention == 48 * 62914560.0 / 2);
+  CHECK(w.routed_experts == 48 * 16 * 125829120.0 / 2);
+  CHECK(w.shared_experts == 48 * 125829120.0 / 2);
+  CHECK(w.other == (48 * 81920.0 + 496640) * 2);
+  CHECK(w.embeddings == 2 * 1034485760.0 * 2 / 2);
+  CHECK(w.vision == 871932416.0);
+  CHECK(w.total() == 55797991936.0);  // 51.97 GiB of each H100's 80
+
+  // KV: 48 layers x 2 (K, V) x 4 KV heads per GPU x 128 x 2 bytes.
+  CHECK(kv_bytes_per_token_per_gpu(scout, 2, 2) == 98304);
+  // Linear FLOPs: 2 x 48 x (62,914,560 + top-1 expert 125,829,120 + shared 125,829,120 + router 81,920).
+  CHECK(layer_linear_flops_per_token(scout) == 30206853120.0);
+  CHECK(lm_head_flops_per_token(scout) == 2.0 * 5120 * 202048);
+  // One token touches 1 of 16 experts per layer; 16 tokens 16 x (1 - (15/16)^16) = 10.30.
+  CHECK(routed_expert_bytes_read_per_gpu(scout, {2, 1, false}, 1) == doctest::Approx(48 * 125829120.0 / 2));
+  CHECK(expected_distinct_experts(16, 1, 16) == doctest::Approx(10.3028).epsilon(1e-4));
+}
+
 TEST_CASE("tied embeddings are counted once") {
   // Qwen2.5-1.5B: 1.54B published, tied: the 151,936 x 1,536 embedding appears once.
   const ParameterCounts p = count_parameters(hf("qwen2.5-1.5b-instruct"));

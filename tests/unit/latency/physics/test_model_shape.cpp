@@ -74,14 +74,24 @@ TEST_CASE("model shape: dtype keys and FP8 quantization") {
       "{" + kDense + R"(, "torch_dtype": "bfloat16", "quantization_config": {"quant_method": "fp8"}})", "m");
   CHECK(fp8.quantization == "fp8");
   CHECK(fp8.linear_weight_bytes == 1);
+  CHECK(fp8.linear_activation_bytes == 1);  // W8A8
   CHECK(fp8.dtype_bytes == 2);  // embeddings, LM head and the KV cache stay 2 bytes
   const ModelShape ct = parse_model_shape("{" + kDense +
                                               R"(, "quantization_config": {"quant_method": "compressed-tensors",
                        "config_groups": {"group_0": {"weights": {"num_bits": 8, "type": "float"}}}}})",
                                           "m");
   CHECK(ct.linear_weight_bytes == 1);
-  CHECK(parse_model_shape("{" + kDense + R"(, "quantization_config": {"quant_method": "awq", "bits": 4}})", "m")
-            .linear_weight_bytes == 0.5);
+  CHECK(ct.linear_activation_bytes == 2);  // no input_activations: weight-only (W8A16)
+  const ModelShape w8a8 = parse_model_shape("{" + kDense +
+                                                R"(, "quantization_config": {"quant_method": "compressed-tensors",
+                       "config_groups": {"group_0": {"weights": {"num_bits": 8, "type": "float"},
+                                                     "input_activations": {"num_bits": 8, "dynamic": true}}}}})",
+                                            "m");
+  CHECK(w8a8.linear_activation_bytes == 1);
+  const ModelShape awq =
+      parse_model_shape("{" + kDense + R"(, "quantization_config": {"quant_method": "awq", "bits": 4}})", "m");
+  CHECK(awq.linear_weight_bytes == 0.5);
+  CHECK(awq.linear_activation_bytes == 2);
 }
 
 TEST_CASE("model shape: MoE keys of Qwen3-MoE, Mixtral, Qwen2-MoE and Llama-4") {
@@ -110,6 +120,64 @@ TEST_CASE("model shape: MoE keys of Qwen3-MoE, Mixtral, Qwen2-MoE and Llama-4") 
   CHECK(maverick.intermediate_size == 16384);      // dense layers: intermediate_size_mlp
   CHECK(maverick.moe_intermediate_size == 8192);   // experts: intermediate_size
   CHECK(maverick.shared_expert_width == 8192);     // one shared expert
+}
+
+TEST_CASE("model shape: Llama-4-Scout FP8-dynamic (text_config, all-MoE, implicit shared expert, FP8, vision)") {
+  const ModelShape scout =
+      load_model_shape(kRoot + "/model_configs/hf/llama-4-scout-17b-16e-instruct-fp8-dynamic/config.json");
+  CHECK(scout.model_type == "llama4_text");  // the language model's, from text_config
+  CHECK(scout.num_layers == 48);
+  CHECK(scout.hidden_size == 5120);
+  CHECK(scout.num_heads == 40);
+  CHECK(scout.num_kv_heads == 8);
+  CHECK(scout.head_dim == 128);
+  CHECK(scout.vocab_size == 202048);
+  CHECK_FALSE(scout.tie_word_embeddings);  // top-level key
+  // interleave_moe_layer_step 1: every layer routes; intermediate_size_mlp (the dense width) is
+  // read but no layer uses it.
+  CHECK(scout.num_moe_layers() == 48);
+  CHECK(scout.num_dense_layers() == 0);
+  CHECK(scout.intermediate_size == 16384);
+  CHECK(scout.num_experts == 16);
+  CHECK(scout.experts_per_token == 1);
+  CHECK(scout.moe_intermediate_size == 8192);  // each routed expert: intermediate_size
+  CHECK(scout.shared_expert_width == 8192);    // no key says so: Llama-4's always-on shared expert
+  CHECK_FALSE(scout.shared_expert_gate);
+  CHECK_FALSE(scout.attention_bias);
+  // compressed-tensors FP8-dynamic: 8-bit weights of the linear layers, BF16 everything else.
+  CHECK(scout.quantization == "compressed-tensors");
+  CHECK(scout.linear_weight_bytes == 1);
+  CHECK(scout.linear_activation_bytes == 1);  // per-token dynamic FP8 activations: FP8 matmuls
+  CHECK(scout.dtype == "bfloat16");
+  CHECK(scout.dtype_bytes == 2);
+  // The vision tower vLLM loads beside it.
+  CHECK(scout.vision.present());
+  CHECK(scout.vision.counted());
+  CHECK(scout.vision.num_layers == 34);
+  CHECK(scout.vision.hidden_size == 1408);
+  CHECK(scout.vision.intermediate_size == 5632);
+  CHECK(scout.vision.image_size == 336);
+  CHECK(scout.vision.patch_size == 14);
+  CHECK(scout.vision.vision_output_dim == 4096);
+}
+
+TEST_CASE("model shape: a vision tower blis cannot count is named, not guessed; a bad one is refused") {
+  const ModelShape text_only = parse_model_shape("{" + kDense + "}", "m.json");
+  CHECK_FALSE(text_only.vision.present());
+  const ModelShape other = parse_model_shape(
+      R"({"text_config": {)" + kDense + R"(}, "vision_config": {"model_type": "pixtral", "hidden_size": 1024}})", "m.json");
+  CHECK(other.num_layers == 2);
+  CHECK(other.vision.present());
+  CHECK_FALSE(other.vision.counted());
+  CHECK(other.vision.model_type == "pixtral");
+  const std::string llama4_vision =
+      R"("model_type": "llama4_vision_model", "num_hidden_layers": 2, "hidden_size": 8, "intermediate_size": 16,
+         "patch_size": 14, "projector_input_dim": 4, "projector_output_dim": 4, "vision_output_dim": 4)";
+  CHECK(shape_error(R"({"text_config": {)" + kDense + R"(}, "vision_config": {)" + llama4_vision +
+                    R"(, "image_size": 30}})") ==
+        "model config \"m.json\": \"vision_config.image_size\" must be a multiple of patch_size 14, got 30");
+  CHECK(shape_error(R"({"text_config": {)" + kDense + R"(}, "vision_config": {)" + llama4_vision + "}}") ==
+        "model config \"m.json\": \"vision_config.image_size\" is missing");
 }
 
 TEST_CASE("model shape: which layers are MoE (decoder_sparse_step, mlp_only_layers, first_k_dense_replace)") {

@@ -44,6 +44,7 @@ ModelShape moe_fp8() {
   s.moe_layer = {true, true};
   s.quantization = "fp8";
   s.linear_weight_bytes = 1;
+  s.linear_activation_bytes = 1;
   return s;
 }
 
@@ -171,11 +172,37 @@ TEST_CASE("physics terms of an FP8 MoE model: touched experts, routing, all-to-a
   // all-reduce).
   CHECK(e[Term::kLinkLatency] == doctest::Approx(2 * 2 * 1 * 2).epsilon(1e-12));
 
+  // Weight-only 8-bit (W8A16) dequantizes and multiplies at the BF16 peak.
+  ModelShape w8a16 = moe_fp8();
+  w8a16.linear_activation_bytes = 2;
+  CHECK(step_terms(make_step_constants(w8a16, gpu(), {}), one_token)[Term::kDecodeCompute] ==
+        doctest::Approx((100352 + 128000 + 6 * 512) * 1e-8).epsilon(1e-12));
   // A GPU without FP8 tensor cores runs FP8 weights at its BF16 peak.
   blis::catalog::GpuSpec no_fp8 = gpu();
   no_fp8.fp8_tflops = 0;
   CHECK(step_terms(make_step_constants(moe_fp8(), no_fp8, {}), one_token)[Term::kDecodeCompute] ==
         doctest::Approx((100352 + 128000 + 6 * 512) * 1e-8).epsilon(1e-12));
+}
+
+TEST_CASE("a multimodal model's vision tower takes memory but no step time") {
+  ModelShape s = dense_gqa();
+  s.vision.model_type = "llama4_vision_model";
+  s.vision.num_layers = 1;
+  s.vision.hidden_size = 8;
+  s.vision.intermediate_size = 16;
+  s.vision.num_channels = 3;
+  s.vision.patch_size = 2;
+  s.vision.image_size = 4;
+  s.vision.projector_input_dim = 4;
+  s.vision.projector_output_dim = 4;
+  s.vision.vision_output_dim = 4;
+  // stem 3 x 4 x 8 + 8 + (4 + 1) x 8 + 32 = 176; layer 4 x 72 + 256 + 16 + 8 + 32 = 600;
+  // adapter 16 x 4 + 16 = 80; projector 4 x 64 = 256. 1,112 parameters, 2 bytes each.
+  CHECK(weight_bytes_per_gpu(s, {}).vision == 2224);
+  CHECK(weight_bytes_per_gpu(s, {}).total() == 276096 + 2224);
+  const std::vector<StepMember> batch = {decode(20, 12)};
+  CHECK(step_terms(make_step_constants(s, gpu(), {}), batch)[Term::kWeights] ==
+        step_terms(make_step_constants(dense_gqa(), gpu(), {}), batch)[Term::kWeights]);
 }
 
 TEST_CASE("physics terms agree with the model-cost functions") {
