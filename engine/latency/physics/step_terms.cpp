@@ -41,10 +41,10 @@ void check_deployment(const ModelShape& shape, const catalog::GpuSpec& gpu, cons
   if (dep.cpu_offload_bytes > 0 && !(gpu.host_link_gbs > 0)) {
     throw Error(fmt::format("physics latency model: GPU '{}' needs a positive host_link_gbs for cpu offload", gpu.name));
   }
-  if (!(gpu.bf16_tflops > 0) || !(gpu.memory_bandwidth_tbs > 0) || !(gpu.interconnect_gbs > 0) ||
+  if (!(gpu.bf16_tflops > 0) || !(gpu.memory_bandwidth_tbs > 0) || !(gpu.collective_gbs > 0) ||
       !(gpu.link_latency_us > 0)) {
     throw Error(fmt::format("physics latency model: GPU '{}' needs positive bf16_tflops, memory_bandwidth_tbs, "
-                            "interconnect_gbs and link_latency_us",
+                            "collective_gbs and link_latency_us",
                             gpu.name));
   }
 }
@@ -88,7 +88,10 @@ StepConstants make_step_constants(const ModelShape& shape, const catalog::GpuSpe
     k.log_expert_miss = hit >= 1 ? -std::numeric_limits<double>::infinity() : std::log1p(-hit);
   }
 
-  const double link = us_per_link_byte(gpu.interconnect_gbs);
+  // The collectives move at what they reach over the link (collective_gbs), not at its
+  // datasheet figure: the two agree on NVLink, while over PCIe a collective's messages cross
+  // the root complex (or host memory when the cards cannot peer) at a fraction of it.
+  const double link = us_per_link_byte(gpu.collective_gbs);
   const double activation_bytes = d(shape.hidden_size) * shape.dtype_bytes;
   // Ring all-reduce: each GPU sends and receives 2(tp-1)/tp of the buffer; two per layer
   // (after attention and after the MLP).

@@ -70,6 +70,7 @@ blis::catalog::GpuSpec gpu() {
   g.memory_bandwidth_tbs = 2;
   g.interconnect_gbs = 100;
   g.link_latency_us = 2;
+  g.collective_gbs = 100;
   return g;
 }
 

@@ -60,6 +60,7 @@ blis::catalog::GpuSpec gpu() {
   g.interconnect_gbs = 100;
   g.host_link_gbs = 64;
   g.link_latency_us = 2;
+  g.collective_gbs = 100;
   return g;
 }
 
