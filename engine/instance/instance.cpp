@@ -356,7 +356,12 @@ void Instance::complete(Request& r, Tick now, Tick step_time, Tick token_latency
     itl_sum = wrap_add(itl_sum, token_latency);
     counters_.itl_completion_entries.add(token_latency, 1);
   }
-  if (r.output_len > 0 && !kv_->allocate(kv_view(r), r.progress, r.progress + 1, {})) {
+  // engine-core §3.7 step 2: the reference books a KV slot for the final output token; on a full
+  // cache that fails and logs an error although the request completes. vLLM never feeds the last
+  // sampled token back through the model, so it needs no slot. Corrected (final_token_without_kv):
+  // nothing is allocated for it.
+  const bool books_final_token = r.output_len > 0 && !config_.corrections.final_token_without_kv;
+  if (books_final_token && !kv_->allocate(kv_view(r), r.progress, r.progress + 1, {})) {
     log_(LogLevel::Error, fmt::format("KV allocation for the final token of {} failed", request_id(r.index)));
     ++counters_.kv_allocation_failures;
   }
