@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/core/go_strconv.h"
 #include "engine/core/ticks.h"
 
 namespace blis::config::strict_yaml {
@@ -113,42 +114,6 @@ bool is_yaml_style_float(std::string_view s) {
   return i == s.size();
 }
 
-// True when an unsigned decimal literal that from_chars reported out of range is too large
-// rather than too small: with the value written as 0.d1d2... x 10^order (d1 the first non-zero
-// digit), overflow has order > 0 and underflow order <= 0.
-bool is_overflow(std::string_view s) {
-  int64_t int_digits = 0;
-  int64_t leading_zeros = 0;
-  bool seen_nonzero = false;
-  bool after_point = false;
-  size_t i = 0;
-  for (; i < s.size() && s[i] != 'e' && s[i] != 'E'; ++i) {
-    if (s[i] == '.') {
-      after_point = true;
-      continue;
-    }
-    if (!after_point) ++int_digits;
-    if (!seen_nonzero) {
-      if (s[i] == '0') {
-        ++leading_zeros;
-      } else {
-        seen_nonzero = true;
-      }
-    }
-  }
-  int64_t exponent = 0;
-  if (i < s.size()) {
-    ++i;
-    bool negative = false;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
-    for (; i < s.size(); ++i) {
-      if (exponent < 1000000000) exponent = exponent * 10 + (s[i] - '0');  // saturate
-    }
-    if (negative) exponent = -exponent;
-  }
-  return int_digits - leading_zeros + exponent > 0;
-}
-
 // strconv.ParseFloat for a decimal literal; false on syntax error or overflow (Go's ErrRange),
 // while underflow yields zero as in Go.
 bool parse_decimal_float(std::string_view s, double& out) {
@@ -163,7 +128,7 @@ bool parse_decimal_float(std::string_view s, double& out) {
   if (res.ptr != s.data() + s.size()) return false;
   if (res.ec == std::errc::result_out_of_range) {
     // from_chars reports overflow and underflow alike and leaves v unset.
-    if (is_overflow(s)) return false;
+    if (core::go::decimal_order(s) > 0) return false;  // overflow: Go's ErrRange
     v = 0;
   } else if (res.ec != std::errc()) {
     return false;
