@@ -170,6 +170,8 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
 
   // ---- policy bundle (§C) and policies (§8.4 item 5)
   const ResolvedPolicies policies = resolve_policies(spec, c);
+
+  // ---- decision trace
   const std::string trace_level = spec.trace_level.value_or(std::string("none"));
   if (trace_level == "none" || trace_level.empty()) c.trace_level = TraceLevel::None;
   else if (trace_level == "decisions") c.trace_level = TraceLevel::Decisions;

@@ -21,6 +21,7 @@ ResolvedPolicies resolve_policies(const ScenarioSpec& spec, RunConfig& c) {
   std::optional<double> capacity = spec.token_bucket_capacity;
   std::optional<double> refill = spec.token_bucket_refill_per_s;
   ResolvedPolicies out;
+  // The policy bundle: a YAML value applies where the scenario (or an explicit flag) is silent.
   if (spec.policy_config && !spec.policy_config->empty()) {
     PolicyBundle bundle;
     try {
