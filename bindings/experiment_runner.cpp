@@ -1,3 +1,5 @@
+// The session of an experiment script (experiment_runner.h): blis._sweep, the sweeps it runs on
+// worker threads (experiment_workers.h), the shard files, merged results, and the exit status.
 #include "bindings/experiment_runner.h"
 
 #include <fmt/format.h>
@@ -19,6 +21,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bindings/experiment_point.h"
 #include "bindings/experiment_workers.h"
 #include "bindings/report_hook.h"
 #include "bindings/shard_files.h"
@@ -48,146 +51,7 @@ std::string json_quote(const std::string& s) {
   return out;
 }
 
-// ---- a worker: one point in a fresh Lua state ---------------------------------------------
-
-struct WorkerState {
-  std::string script;
-  bool done = false;
-  std::vector<std::pair<std::string, double>> metrics;
-  std::vector<std::string> warnings;
-  std::string error;  // kept while Lua raises it
-};
-
-WorkerState& worker_of(lua_State* L) { return *static_cast<WorkerState*>(lua_touserdata(L, lua_upvalueindex(1))); }
-
-// blis._simulate(scenario): runs the point's scenario, returns the results table (as a report
-// hook sees it).
-int lua_simulate(lua_State* L) {
-  WorkerState& w = worker_of(L);
-  try {
-    config::ScenarioSpec spec = spec_from_table(L, 1, w.script);
-    spec.collect_results = true;
-    LuaVm::UntrackedSection untracked(LuaVm::of(L));
-    std::set<std::string> seen;
-    const DiagnosticSink sink = [&](LogLevel level, const std::string& message) {
-      if (level <= LogLevel::Info) return;
-      if (seen.insert(message).second) w.warnings.push_back(message);
-    };
-    const SimulationOutput out = run_scenario(spec, sink);
-    if (!out.file_errors.empty()) throw Error(out.file_errors.front());  // the point failed
-    push_run_results(L, *out.results);
-    return 1;
-  } catch (const Error& e) {
-    w.error = e.what();
-  } catch (const std::exception& e) {
-    w.error = std::string("internal error: ") + e.what();
-  }
-  lua_pushlstring(L, w.error.data(), w.error.size());  // no position: the message names its own
-  return lua_error(L);
-}
-
-// blis._point_done(metrics, names): the point's numbers; stops the worker's script.
-int lua_point_done(lua_State* L) {
-  WorkerState& w = worker_of(L);
-  luaL_checktype(L, 1, LUA_TTABLE);
-  luaL_checktype(L, 2, LUA_TTABLE);
-  const size_t n = lua_objlen(L, 2);
-  for (size_t i = 1; i <= n; ++i) {
-    lua_rawgeti(L, 2, static_cast<int>(i));
-    const std::string name = lua_tostring(L, -1);
-    lua_getfield(L, 1, name.c_str());
-    w.metrics.emplace_back(name, lua_tonumber(L, -1));
-    lua_pop(L, 2);
-  }
-  w.done = true;
-  return luaL_error(L, "blis: experiment point finished");
-}
-
-// Output of code that runs again in every worker (everything before ex:run()) goes nowhere.
-constexpr const char* kSilenceOutput = R"lua(
-  local function nothing() end
-  print = nothing
-  io.write = nothing
-  local sink = {}
-  function sink.write(self) return self end
-  function sink.flush(self) return self end
-  function sink.setvbuf() return true end
-  io.stdout = sink
-)lua";
-
-void push_raw_results(lua_State* L, const std::vector<PointResult>& points) {
-  lua_createtable(L, static_cast<int>(points.size()), 0);
-  for (size_t i = 0; i < points.size(); ++i) {
-    const PointResult& p = points[i];
-    lua_createtable(L, 0, 2);
-    if (!p.error.empty()) {
-      lua_pushlstring(L, p.error.data(), p.error.size());
-      lua_setfield(L, -2, "error");
-    }
-    if (p.ran && p.error.empty()) {
-      lua_createtable(L, 0, static_cast<int>(p.metrics.size()));
-      for (const auto& [name, value] : p.metrics) {
-        lua_pushnumber(L, value);
-        lua_setfield(L, -2, name.c_str());
-      }
-      lua_setfield(L, -2, "metrics");
-    }
-    lua_rawseti(L, -2, static_cast<int>(i + 1));
-  }
-}
-
-}  // namespace
-
-PointResult run_point(const std::string& script, const std::vector<std::string>& params, int run, int point,
-                      const std::vector<std::vector<PointResult>>& prior) {
-  PointResult result;
-  WorkerState state;
-  state.script = script;
-  try {
-    LuaVm vm;
-    lua_State* L = vm.state();
-    vm.load_string(kSilenceOutput, "=blis worker");
-    vm.call(0, 0);
-    vm.require("blis");
-    lua_createtable(L, 0, 3);
-    lua_pushinteger(L, run);
-    lua_setfield(L, -2, "run");
-    lua_pushinteger(L, point);
-    lua_setfield(L, -2, "point");
-    lua_createtable(L, static_cast<int>(prior.size()), 0);
-    for (size_t r = 0; r < prior.size(); ++r) {
-      push_raw_results(L, prior[r]);
-      lua_rawseti(L, -2, static_cast<int>(r + 1));
-    }
-    lua_setfield(L, -2, "prior");
-    lua_setfield(L, -2, "_worker");
-    lua_pushlightuserdata(L, &state);
-    lua_pushcclosure(L, lua_simulate, 1);
-    lua_setfield(L, -2, "_simulate");
-    lua_pushlightuserdata(L, &state);
-    lua_pushcclosure(L, lua_point_done, 1);
-    lua_setfield(L, -2, "_point_done");
-    lua_pop(L, 1);
-    try {
-      run_script_file(vm, script, params);
-      lua_pop(L, 1);
-      if (!state.done) result.error = "the script ended before this point's ex:run() (does the script change between runs?)";
-    } catch (const Error& e) {
-      if (!state.done) result.error = e.what();
-    }
-  } catch (const Error& e) {
-    result.error = e.what();
-  } catch (const std::exception& e) {
-    result.error = std::string("internal error: ") + e.what();
-  }
-  result.ran = true;
-  if (state.done && result.error.empty()) result.metrics = std::move(state.metrics);
-  result.warnings = std::move(state.warnings);
-  return result;
-}
-
-namespace {
-
+// The results files of the second and later ex:run() get "-2", "-3", ... before the extension.
 std::string with_run_suffix(const std::string& path, int run) {
   if (run == 1) return path;
   const std::filesystem::path p(path);
@@ -195,55 +59,6 @@ std::string with_run_suffix(const std::string& path, int run) {
 }
 
 }  // namespace
-
-// ---- flags ---------------------------------------------------------------------------------
-
-ExperimentOptions take_experiment_flags(std::vector<std::string>& args) {
-  ExperimentOptions o;
-  std::vector<std::string> rest;
-  const auto value_of = [&](size_t& i, const std::string& arg, const std::string& name) -> std::optional<std::string> {
-    if (arg == "--" + name) {
-      if (i + 1 >= args.size()) throw Error(fmt::format("--{} needs a value", name));
-      return args[++i];
-    }
-    if (arg.rfind("--" + name + "=", 0) == 0) return arg.substr(name.size() + 3);
-    return std::nullopt;
-  };
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (auto v = value_of(i, arg, "jobs")) {
-      int64_t jobs = 0;
-      if (core::go::parse_int(*v, jobs) != core::go::NumError::kNone || jobs < 1 || jobs > 1024) {
-        throw Error(fmt::format("--jobs needs a number of worker threads from 1 to 1024, got {}", core::go::quote(*v)));
-      }
-      o.jobs = static_cast<int>(jobs);
-    } else if (auto v = value_of(i, arg, "shard")) {
-      const size_t slash = v->find('/');
-      int64_t index = -1, count = 0;
-      if (slash == std::string::npos ||
-          core::go::parse_int(v->substr(0, slash), index) != core::go::NumError::kNone ||
-          core::go::parse_int(v->substr(slash + 1), count) != core::go::NumError::kNone || count < 1 ||
-          count > 1000000 || index < 0 || index >= count) {
-        throw Error(fmt::format("--shard needs I/N with 0 <= I < N (e.g. --shard 0/4), got {}", core::go::quote(*v)));
-      }
-      o.shard_index = static_cast<int>(index);
-      o.shard_count = static_cast<int>(count);
-    } else if (auto v = value_of(i, arg, "shard-out")) {
-      o.shard_out = *v;
-    } else if (auto v = value_of(i, arg, "csv")) {
-      o.results_csv = *v;
-    } else if (auto v = value_of(i, arg, "json")) {
-      o.results_json = *v;
-    } else if (arg == "--strict") {
-      o.strict = true;
-    } else {
-      rest.push_back(arg);
-    }
-  }
-  if (!o.shard_out.empty() && o.shard_index < 0) throw Error("--shard-out needs --shard I/N");
-  args = std::move(rest);
-  return o;
-}
 
 // ---- the session ---------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "bindings/experiment_point.h"
 #include "bindings/lua_guard.h"
 #include "bindings/safety_options.h"
 #include "engine/core/atomic_file.h"

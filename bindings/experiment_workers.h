@@ -13,10 +13,6 @@
 
 namespace blis::bindings {
 
-// Runs one point in a fresh Lua state on the calling thread (experiment_runner.cpp).
-PointResult run_point(const std::string& script, const std::vector<std::string>& params, int run, int point,
-                      const std::vector<std::vector<PointResult>>& prior);
-
 struct SweepJob {
   std::string script;
   std::vector<std::string> params;

@@ -18,6 +18,7 @@
 #include "bindings/lua_yaml.h"
 #include "bindings/report_hook.h"
 #include "bindings/scenario_loader.h"
+#include "bindings/scenario_table_reader.h"
 #include "engine/core/corrections.h"
 #include "engine/core/error.h"
 
@@ -25,201 +26,14 @@ namespace blis::bindings {
 
 namespace {
 
-std::string describe(lua_State* L, int index) {
-  switch (lua_type(L, index)) {
-    case LUA_TNUMBER: return fmt::format("number {}", lua_tonumber(L, index));
-    case LUA_TSTRING: return fmt::format("string \"{}\"", lua_tostring(L, index));
-    case LUA_TBOOLEAN: return lua_toboolean(L, index) != 0 ? "boolean true" : "boolean false";
-    default: return luaL_typename(L, index);
-  }
-}
-
-// A decimal integer string ("-12", "9223372036854775807") within int64.
-std::optional<int64_t> parse_decimal_int64(std::string_view text) {
-  const std::string_view digits = !text.empty() && text[0] == '-' ? text.substr(1) : text;
-  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return std::nullopt;
-  }
-  int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
-// Reads the fields of one Lua table, remembering which keys were asked for.
-class TableReader {
- public:
-  TableReader(lua_State* L, int index, std::string path, const std::string& origin,
-              const std::map<std::string, std::string>* sites = nullptr)
-      : L_(L), index_(index > 0 || index <= LUA_REGISTRYINDEX ? index : lua_gettop(L) + index + 1),
-        path_(std::move(path)), origin_(origin), sites_(sites) {}
-
-  [[noreturn]] void fail(std::string_view key, std::string_view what) const {
-    throw Error(fmt::format("{}: scenario key '{}' {}", site(full(key)), full(key), what));
-  }
-
-  // The same, blamed on the line of the key `near` inside it when the source shows one.
-  [[noreturn]] void fail_near(std::string_view key, std::string_view near, std::string_view what) const {
-    const std::string inner = near.empty() ? full(key) : full(key) + "." + std::string(near);
-    throw Error(fmt::format("{}: scenario key '{}' {}", site(inner), full(key), what));
-  }
-
-  std::optional<std::string> string(const char* key) {
-    if (!push(key)) return std::nullopt;
-    if (lua_type(L_, -1) != LUA_TSTRING) fail_here(key, "a string");
-    size_t length = 0;
-    const char* text = lua_tolstring(L_, -1, &length);
-    std::string value(text, length);
-    lua_pop(L_, 1);
-    return value;
-  }
-
-  std::optional<double> number(const char* key) {
-    if (!push(key)) return std::nullopt;
-    if (lua_type(L_, -1) != LUA_TNUMBER) fail_here(key, "a number");
-    const double value = lua_tonumber(L_, -1);
-    lua_pop(L_, 1);
-    return value;
-  }
-
-  // An exact integer given as a number, or as a decimal string beyond 2^53 (blis.schema
-  // normalizes int64 cdata and large integers to that form).
-  std::optional<int64_t> integer(const char* key) {
-    if (!push(key)) return std::nullopt;
-    std::optional<int64_t> value;
-    if (lua_type(L_, -1) == LUA_TNUMBER) {
-      const double v = lua_tonumber(L_, -1);
-      if (std::isfinite(v) && v == std::floor(v) && v >= -9223372036854775808.0 && v < 9223372036854775808.0) {
-        value = static_cast<int64_t>(v);
-      }
-    } else if (lua_type(L_, -1) == LUA_TSTRING) {
-      value = parse_decimal_int64(lua_tostring(L_, -1));
-    }
-    if (!value) fail_here(key, "an integer in the int64 range");
-    lua_pop(L_, 1);
-    return value;
-  }
-
-  std::optional<bool> boolean(const char* key) {
-    if (!push(key)) return std::nullopt;
-    if (lua_type(L_, -1) != LUA_TBOOLEAN) fail_here(key, "a boolean");
-    const bool value = lua_toboolean(L_, -1) != 0;
-    lua_pop(L_, 1);
-    return value;
-  }
-
-  std::optional<std::vector<double>> numbers(const char* key) {
-    if (!push(key)) return std::nullopt;
-    if (lua_type(L_, -1) != LUA_TTABLE) fail_here(key, "a list of numbers");
-    const int n = static_cast<int>(lua_objlen(L_, -1));
-    std::vector<double> values;
-    for (int i = 1; i <= n; ++i) {
-      lua_rawgeti(L_, -1, i);
-      if (lua_type(L_, -1) != LUA_TNUMBER) {
-        fail(fmt::format("{}[{}]", key, i), "must be a number, got " + describe(L_, -1));
-      }
-      values.push_back(lua_tonumber(L_, -1));
-      lua_pop(L_, 1);
-    }
-    int entries = 0;
-    lua_pushnil(L_);
-    while (lua_next(L_, -2) != 0) {
-      lua_pop(L_, 1);
-      ++entries;
-    }
-    if (entries != n) fail(key, "must be a list of numbers (it has keys other than 1.." + std::to_string(n) + ")");
-    lua_pop(L_, 1);
-    return values;
-  }
-
-  // Runs body(reader of t[key]) when t[key] is present; it must be a table.
-  template <class Body>
-  void table(const char* key, Body body) {
-    if (!push(key)) return;
-    if (lua_type(L_, -1) != LUA_TTABLE) fail_here(key, "a table");
-    TableReader nested(L_, lua_gettop(L_), full(key), origin_, sites_);
-    body(nested);
-    nested.reject_unknown_keys();
-    lua_pop(L_, 1);
-  }
-
-  // Pushes t[key] (raw) for the caller to inspect, or nothing (false) when it is nil. The key
-  // counts as read. The caller pops it.
-  bool push_raw(const char* key) { return push(key); }
-  lua_State* state() const { return L_; }
-  const std::string& origin() const { return origin_; }
-  std::string path_of(std::string_view key) const { return full(key); }
-
-  // Every key of the table must have been read: anything else is unknown to the engine.
-  void reject_unknown_keys() const {
-    std::vector<std::string> unknown;
-    lua_pushnil(L_);
-    while (lua_next(L_, index_) != 0) {
-      lua_pop(L_, 1);  // the value; the key stays for lua_next
-      if (lua_type(L_, -1) == LUA_TSTRING) {
-        std::string key = lua_tostring(L_, -1);
-        if (std::find(read_.begin(), read_.end(), key) == read_.end()) unknown.push_back(std::move(key));
-      } else if (lua_type(L_, -1) == LUA_TNUMBER) {
-        unknown.push_back(fmt::format("[{}]", lua_tonumber(L_, -1)));
-      } else {
-        unknown.push_back(fmt::format("[{}]", luaL_typename(L_, -1)));
-      }
-    }
-    if (unknown.empty()) return;
-    std::sort(unknown.begin(), unknown.end());  // lua_next order is not stable (P2)
-    throw Error(fmt::format("{}: unknown scenario key '{}'", site(full(unknown.front())), full(unknown.front())));
-  }
-
- private:
-  // "file:line" of the key (or of the nearest enclosing key, or of the call), else the origin.
-  std::string site(std::string key) const {
-    if (sites_ == nullptr) return origin_;
-    while (true) {
-      if (const auto it = sites_->find(key); it != sites_->end()) return it->second;
-      if (key.empty()) return origin_;
-      const size_t cut = key.find_last_of(".[");
-      key = cut == std::string::npos ? std::string() : key.substr(0, cut);
-    }
-  }
-
-  std::string full(std::string_view key) const {
-    if (key.empty()) return path_;
-    if (path_.empty()) return std::string(key);
-    return key.front() == '[' ? path_ + std::string(key) : path_ + "." + std::string(key);
-  }
-
-  // Pushes t[key] (raw); false, with nothing pushed, when it is nil.
-  bool push(const char* key) {
-    read_.emplace_back(key);
-    lua_pushstring(L_, key);
-    lua_rawget(L_, index_);
-    if (lua_isnil(L_, -1)) {
-      lua_pop(L_, 1);
-      return false;
-    }
-    return true;
-  }
-
-  [[noreturn]] void fail_here(const char* key, std::string_view expected) const {
-    fail(key, fmt::format("must be {}, got {}", expected, describe(L_, -1)));
-  }
-
-  lua_State* L_;
-  int index_;
-  std::string path_;
-  const std::string& origin_;
-  const std::map<std::string, std::string>* sites_;
-  std::vector<std::string> read_;
-};
-
-void read_length(TableReader& t, config::LengthSpec& out) {
+void read_length(ScenarioTableReader& t, config::LengthSpec& out) {
   out.mean = t.integer("mean");
   out.stdev = t.integer("std");
   out.min = t.integer("min");
   out.max = t.integer("max");
 }
 
-void read_workload(TableReader& w, config::WorkloadSpec& out) {
+void read_workload(ScenarioTableReader& w, config::WorkloadSpec& out) {
   const std::optional<std::string> kind = w.string("kind");
   if (!kind) w.fail("kind", "is missing: make the workload with blis.workload.<kind>{...}");
   out.kind = *kind;
@@ -227,8 +41,8 @@ void read_workload(TableReader& w, config::WorkloadSpec& out) {
     out.rate = w.number("rate");
     out.requests = w.integer("requests");
     out.prefix_tokens = w.integer("prefix_tokens");
-    w.table("prompt_tokens", [&](TableReader& t) { read_length(t, out.prompt_tokens); });
-    w.table("output_tokens", [&](TableReader& t) { read_length(t, out.output_tokens); });
+    w.table("prompt_tokens", [&](ScenarioTableReader& t) { read_length(t, out.prompt_tokens); });
+    w.table("output_tokens", [&](ScenarioTableReader& t) { read_length(t, out.output_tokens); });
   } else if (*kind == "preset") {
     out.preset = w.string("name").value_or("");
     out.rate = w.number("rate");
@@ -306,7 +120,7 @@ std::pair<std::string, std::string> describe_function(LuaVm& vm, int index) {
 
 // routing.scorers in its list form (checked by blis.schema: entries are { name = "builtin",
 // weight = w } or { score = f, prepare = f?, name, where, prefix_index, weight = w }).
-void read_scorer_list(lua_State* L, int list, TableReader& routing, config::ScenarioSpec& s) {
+void read_scorer_list(lua_State* L, int list, ScenarioTableReader& routing, config::ScenarioSpec& s) {
   LuaVm& vm = LuaVm::of(L);
   std::vector<config::ScorerSpec> specs;
   std::vector<LuaScorers::Entry> lua_entries;
@@ -380,20 +194,20 @@ std::map<std::string, std::string> key_sites(lua_State* L, int index) {
 
 config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string& origin) {
   if (lua_type(L, index) != LUA_TTABLE) {
-    throw Error(fmt::format("{}: a scenario must be a table, got {}", origin, describe(L, index)));
+    throw Error(fmt::format("{}: a scenario must be a table, got {}", origin, describe_lua_value(L, index)));
   }
   if (index < 0 && index > LUA_REGISTRYINDEX) index = lua_gettop(L) + index + 1;
   config::ScenarioSpec s;
   s.origin = origin;
   s.key_sites = key_sites(L, index);
-  TableReader t(L, index, "", origin, &s.key_sites);
+  ScenarioTableReader t(L, index, "", origin, &s.key_sites);
   s.seed = t.integer("seed");
   s.horizon_us = t.integer("horizon_us");
   s.log_level = t.string("log");
   s.defaults_file = t.string("defaults_file");
   s.results_path = t.string("results_path");
   s.fitness_weights = t.string("fitness_weights");
-  t.table("model", [&](TableReader& m) {
+  t.table("model", [&](ScenarioTableReader& m) {
     s.model = m.string("name");
     s.gpu = m.string("gpu");
     s.tp = m.integer("tp");
@@ -403,7 +217,7 @@ config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string&
     s.model_config_folder = m.string("config_folder");
     s.hardware_config = m.string("hardware_config");
   });
-  t.table("latency", [&](TableReader& l) {
+  t.table("latency", [&](ScenarioTableReader& l) {
     s.latency_model = l.string("model");
     s.latency_gpu = l.string("gpu");
     s.latency_tp = l.integer("tp");
@@ -414,7 +228,7 @@ config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string&
     s.latency_profile = l.string("profile");
   });
   s.instances = t.integer("instances");
-  t.table("engine", [&](TableReader& e) {
+  t.table("engine", [&](ScenarioTableReader& e) {
     s.kv_blocks = e.integer("kv_blocks");
     s.block_size_tokens = e.integer("block_size_tokens");
     s.max_running = e.integer("max_running");
@@ -430,8 +244,8 @@ config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string&
     s.gpu_memory_utilization = e.number("gpu_memory_utilization");
     s.cpu_offload_gb = e.number("cpu_offload_gb");
   });
-  t.table("workload", [&](TableReader& w) { read_workload(w, s.workload); });
-  t.table("admission", [&](TableReader& a) {
+  t.table("workload", [&](ScenarioTableReader& w) { read_workload(w, s.workload); });
+  t.table("admission", [&](ScenarioTableReader& a) {
     if (a.push_raw("policy")) {
       if (lua_type(L, -1) == LUA_TFUNCTION) {
         const auto [name, where] = describe_function(LuaVm::of(L), lua_gettop(L));
@@ -441,14 +255,14 @@ config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string&
         s.admission_policy = lua_tostring(L, -1);
         lua_pop(L, 1);
       } else {
-        a.fail("policy", "must be a policy name or a function, got " + describe(L, -1));
+        a.fail("policy", "must be a policy name or a function, got " + describe_lua_value(L, -1));
       }
     }
     s.admission_latency_us = a.integer("latency_us");
     s.token_bucket_capacity = a.number("capacity");
     s.token_bucket_refill_per_s = a.number("refill_per_s");
   });
-  t.table("routing", [&](TableReader& r) {
+  t.table("routing", [&](ScenarioTableReader& r) {
     s.routing_policy = r.string("policy");
     if (r.push_raw("scorers")) {
       if (lua_type(L, -1) == LUA_TSTRING) {
@@ -464,7 +278,7 @@ config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string&
                                         "\"weighted\" routing", *s.routing_policy));
         }
       } else {
-        r.fail("scorers", "must be a string or a list of {scorer, weight} pairs, got " + describe(L, -1));
+        r.fail("scorers", "must be a string or a list of {scorer, weight} pairs, got " + describe_lua_value(L, -1));
       }
       lua_pop(L, 1);
     }
@@ -472,13 +286,13 @@ config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string&
     s.snapshot_refresh_us = r.integer("snapshot_refresh_us");
   });
   s.policy_config = t.string("policy_config");
-  t.table("trace", [&](TableReader& tr) {
+  t.table("trace", [&](ScenarioTableReader& tr) {
     s.trace_level = tr.string("level");
     s.counterfactual_k = tr.integer("counterfactual_k");
     s.summarize_trace = tr.boolean("summarize");
     s.trace_file = tr.string("file");
   });
-  t.table("export", [&](TableReader& ex) {
+  t.table("export", [&](ScenarioTableReader& ex) {
     s.export_workload = ex.string("workload");
     s.export_workload_data = ex.string("workload_data");
   });
@@ -487,20 +301,20 @@ config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string&
     if (lua_type(L, -1) == LUA_TSTRING) {
       s.compat_mode = lua_tostring(L, -1);
     } else if (lua_type(L, -1) == LUA_TTABLE) {
-      TableReader c(L, lua_gettop(L), "compat", origin);
+      ScenarioTableReader c(L, lua_gettop(L), "compat", origin);
       s.compat_mode = c.string("mode");
       for (const core::CorrectionInfo& info : core::correction_catalogue()) {
         if (const auto on = c.boolean(info.name)) s.compat_overrides.emplace_back(info.name, *on);
       }
       c.reject_unknown_keys();
     } else {
-      t.fail("compat", "must be \"reference\", \"corrected\" or a table, got " + describe(L, -1));
+      t.fail("compat", "must be \"reference\", \"corrected\" or a table, got " + describe_lua_value(L, -1));
     }
     lua_pop(L, 1);
   }
   // sandbox and limits act on the Lua state and on the run, not on the engine (docs/safety.md).
   if (const auto sandbox = t.boolean("sandbox"); sandbox && !*sandbox) open_sandbox(LuaVm::of(L));
-  t.table("limits", [&](TableReader& l) {
+  t.table("limits", [&](ScenarioTableReader& l) {
     const auto instructions = l.integer("lua_instructions");
     if (instructions && (*instructions < 1000 || *instructions > (int64_t{1} << 50))) {
       l.fail("lua_instructions", "must be a whole number from 1000 to 2^50, got " + std::to_string(*instructions));
@@ -516,7 +330,7 @@ config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string&
     LuaVm::of(L).set_scenario_limits(instructions, memory_mb, timeout);
   });
   if (t.push_raw("report")) {
-    if (lua_type(L, -1) != LUA_TFUNCTION) t.fail("report", "must be a function(results), got " + describe(L, -1));
+    if (lua_type(L, -1) != LUA_TFUNCTION) t.fail("report", "must be a function(results), got " + describe_lua_value(L, -1));
     set_report_hook(LuaVm::of(L));  // pops the function
     s.collect_results = true;
   }

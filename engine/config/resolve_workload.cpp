@@ -22,11 +22,6 @@ namespace blis::config {
 
 namespace {
 
-template <class T>
-T value_or(const std::optional<T>& v, T fallback) {
-  return v ? *v : fallback;
-}
-
 void check_length_range(const ScenarioSpec& spec, const workload::LengthDistribution& d, const char* what,
                         const char* key, const char* max_flag, const core::Corrections& corrections) {
   // NOTE (§8.4 item 2): the stdev is range-checked against min/max as if it were a length.
@@ -57,7 +52,7 @@ void check_length_range(const ScenarioSpec& spec, const workload::LengthDistribu
 }
 
 workload::LengthDistribution length_from(const LengthSpec& s, int64_t mean, int64_t stdev, int64_t min, int64_t max) {
-  return {value_or(s.mean, mean), value_or(s.stdev, stdev), value_or(s.min, min), value_or(s.max, max)};
+  return {s.mean.value_or(mean), s.stdev.value_or(stdev), s.min.value_or(min), s.max.value_or(max)};
 }
 
 // NOTE (§D.4, NOTE 24): the reference builds a client's multimodal samplers at each of its
@@ -211,8 +206,8 @@ void resolve_workload_spec(const ScenarioSpec& spec, RunConfig& c, const Diagnos
 void resolve_workload(const ScenarioSpec& spec, const std::string& defaults_file, RunConfig& c,
                       const DiagnosticSink& log) {
   const WorkloadSpec& w = spec.workload;
-  const double rate = value_or(w.rate, 1.0);
-  const int64_t requests = value_or(w.requests, int64_t{100});
+  const double rate = w.rate.value_or(1.0);
+  const int64_t requests = w.requests.value_or(int64_t{100});
   if (w.kind == "distribution" || w.kind == "preset") {
     if (!std::isfinite(rate) || rate <= 0) {
       reject(spec, "workload.rate", fmt::format("--rate must be a finite value > 0, got {}", metrics::go_format_g(rate)),
@@ -224,7 +219,7 @@ void resolve_workload(const ScenarioSpec& spec, const std::string& defaults_file
   }
   if (w.kind == "distribution") {
     c.workload = WorkloadKind::Distribution;
-    c.distribution.prefix_tokens = value_or(w.prefix_tokens, int64_t{0});
+    c.distribution.prefix_tokens = w.prefix_tokens.value_or(int64_t{0});
     c.distribution.prompt = length_from(w.prompt_tokens, 512, 256, 2, 7000);
     c.distribution.output = length_from(w.output_tokens, 512, 256, 2, 7000);
     check_length_range(spec, c.distribution.prompt, "prompt tokens", "workload.prompt_tokens",
@@ -273,7 +268,7 @@ void resolve_workload(const ScenarioSpec& spec, const std::string& defaults_file
     c.workload = WorkloadKind::InferencePerf;
     c.workload_spec = loaded;
     c.workload_spec_seed = spec.seed ? *spec.seed : c.seed;
-    c.workload_spec_max_requests = value_or(w.requests, int64_t{0});
+    c.workload_spec_max_requests = w.requests.value_or(int64_t{0});
     c.workload_spec_generation_horizon = c.horizon;
     c.workload_provenance = w.path;
   } else if (w.kind == "generator") {

@@ -52,6 +52,9 @@ namespace blis::core {
     "re-prefilling the prompt and generating every output token again")                            \
   X(single_completion_itl, "engine-core 2.4",                                                     \
     "the completing step's latency is not appended twice, so E2E ends with the last token")       \
+  X(final_token_without_kv, "engine-core 3.7",                                                    \
+    "a completing request books no KV slot for its final output token (vLLM never feeds the last " \
+    "sampled token back), so a full cache logs no failed final-token allocation")                 \
   X(count_first_output_token, "engine-core 7.1",                                                  \
     "the token a finished prefill emits counts in total_output_tokens and tokens_per_sec")        \
   /* Cluster (engine/cluster) */                                                                   \

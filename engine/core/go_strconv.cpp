@@ -278,4 +278,38 @@ std::string num_error_text(std::string_view function, std::string_view s, NumErr
                      error == NumError::kRange ? "value out of range" : "invalid syntax");
 }
 
+int64_t decimal_order(std::string_view lit) {
+  size_t i = (!lit.empty() && (lit[0] == '-' || lit[0] == '+')) ? 1 : 0;
+  int64_t int_digits = 0;
+  int64_t leading_zeros = 0;  // zeros before the first non-zero digit
+  bool seen_nonzero = false;
+  bool after_point = false;
+  for (; i < lit.size() && lit[i] != 'e' && lit[i] != 'E'; ++i) {
+    if (lit[i] == '.') {
+      after_point = true;
+      continue;
+    }
+    if (!after_point) ++int_digits;
+    if (!seen_nonzero) {
+      if (lit[i] == '0') {
+        ++leading_zeros;
+      } else {
+        seen_nonzero = true;
+      }
+    }
+  }
+  int64_t exponent = 0;
+  if (i < lit.size()) {
+    ++i;
+    bool negative = false;
+    if (i < lit.size() && (lit[i] == '+' || lit[i] == '-')) negative = lit[i++] == '-';
+    for (; i < lit.size(); ++i) {
+      if (exponent < 1000000000) exponent = exponent * 10 + (lit[i] - '0');  // saturate
+    }
+    if (negative) exponent = -exponent;
+  }
+  return int_digits - leading_zeros + exponent;
+}
+
+
 }  // namespace blis::core::go

@@ -20,6 +20,11 @@ NumError parse_int(std::string_view s, int64_t& out);
 // underflow rounds to a denormal or zero without error, as in Go.
 NumError parse_float(std::string_view s, double& out);
 
+// The decimal order of magnitude of a non-zero decimal literal ([+-]digits[.digits][e[+-]digits]):
+// the value lies in [10^(order-1), 10^order). std::from_chars reports overflow and underflow alike
+// (result_out_of_range); order > 0 is overflow, order <= 0 underflow.
+int64_t decimal_order(std::string_view literal);
+
 // strconv.ParseBool: 1 t T TRUE true True 0 f F FALSE false False.
 NumError parse_bool(std::string_view s, bool& out);
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/core/error.h"
+#include "engine/core/go_strconv.h"
 
 namespace blis::core {
 namespace {
@@ -107,41 +108,6 @@ int hex_value(char c) {
   return -1;
 }
 
-// Decimal order of magnitude of a non-zero decimal literal ([-]digits[.digits][e[+-]digits]):
-// the value lies in [10^(order-1), 10^order). Used only to tell overflow from underflow.
-int64_t decimal_order(std::string_view lit) {
-  size_t i = (!lit.empty() && (lit[0] == '-' || lit[0] == '+')) ? 1 : 0;
-  int64_t int_digits = 0;
-  int64_t leading_zeros = 0;  // zeros before the first non-zero digit
-  bool seen_nonzero = false;
-  bool after_point = false;
-  for (; i < lit.size() && lit[i] != 'e' && lit[i] != 'E'; ++i) {
-    if (lit[i] == '.') {
-      after_point = true;
-      continue;
-    }
-    if (!after_point) ++int_digits;
-    if (!seen_nonzero) {
-      if (lit[i] == '0') {
-        ++leading_zeros;
-      } else {
-        seen_nonzero = true;
-      }
-    }
-  }
-  int64_t exponent = 0;
-  if (i < lit.size()) {
-    ++i;
-    bool negative = false;
-    if (i < lit.size() && (lit[i] == '+' || lit[i] == '-')) negative = lit[i++] == '-';
-    for (; i < lit.size(); ++i) {
-      if (exponent < 1000000000) exponent = exponent * 10 + (lit[i] - '0');  // saturate
-    }
-    if (negative) exponent = -exponent;
-  }
-  return int_digits - leading_zeros + exponent;
-}
-
 // strconv.ParseFloat for a literal already known to match the JSON number grammar: correctly
 // rounded; overflow gives ±Inf (Go reports ErrRange there; callers that care check isinf),
 // underflow gives a signed zero, as Go does.
@@ -151,7 +117,7 @@ double parse_number_literal(std::string_view lit) {
   if (res.ec == std::errc()) return v;
   // from_chars reports overflow and underflow alike and leaves v unset.
   const bool negative = lit[0] == '-';
-  if (decimal_order(lit) > 0) return negative ? -HUGE_VAL : HUGE_VAL;
+  if (go::decimal_order(lit) > 0) return negative ? -HUGE_VAL : HUGE_VAL;
   return negative ? -0.0 : 0.0;
 }
 

@@ -216,9 +216,8 @@ void Instance::step(Tick now) {
     Request& r = requests_[static_cast<size_t>(index)];
     const Tick at = wrap_add(now, latency_.scheduling_processing_time());
     heap_.push({at, EventKind::Scheduled, index});
-    // Corrected (preempt_resumes_from_reached): like TTFT, the first scheduling counts (vLLM
-    // keeps a request's first scheduled_ts); the reference overwrites it on re-admission.
-    if (!(config_.corrections.preempt_resumes_from_reached && r.has_scheduling_delay)) {
+    // Once or on every admission: instance/resume.cpp.
+    if (takes_scheduling_delay(r)) {
       r.scheduling_delay = at - r.arrival;
     }
     r.has_scheduling_delay = true;
@@ -274,8 +273,8 @@ void Instance::step(Tick now) {
       r.progress_high_water = r.progress;
       progress_watch_.progressed(now);
     }
-    // Corrected (preempt_resumes_from_reached): the first token is taken once, as vLLM does.
-    if (r.progress == r.input_len && !(config_.corrections.preempt_resumes_from_reached && r.has_ttft)) {
+    // Once, or again after a re-prefill: instance/resume.cpp.
+    if (r.progress == r.input_len && takes_first_token(r)) {
       // TTFT; a re-prefill after preemption overwrites it while TTFTSum keeps both.
       r.first_token_time = wrap_add(wrap_add(now, token_latency), -r.arrival);
       r.has_ttft = true;
@@ -357,7 +356,12 @@ void Instance::complete(Request& r, Tick now, Tick step_time, Tick token_latency
     itl_sum = wrap_add(itl_sum, token_latency);
     counters_.itl_completion_entries.add(token_latency, 1);
   }
-  if (r.output_len > 0 && !kv_->allocate(kv_view(r), r.progress, r.progress + 1, {})) {
+  // engine-core §3.7 step 2: the reference books a KV slot for the final output token; on a full
+  // cache that fails and logs an error although the request completes. vLLM never feeds the last
+  // sampled token back through the model, so it needs no slot. Corrected (final_token_without_kv):
+  // nothing is allocated for it.
+  const bool books_final_token = r.output_len > 0 && !config_.corrections.final_token_without_kv;
+  if (books_final_token && !kv_->allocate(kv_view(r), r.progress, r.progress + 1, {})) {
     log_(LogLevel::Error, fmt::format("KV allocation for the final token of {} failed", request_id(r.index)));
     ++counters_.kv_allocation_failures;
   }

@@ -102,11 +102,15 @@ class Instance {
   void step(Tick now);
   bool reserve(RequestIndex r, int64_t tokens);
   // Corrected preemption (instance/resume.cpp): where a request's prefill ends (the prompt, or
-  // prompt + generated tokens for a resumed one), KV allocation over such a range, and what a
-  // preemption keeps.
+  // prompt + generated tokens for a resumed one), KV allocation over such a range, what a
+  // preemption keeps, and whether a re-admission / re-prefill takes the scheduling delay and the
+  // first token again. resumes_from_reached() is the one read of the correction.
   int64_t prefill_end(const Request& r) const;
   bool allocate_prefill(Request& r, int64_t start, int64_t end, std::span<const kv::BlockId> cached);
   void keep_reached_tokens(Request& victim);
+  bool resumes_from_reached() const;
+  bool takes_scheduling_delay(const Request& r) const;
+  bool takes_first_token(const Request& r) const;
   bool schedule_continuing(RequestIndex r, int64_t& budget);
   void check_progress(Tick now);
   kv::KvRequest kv_view(Request& r);

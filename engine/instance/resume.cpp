@@ -41,14 +41,27 @@ bool Instance::allocate_prefill(Request& r, int64_t start, int64_t end, std::spa
   return true;
 }
 
+// THE place the correction is read: every decision it changes is one of the functions below.
+bool Instance::resumes_from_reached() const { return config_.corrections.preempt_resumes_from_reached; }
+
 void Instance::keep_reached_tokens(Request& victim) {
   victim.kv_split_to = 0;  // its blocks are being released
-  if (!config_.corrections.preempt_resumes_from_reached) return;
+  if (!resumes_from_reached()) return;
   // Past its prompt and not inside an earlier recompute: it recomputes what it reached. A victim
   // still inside a recompute keeps that target; one still in its first prefill restarts it.
   if (victim.progress >= victim.input_len && victim.progress >= victim.resume_len) {
     victim.resume_len = victim.progress + 1;
   }
 }
+
+// Like TTFT, the first scheduling counts: vLLM keeps a request's first scheduled_ts. The
+// reference overwrites the scheduling delay on every re-admission.
+bool Instance::takes_scheduling_delay(const Request& r) const {
+  return !(resumes_from_reached() && r.has_scheduling_delay);
+}
+
+// The first token is taken once, as vLLM does. The reference takes a new TTFT after the
+// re-prefill of a restarted request (TTFTSum keeps both).
+bool Instance::takes_first_token(const Request& r) const { return !(resumes_from_reached() && r.has_ttft); }
 
 }  // namespace blis::instance

@@ -10,6 +10,7 @@
 
 #include "bindings/gpus_command.h"
 #include "engine/core/error.h"
+#include "tests/unit/in_directory.h"
 #include "tests/unit/scratch_dir.h"
 
 #ifndef BLIS_SOURCE_DIR
@@ -17,6 +18,7 @@
 #endif
 
 namespace fs = std::filesystem;
+using blis::testing::InDirectory;
 
 namespace {
 
@@ -28,18 +30,6 @@ std::string command_error(const std::vector<std::string>& args) {
   }
   return "(no error)";
 }
-
-// Runs in `dir` and returns to the previous working directory, also when a check throws.
-class InDirectory {
- public:
-  explicit InDirectory(const fs::path& dir) : before_(fs::current_path()) { fs::current_path(dir); }
-  ~InDirectory() { fs::current_path(before_); }
-  InDirectory(const InDirectory&) = delete;
-  InDirectory& operator=(const InDirectory&) = delete;
-
- private:
-  fs::path before_;
-};
 
 }  // namespace
 

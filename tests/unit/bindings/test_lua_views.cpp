@@ -12,11 +12,12 @@
 #include "tests/unit/bindings/without_sandbox.h"
 #include "bindings/scenario_loader.h"
 #include "engine/core/error.h"
+#include "tests/unit/error_of.h"
 
 namespace {
 
 using blis::bindings::testing::WithoutSandbox;
-
+using blis::testing::error_of;
 
 using blis::bindings::LuaVm;
 using blis::cluster::DecisionContext;
@@ -37,17 +38,6 @@ std::vector<RoutingSnapshot> snapshots() {
     s[static_cast<size_t>(i)].queue_depth = 10 + i;
   }
   return s;
-}
-
-// The message of the Error `f` throws ("" when it throws none).
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const blis::Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 // Runs `chunk` in the VM and returns its string result (a probe of what a kept view does later).

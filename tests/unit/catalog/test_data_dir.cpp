@@ -13,6 +13,7 @@
 
 #include "engine/catalog/data_dir.h"
 #include "engine/core/error.h"
+#include "tests/unit/in_directory.h"
 #include "tests/unit/scratch_dir.h"
 
 #ifndef BLIS_SOURCE_DIR
@@ -22,6 +23,7 @@
 namespace fs = std::filesystem;
 using blis::catalog::data_path;
 using blis::catalog::find_data;
+using blis::testing::InDirectory;
 
 namespace {
 
@@ -42,17 +44,6 @@ class DataDirEnv {
 
  private:
   std::optional<std::string> before_;
-};
-
-class InDirectory {
- public:
-  explicit InDirectory(const fs::path& dir) : before_(fs::current_path()) { fs::current_path(dir); }
-  ~InDirectory() { fs::current_path(before_); }
-  InDirectory(const InDirectory&) = delete;
-  InDirectory& operator=(const InDirectory&) = delete;
-
- private:
-  fs::path before_;
 };
 
 }  // namespace

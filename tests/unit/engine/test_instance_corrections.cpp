@@ -1,10 +1,11 @@
-// The step loop's reference defects (engine-core §1.4, §2.4, §3.1, §3.6, §3.9, §7.1) and their
+// The step loop's reference defects (engine-core §1.4, §2.4, §3.1, §3.6, §3.7, §3.9, §7.1) and their
 // corrections: each vector runs in reference mode, then with exactly one switch turned on.
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "engine/simulation.h"
 
@@ -19,7 +20,7 @@ std::string write_trace(const std::string& name, const std::string& rows) {
 // Runs the rows in reference mode with `correction` (if any) switched on.
 std::string run(const std::string& name, const std::string& rows, const std::string& correction,
                 void (*tweak)(blis::config::ScenarioSpec&) = nullptr) {
-  blis::config::ScenarioSpec spec;
+  blis::config::ScenarioSpec spec{};
   spec.compat_mode = "reference";
   if (!correction.empty()) spec.compat_overrides = {{correction, true}};
   spec.model = "foo";
@@ -35,6 +36,25 @@ std::string run(const std::string& name, const std::string& rows, const std::str
 
 bool has_line(const std::string& text, const std::string& line) { return text.find(line + "\n") != std::string::npos; }
 
+// The final_token_without_kv vector on a 2-block cache, in reference mode with the switch on or
+// off; the errors it logs go to `errors`.
+std::string run_logging_errors(const std::string& rows, bool corrected, std::vector<std::string>& errors) {
+  blis::config::ScenarioSpec spec{};
+  spec.compat_mode.emplace("reference");
+  if (corrected) spec.compat_overrides = {{"final_token_without_kv", true}};
+  spec.model = "foo";
+  spec.alpha = std::vector<double>{100, 1, 50};
+  spec.beta = std::vector<double>{1000, 10, 5};
+  spec.kv_blocks = 2;
+  spec.workload.kind = "csv_trace";
+  spec.workload.path = write_trace(corrected ? "final_token_fixed" : "final_token", rows);
+  const std::string out = blis::run_scenario(spec, [&](blis::LogLevel level, const std::string& m) {
+    if (level == blis::LogLevel::Error) errors.push_back(m);
+  }).stdout_text;
+  std::filesystem::remove(spec.workload.path);
+  return out;
+}
+
 const std::string kSingle = "0.0,x,y,\"[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]\",\"[7, 8, 9]\"\n";
 
 }  // namespace
@@ -47,6 +67,28 @@ TEST_CASE("single_completion_itl: E2E ends with the last token (§2.4, vector §
   CHECK(has_line(out, "  \"e2e_mean_ms\": 3.436,"));
   CHECK(has_line(out, "  \"itl_mean_ms\": 1.055,"));
   CHECK(has_line(out, "  \"ttft_mean_ms\": 1.326,"));
+}
+
+TEST_CASE("final_token_without_kv: no KV slot for the final token, so a full cache logs no error (§3.7)") {
+  // 16 prompt tokens fill block 1 and output tokens 16..31 block 2 of a 2-block cache; the final
+  // token (position 32) would open a third block. The reference books it at completion and the
+  // allocation fails; vLLM never feeds the last sampled token back, so corrected books nothing.
+  std::string output = "[";
+  for (int i = 1; i <= 17; ++i) output += (i > 1 ? "," : "") + std::to_string(i);
+  output += "]";
+  const std::string rows = "0.0,x,y,\"[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]\",\"" + output + "\"\n";
+  std::vector<std::string> reference_errors;
+  const std::string reference = run_logging_errors(rows, false, reference_errors);
+  CHECK(has_line(reference, "  \"completed_requests\": 1,"));
+  CHECK(has_line(reference, "  \"kv_allocation_failures\": 1,"));
+  REQUIRE(reference_errors.size() == 1);
+  CHECK(reference_errors[0] == "KV allocation for the final token of request_0 failed");
+
+  std::vector<std::string> corrected_errors;
+  const std::string corrected = run_logging_errors(rows, true, corrected_errors);
+  CHECK(has_line(corrected, "  \"completed_requests\": 1,"));
+  CHECK(corrected.find("kv_allocation_failures") == std::string::npos);
+  CHECK(corrected_errors.empty());
 }
 
 TEST_CASE("count_first_output_token: all three output tokens count (§7.1)") {
@@ -110,7 +152,7 @@ TEST_CASE("drop_requests_that_never_fit: a request that can never fit livelocks 
   CHECK_THROWS_WITH(run("never_fits", rows, "", [](blis::config::ScenarioSpec& s) { s.kv_blocks = 2; }),
                     doctest::Contains("no progress since t="));
   std::vector<std::string> warnings;
-  blis::config::ScenarioSpec spec;
+  blis::config::ScenarioSpec spec{};
   spec.compat_mode = "reference";
   spec.compat_overrides = {{"drop_requests_that_never_fit", true}};
   spec.model = "foo";

@@ -1,12 +1,11 @@
-// Test helpers for the measurement readers (engine/fit/readers): one metric of a Measurement,
-// and the message of the blis::Error an expression throws.
+// Test helpers for the measurement readers (engine/fit/readers): one metric of a Measurement.
+// (The message of the blis::Error an expression throws: tests/unit/error_of.h.)
 #pragma once
 
 #include <doctest/doctest.h>
 
 #include <string>
 
-#include "engine/core/error.h"
 #include "engine/fit/measurement.h"
 
 namespace blis::fit::testing {
@@ -28,18 +27,6 @@ inline bool has_metric(const Measurement& m, int stage, const std::string& name)
     if (metric.stage == stage && metric.name == name) return true;
   }
   return false;
-}
-
-// The message of the blis::Error `f()` throws ("" with a failed check when it throws none).
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const blis::Error& e) {
-    return e.what();
-  }
-  FAIL_CHECK("expected a blis::Error");
-  return "";
 }
 
 }  // namespace blis::fit::testing

@@ -6,10 +6,11 @@
 #include <vector>
 
 #include "engine/fit/readers/readers.h"
+#include "tests/unit/error_of.h"
 #include "tests/unit/fit/measurement_lookup.h"
 
 using blis::fit::kWholeRun;
-using blis::fit::testing::error_of;
+using blis::testing::error_of;
 using blis::fit::testing::metric_ms;
 
 namespace {

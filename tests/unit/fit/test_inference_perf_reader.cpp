@@ -9,11 +9,12 @@
 #include <vector>
 
 #include "engine/fit/readers/readers.h"
+#include "tests/unit/error_of.h"
 #include "tests/unit/fit/measurement_lookup.h"
 #include "tests/unit/scratch_dir.h"
 
 using blis::fit::kWholeRun;
-using blis::fit::testing::error_of;
+using blis::testing::error_of;
 using blis::fit::testing::has_metric;
 using blis::fit::testing::metric_ms;
 

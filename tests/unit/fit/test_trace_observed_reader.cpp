@@ -9,10 +9,11 @@
 
 #include "engine/fit/readers/readers.h"
 #include "engine/workload/trace_v2.h"
+#include "tests/unit/error_of.h"
 #include "tests/unit/fit/measurement_lookup.h"
 
 using blis::fit::kWholeRun;
-using blis::fit::testing::error_of;
+using blis::testing::error_of;
 using blis::fit::testing::has_metric;
 using blis::fit::testing::metric_ms;
 

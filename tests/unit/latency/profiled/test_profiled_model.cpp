@@ -1,11 +1,8 @@
 // The profiled latency model: reading LLMServingSim's profile tables, interpolating them, and
 // composing a step (engine/latency/profiled/).
 #include <doctest/doctest.h>
-#include <zlib.h>
 
 #include <filesystem>
-#include <functional>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,37 +13,21 @@
 #include "engine/latency/profiled/layer_profile.h"
 #include "engine/latency/profiled/piecewise_linear.h"
 #include "engine/latency/profiled/profiled_model.h"
+#include "tests/unit/error_of.h"
+#include "tests/unit/latency/profiled/profile_files.h"
+#include "tests/unit/scratch_dir.h"
 
 namespace fs = std::filesystem;
 using namespace blis::latency;
 using namespace blis::latency::profiled;
+using blis::testing::error_of;
+using blis::testing::write_gz;
+using blis::testing::write_text;
 
 namespace {
 
-fs::path scratch_dir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("blis_profiled_test_" + name);
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
-
-void write_text(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
-
-void write_gz(const fs::path& p, const std::string& text) {
-  gzFile f = gzopen(p.string().c_str(), "wb");
-  REQUIRE(f != nullptr);
-  gzwrite(f, text.data(), static_cast<unsigned>(text.size()));
-  gzclose(f);
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const blis::Error& e) {
-    return e.what();
-  }
-  return "";
-}
+// A fresh, empty directory for one test's profile files.
+fs::path profile_dir(const std::string& name) { return blis::testing::scratch_subdir("profiled_" + name); }
 
 // A tiny synthetic profile: every dense layer costs 1 us + 0.01 us per token, lm_head 100 us +
 // 1 us per sequence, sampler 10 us flat; attention on a 2x2x2x2 grid.
@@ -74,7 +55,7 @@ std::string attention_csv() {
 }
 
 fs::path synthetic_profile(const std::string& name) {
-  const fs::path d = scratch_dir(name);
+  const fs::path d = profile_dir(name);
   write_text(d / "dense.csv", kDense);
   write_text(d / "per_sequence.csv", kPerSequence);
   write_gz(d / "attention.csv.gz", attention_csv());

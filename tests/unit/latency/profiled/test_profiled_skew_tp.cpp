@@ -1,11 +1,8 @@
 // The profiled model's skew correction (skew_fit.h) and tensor-parallel all-reduce
 // (all_reduce.h), checked against hand-computed values on a synthetic profile.
 #include <doctest/doctest.h>
-#include <zlib.h>
 
 #include <filesystem>
-#include <fstream>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,36 +12,24 @@
 #include "engine/latency/profiled/layer_profile.h"
 #include "engine/latency/profiled/profiled_model.h"
 #include "engine/latency/profiled/skew_fit.h"
+#include "tests/unit/error_of.h"
+#include "tests/unit/latency/profiled/profile_files.h"
+#include "tests/unit/scratch_dir.h"
 
 namespace fs = std::filesystem;
 using namespace blis::latency;
 using namespace blis::latency::profiled;
+using blis::testing::error_of;
+using blis::testing::scratch_subdir;
+using blis::testing::write_gz;
+using blis::testing::write_text;
 
 namespace {
-
-void write_text(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
-
-void write_gz(const fs::path& p, const std::string& text) {
-  gzFile f = gzopen(p.string().c_str(), "wb");
-  REQUIRE(f != nullptr);
-  gzwrite(f, text.data(), static_cast<unsigned>(text.size()));
-  gzclose(f);
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const blis::Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // Every dense layer costs 1 us flat; lm_head 100 us flat. Attention at kv_prefill 0:
 // time = 5 + pc/16 + nd + nd*kd/32 on pc {0,16}, nd {0,2}, kd {0,64}.
 fs::path variant_dir(const std::string& name, int tp) {
-  const fs::path root = fs::temp_directory_path() / ("blis_profiled_skew_" + name);
-  fs::remove_all(root);
+  const fs::path root = scratch_subdir("profiled_skew_" + name);
   const fs::path d = root / "bf16" / ("tp" + std::to_string(tp));
   fs::create_directories(d);
   write_text(d / "dense.csv",

@@ -1,0 +1,59 @@
+// `blis script.lua`'s own flags (experiment_runner.h), taken out of the script's parameters.
+#include <fmt/format.h>
+
+#include <optional>
+
+#include "bindings/experiment_runner.h"
+#include "engine/core/error.h"
+#include "engine/core/go_strconv.h"
+
+namespace blis::bindings {
+
+ExperimentOptions take_experiment_flags(std::vector<std::string>& args) {
+  ExperimentOptions o;
+  std::vector<std::string> rest;
+  const auto value_of = [&](size_t& i, const std::string& arg, const std::string& name) -> std::optional<std::string> {
+    if (arg == "--" + name) {
+      if (i + 1 >= args.size()) throw Error(fmt::format("--{} needs a value", name));
+      return args[++i];
+    }
+    if (arg.rfind("--" + name + "=", 0) == 0) return arg.substr(name.size() + 3);
+    return std::nullopt;
+  };
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (auto v = value_of(i, arg, "jobs")) {
+      int64_t jobs = 0;
+      if (core::go::parse_int(*v, jobs) != core::go::NumError::kNone || jobs < 1 || jobs > 1024) {
+        throw Error(fmt::format("--jobs needs a number of worker threads from 1 to 1024, got {}", core::go::quote(*v)));
+      }
+      o.jobs = static_cast<int>(jobs);
+    } else if (auto v = value_of(i, arg, "shard")) {
+      const size_t slash = v->find('/');
+      int64_t index = -1, count = 0;
+      if (slash == std::string::npos ||
+          core::go::parse_int(v->substr(0, slash), index) != core::go::NumError::kNone ||
+          core::go::parse_int(v->substr(slash + 1), count) != core::go::NumError::kNone || count < 1 ||
+          count > 1000000 || index < 0 || index >= count) {
+        throw Error(fmt::format("--shard needs I/N with 0 <= I < N (e.g. --shard 0/4), got {}", core::go::quote(*v)));
+      }
+      o.shard_index = static_cast<int>(index);
+      o.shard_count = static_cast<int>(count);
+    } else if (auto v = value_of(i, arg, "shard-out")) {
+      o.shard_out = *v;
+    } else if (auto v = value_of(i, arg, "csv")) {
+      o.results_csv = *v;
+    } else if (auto v = value_of(i, arg, "json")) {
+      o.results_json = *v;
+    } else if (arg == "--strict") {
+      o.strict = true;
+    } else {
+      rest.push_back(arg);
+    }
+  }
+  if (!o.shard_out.empty() && o.shard_index < 0) throw Error("--shard-out needs --shard I/N");
+  args = std::move(rest);
+  return o;
+}
+
+}  // namespace blis::bindings
