@@ -98,16 +98,20 @@ StepConstants make_step_constants(const ModelShape& shape, const catalog::GpuSpe
   k.all_reduce_us_per_token = 2 * d(shape.num_layers) * (2 * (tp - 1) / tp) * activation_bytes * link;
   const double moe_layers = d(shape.num_moe_layers());
   k.moe_assignments_per_token = d(shape.experts_per_token) * moe_layers;
-  // Dispatch and combine per MoE layer: each routed copy of a token leaves its GPU unless its
-  // expert is local ((ep-1)/ep of them under uniform routing).
-  const double ep = d(dep.ep);
-  k.all_to_all_us_per_token = 2 * moe_layers * d(shape.experts_per_token) * activation_bytes * ((ep - 1) / ep) * link;
+  // Dispatch and combine per MoE layer, as vLLM's default EP backend (allgather_reducescatter)
+  // does them: dispatch all-gathers every DP rank's hidden states, so each GPU receives the
+  // other dp-1 ranks' tokens whole (not one copy per routed expert), and combine
+  // reduce-scatters them back. Equally loaded ranks: (dp-1) x hidden x bytes per local token,
+  // each way. EP inside one DP rank (dp 1) needs no exchange: its TP ranks already hold every
+  // token and the all-reduce combines the experts' outputs.
+  const double dp_peers = dep.ep > 1 ? d(dep.dp) - 1 : 0;
+  k.all_to_all_us_per_token = 2 * moe_layers * activation_bytes * dp_peers * link;
   // Small collectives cost latency, not bandwidth: a ring all-reduce sends 2(tp-1) messages one
-  // after another, an all-to-all (ep-1); each waits one link latency (the alpha of the alpha-beta
+  // after another, an all-gather or reduce-scatter of the EP exchange dp-1; each waits one link latency (the alpha of the alpha-beta
   // model, which LLMServingSim's network backend also uses). At decode batch sizes this, not the
   // bytes, is most of what TP costs on PCIe.
   const double ring_messages = 2 * d(shape.num_layers) * 2 * (tp - 1);
-  const double all_to_all_messages = 2 * moe_layers * (ep - 1);
+  const double all_to_all_messages = 2 * moe_layers * dp_peers;
   k.link_latency_us = (ring_messages + all_to_all_messages) * gpu.link_latency_us;
   k.layers = d(shape.num_layers);
   k.dp = d(dep.dp);

@@ -166,8 +166,13 @@ TEST_CASE("physics terms of an FP8 MoE model: touched experts, routing, all-to-a
   const StepConstants ep = make_step_constants(moe_fp8(), gpu(), {1, 2, 2});
   const StepTerms e = step_terms(ep, one_token);
   CHECK(e[Term::kWeights] == doctest::Approx((155264 + 2 * 3.5 * 6144 / 2) * 5e-7).epsilon(1e-12));
-  // Dispatch + combine x 2 MoE layers x top-2 x 64 x 2 bytes x (2-1)/2 x 1e-5 µs.
-  CHECK(e[Term::kEpAllToAll] == doctest::Approx(2 * 2 * 2 * 128 * 0.5 * 1e-5).epsilon(1e-12));
+  // Dispatch (all-gather) + combine (reduce-scatter) x 2 MoE layers: the other DP rank's token,
+  // 64 x 2 bytes, each way, at 1e-5 µs per byte, whatever the top-k.
+  CHECK(e[Term::kEpAllToAll] == doctest::Approx(2 * 2 * 128 * 1e-5).epsilon(1e-12));
+  // EP over TP ranks without DP exchanges nothing: the all-reduce combines the experts.
+  const StepTerms tp_ep = step_terms(make_step_constants(moe_fp8(), gpu(), {2, 1, 2}), one_token);
+  CHECK(tp_ep[Term::kEpAllToAll] == 0);
+  CHECK(tp_ep[Term::kLinkLatency] == doctest::Approx(2 * 2 * 2 * 2).epsilon(1e-12));  // the all-reduces only
   CHECK(t[Term::kEpAllToAll] == 0);
   // Dispatch + combine x 2 MoE layers, each an all-to-all of ep-1 = 1 message of 2 µs (TP 1: no
   // all-reduce).
