@@ -105,6 +105,8 @@ std::string one_gpu(const catalog::GpuCatalog& c, const catalog::GpuSpec& g) {
   line("bandwidth:", number(g.memory_bandwidth_tbs) + " TB/s");
   line("interconnect:", number(g.interconnect_gbs) + " GB/s per direction");
   line("host link:", number(g.host_link_gbs) + " GB/s per direction");
+  line("collectives:", number(g.collective_gbs) + " GB/s per direction, as TP/EP collectives reach it");
+  line("link latency:", number(g.link_latency_us) + " µs per message (collectives)");
   line("source:", g.source);
   line("catalog:", c.path());
   return out;
@@ -126,6 +128,8 @@ void write_gpu(metrics::JsonWriter& j, const catalog::GpuSpec& g) {
       {"memory_bandwidth_tbs", g.memory_bandwidth_tbs},
       {"interconnect_gbs", g.interconnect_gbs},
       {"host_link_gbs", g.host_link_gbs},
+      {"collective_gbs", g.collective_gbs},
+      {"link_latency_us", g.link_latency_us},
   };
   for (const auto& [key, value] : figures) {
     j.key(key);

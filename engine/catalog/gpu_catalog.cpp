@@ -39,12 +39,15 @@ constexpr Figure kFigures[] = {
     {"memory_bandwidth_tbs", &GpuSpec::memory_bandwidth_tbs, "TB/s", false},
     {"interconnect_gbs", &GpuSpec::interconnect_gbs, "GB/s per direction", false},
     {"host_link_gbs", &GpuSpec::host_link_gbs, "GB/s per direction", false},
+    {"collective_gbs", &GpuSpec::collective_gbs, "GB/s per direction", false},
+    {"link_latency_us", &GpuSpec::link_latency_us, "µs per message", false},
 };
 
 // Every key an entry must have (aliases may be left out).
 constexpr const char* kRequired[] = {"name",          "memory_gib",       "cuda_memory_gib",
                                      "bf16_tflops",   "fp8_tflops",       "memory_bandwidth_tbs",
-                                     "interconnect_gbs", "host_link_gbs", "source"};
+                                     "interconnect_gbs", "host_link_gbs", "collective_gbs", "link_latency_us",
+                                     "source"};
 
 // A name or alias as read, with the node that gave it (for the line of a duplicate).
 struct Spelling {

@@ -20,6 +20,10 @@ struct GpuSpec {
   double interconnect_gbs = 0;       // GPU-to-GPU bandwidth per direction, GB/s (NVLink/xGMI,
                                      // or PCIe when the part has no NVLink)
   double host_link_gbs = 0;          // host-to-GPU bandwidth per direction, GB/s (PCIe/C2C)
+  double collective_gbs = 0;         // what one message of a TP/EP collective moves at, per
+                                     // direction, GB/s (the beta of the alpha-beta model)
+  double link_latency_us = 0;        // one GPU-to-GPU message's latency as a collective step
+                                     // sees it, µs (the alpha of the alpha-beta model)
   std::string source;                // where the figures come from (datasheet name and year)
 };
 

@@ -14,6 +14,7 @@ namespace blis::latency::physics {
 const std::array<const char*, kTermCount> kTermNames = {
     "prefill_compute", "prefill_kv", "decode_compute", "decode_kv", "weights", "tp_all_reduce",
     "moe_routing",     "ep_all_to_all", "per_layer",   "per_request", "per_step",    "cpu_offload",
+    "link_latency",
 };
 
 namespace {
@@ -40,9 +41,10 @@ void check_deployment(const ModelShape& shape, const catalog::GpuSpec& gpu, cons
   if (dep.cpu_offload_bytes > 0 && !(gpu.host_link_gbs > 0)) {
     throw Error(fmt::format("physics latency model: GPU '{}' needs a positive host_link_gbs for cpu offload", gpu.name));
   }
-  if (!(gpu.bf16_tflops > 0) || !(gpu.memory_bandwidth_tbs > 0) || !(gpu.interconnect_gbs > 0)) {
-    throw Error(fmt::format("physics latency model: GPU '{}' needs positive bf16_tflops, memory_bandwidth_tbs "
-                            "and interconnect_gbs",
+  if (!(gpu.bf16_tflops > 0) || !(gpu.memory_bandwidth_tbs > 0) || !(gpu.collective_gbs > 0) ||
+      !(gpu.link_latency_us > 0)) {
+    throw Error(fmt::format("physics latency model: GPU '{}' needs positive bf16_tflops, memory_bandwidth_tbs, "
+                            "collective_gbs and link_latency_us",
                             gpu.name));
   }
 }
@@ -86,17 +88,31 @@ StepConstants make_step_constants(const ModelShape& shape, const catalog::GpuSpe
     k.log_expert_miss = hit >= 1 ? -std::numeric_limits<double>::infinity() : std::log1p(-hit);
   }
 
-  const double link = us_per_link_byte(gpu.interconnect_gbs);
+  // The collectives move at what they reach over the link (collective_gbs), not at its
+  // datasheet figure: the two agree on NVLink, while over PCIe a collective's messages cross
+  // the root complex (or host memory when the cards cannot peer) at a fraction of it.
+  const double link = us_per_link_byte(gpu.collective_gbs);
   const double activation_bytes = d(shape.hidden_size) * shape.dtype_bytes;
   // Ring all-reduce: each GPU sends and receives 2(tp-1)/tp of the buffer; two per layer
   // (after attention and after the MLP).
   k.all_reduce_us_per_token = 2 * d(shape.num_layers) * (2 * (tp - 1) / tp) * activation_bytes * link;
   const double moe_layers = d(shape.num_moe_layers());
   k.moe_assignments_per_token = d(shape.experts_per_token) * moe_layers;
-  // Dispatch and combine per MoE layer: each routed copy of a token leaves its GPU unless its
-  // expert is local ((ep-1)/ep of them under uniform routing).
-  const double ep = d(dep.ep);
-  k.all_to_all_us_per_token = 2 * moe_layers * d(shape.experts_per_token) * activation_bytes * ((ep - 1) / ep) * link;
+  // Dispatch and combine per MoE layer, as vLLM's default EP backend (allgather_reducescatter)
+  // does them: dispatch all-gathers every DP rank's hidden states, so each GPU receives the
+  // other dp-1 ranks' tokens whole (not one copy per routed expert), and combine
+  // reduce-scatters them back. Equally loaded ranks: (dp-1) x hidden x bytes per local token,
+  // each way. EP inside one DP rank (dp 1) needs no exchange: its TP ranks already hold every
+  // token and the all-reduce combines the experts' outputs.
+  const double dp_peers = dep.ep > 1 ? d(dep.dp) - 1 : 0;
+  k.all_to_all_us_per_token = 2 * moe_layers * activation_bytes * dp_peers * link;
+  // Small collectives cost latency, not bandwidth: a ring all-reduce sends 2(tp-1) messages one
+  // after another, an all-gather or reduce-scatter of the EP exchange dp-1; each waits one link latency (the alpha of the alpha-beta
+  // model, which LLMServingSim's network backend also uses). At decode batch sizes this, not the
+  // bytes, is most of what TP costs on PCIe.
+  const double ring_messages = 2 * d(shape.num_layers) * 2 * (tp - 1);
+  const double all_to_all_messages = 2 * moe_layers * dp_peers;
+  k.link_latency_us = (ring_messages + all_to_all_messages) * gpu.link_latency_us;
   k.layers = d(shape.num_layers);
   k.dp = d(dep.dp);
   return k;
@@ -148,6 +164,7 @@ StepTerms step_terms(const StepConstants& k, std::span<const StepMember> batch) 
                                : 0.0;
     v[int(Term::kWeights)] = (k.resident_weight_bytes + touched) * k.us_per_byte;
     v[int(Term::kCpuOffload)] = k.cpu_offload_us;
+    v[int(Term::kLinkLatency)] = k.link_latency_us;
   }
   v[int(Term::kTpAllReduce)] = tokens * k.all_reduce_us_per_token;
   v[int(Term::kMoeRouting)] = tokens * k.moe_assignments_per_token;

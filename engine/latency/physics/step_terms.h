@@ -30,8 +30,9 @@ enum class Term : int {
   kRequests,            // count: requests in the batch that compute something
   kStep,                // count: 1 per step
   kCpuOffload,          // µs: weight bytes offloaded to host memory (--cpu-offload-gb) / host link
+  kLinkLatency,         // µs: messages the TP/EP collectives send in sequence x the link's latency
 };
-inline constexpr int kTermCount = 12;
+inline constexpr int kTermCount = 13;
 
 // The terms' names as the coefficient file spells them, indexed by Term.
 extern const std::array<const char*, kTermCount> kTermNames;
@@ -64,7 +65,10 @@ struct StepConstants {
   double log_expert_miss = 0;          // log(1 - k/E), 0 for a dense model
   double all_reduce_us_per_token = 0;  // 2 per layer x 2(tp-1)/tp x hidden x bytes / interconnect
   double moe_assignments_per_token = 0;  // top-k x MoE layers
-  double all_to_all_us_per_token = 0;  // 2 per MoE layer x k x hidden x bytes x (ep-1)/ep / link
+  double all_to_all_us_per_token = 0;  // 2 per MoE layer x (dp-1) x hidden x bytes / link (EP only)
+  // The collectives' fixed cost per step: 2 all-reduces per layer of 2(tp-1) ring messages each,
+  // 2 EP exchanges per MoE layer of (dp-1) messages each, every message one link latency.
+  double link_latency_us = 0;
   double layers = 0;
   double dp = 1;                       // ranks whose tokens share the experts each step
 };

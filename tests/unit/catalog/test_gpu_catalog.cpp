@@ -40,7 +40,9 @@ const char* const kGood =
     "    interconnect_gbs: 450\n"      // 8
     "    host_link_gbs: 64\n"          // 9
     "    cuda_memory_gib: 79.19\n"     // 10
-    "    source: \"a datasheet\"\n";   // 11
+    "    source: \"a datasheet\"\n"    // 11
+    "    link_latency_us: 2\n"         // 12
+    "    collective_gbs: 450\n";       // 13
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
   const size_t at = text.find(from);
@@ -141,7 +143,7 @@ TEST_CASE("an unknown GPU name suggests the closest spelling and lists the catal
 TEST_CASE("a catalog file with an unknown key names the file, line and key path") {
   CHECK(parse_error(replaced(kGood, "    fp8_tflops: 0\n", "    fp8_tflops: 0\n    fp16_tflops: 5\n")) ==
         "cat.yaml:7: unknown key \"fp16_tflops\" (at gpus[0].fp16_tflops) (did you mean 'bf16_tflops'?)");
-  CHECK(parse_error(std::string(kGood) + "version: 2\n") == "cat.yaml:12: unknown key \"version\" (at version)");
+  CHECK(parse_error(std::string(kGood) + "version: 2\n") == "cat.yaml:14: unknown key \"version\" (at version)");
 }
 
 TEST_CASE("a catalog's CUDA-reported memory cannot exceed the GPU's memory") {
@@ -201,7 +203,7 @@ TEST_CASE("names and aliases must be non-empty strings, unique across the catalo
   const std::string second = replaced(replaced(std::string(kGood).substr(6), "name: Test-GPU", "name: Other"),
                                       "aliases: [TG, \"Test GPU 1\"]", "aliases: [T-G]");
   CHECK(parse_error(std::string(kGood) + second) ==
-        "cat.yaml:13: gpus[1].aliases[0] \"T-G\" is already a name of GPU 'Test-GPU' (line 3); names match "
+        "cat.yaml:15: gpus[1].aliases[0] \"T-G\" is already a name of GPU 'Test-GPU' (line 3); names match "
         "ignoring case, spaces, '-' and '_'");
 }
 
@@ -244,7 +246,7 @@ TEST_CASE("a merge of an entry into itself is an error, not endless recursion (f
   CHECK(parse_error("gpus:\n  - &b\n    name: B\n    <<: *b\n") ==
         "cat.yaml:2: an anchor's value contains itself: the merge (<<) at gpus[0] includes its own mapping\n"
         "cat.yaml:2: gpus[0] (GPU 'B') is missing memory_gib, cuda_memory_gib, bf16_tflops, fp8_tflops, "
-        "memory_bandwidth_tbs, interconnect_gbs, host_link_gbs, source");
+        "memory_bandwidth_tbs, interconnect_gbs, host_link_gbs, collective_gbs, link_latency_us, source");
   // A merge of another entry is fine: it fills in the keys the entry does not set.
   const GpuCatalog c = GpuCatalog::parse(
       replaced(kGood, "  - name: Test-GPU", "  - &base\n    name: Test-GPU") + "  - <<: *base\n    name: Other\n    aliases: []\n",

@@ -37,6 +37,7 @@ std::string file_with(const std::string& terms_extra = "", const std::string& ho
          "  per_step: 100\n" +
          terms_extra +
          "  cpu_offload: 1.25\n"
+         "  link_latency: 1\n"
          "host:\n"
          "  queueing_us: 200\n"
          "  queueing_us_per_input_token: 1.5\n"
@@ -68,6 +69,8 @@ blis::catalog::GpuSpec gpu() {
   g.fp8_tflops = 200;
   g.memory_bandwidth_tbs = 2;
   g.interconnect_gbs = 100;
+  g.link_latency_us = 2;
+  g.collective_gbs = 100;
   return g;
 }
 
@@ -91,7 +94,7 @@ TEST_CASE("physics coefficient file: problems name file, line and key") {
   CHECK_THROWS_WITH_AS(parse_physics_coefficients(file_with("  weigths: 1\n"), "c.yaml"),
                        "c.yaml:15: unknown key \"weigths\" (at terms.weigths) (did you mean 'weights'?)", blis::Error);
   CHECK_THROWS_WITH_AS(parse_physics_coefficients(file_with("", "  output_token: 1\n"), "c.yaml"),
-                       "c.yaml:21: unknown key \"output_token\" (at host.output_token) (did you mean 'output_token_us'?)",
+                       "c.yaml:22: unknown key \"output_token\" (at host.output_token) (did you mean 'output_token_us'?)",
                        blis::Error);
   std::string negative = file_with();
   negative.replace(negative.find("per_step: 100"), 13, "per_step: -1");

@@ -59,6 +59,8 @@ blis::catalog::GpuSpec gpu() {
   g.memory_bandwidth_tbs = 2;
   g.interconnect_gbs = 100;
   g.host_link_gbs = 64;
+  g.link_latency_us = 2;
+  g.collective_gbs = 100;
   return g;
 }
 
@@ -87,6 +89,7 @@ TEST_CASE("physics terms of a dense GQA model with tied embeddings, by hand") {
   CHECK(t[Term::kTpAllReduce] == 0);
   CHECK(t[Term::kMoeRouting] == 0);
   CHECK(t[Term::kEpAllToAll] == 0);
+  CHECK(t[Term::kLinkLatency] == 0);  // one GPU: no collectives
   CHECK(t[Term::kLayers] == 2);
   CHECK(t[Term::kRequests] == 2);
   CHECK(t[Term::kStep] == 1);
@@ -125,6 +128,17 @@ TEST_CASE("physics terms under tensor parallelism") {
   // Weight bytes per GPU fall as TP grows.
   const StepTerms four = step_terms(make_step_constants(dense_gqa(), gpu(), {4, 1, 1}), batch);
   CHECK(four[Term::kWeights] < two[Term::kWeights]);
+  // Link latency: 2 all-reduces per layer x 2 layers, each a ring of 2(tp-1) messages of 2 µs,
+  // whatever the batch: 4 x 2 x 2 = 16 µs at TP 2, 4 x 6 x 2 = 48 µs at TP 4.
+  CHECK(one[Term::kLinkLatency] == 0);
+  CHECK(two[Term::kLinkLatency] == doctest::Approx(16).epsilon(1e-12));
+  CHECK(four[Term::kLinkLatency] == doctest::Approx(48).epsilon(1e-12));
+  const std::vector<StepMember> one_decode = {decode(20, 12)};
+  CHECK(step_terms(make_step_constants(dense_gqa(), gpu(), {2, 1, 1}), one_decode)[Term::kLinkLatency] ==
+        two[Term::kLinkLatency]);
+  // A step that computes nothing sends nothing.
+  const std::vector<StepMember> empty;
+  CHECK(step_terms(make_step_constants(dense_gqa(), gpu(), {2, 1, 1}), empty)[Term::kLinkLatency] == 0);
 }
 
 TEST_CASE("physics terms of an FP8 MoE model: touched experts, routing, all-to-all") {
@@ -152,9 +166,17 @@ TEST_CASE("physics terms of an FP8 MoE model: touched experts, routing, all-to-a
   const StepConstants ep = make_step_constants(moe_fp8(), gpu(), {1, 2, 2});
   const StepTerms e = step_terms(ep, one_token);
   CHECK(e[Term::kWeights] == doctest::Approx((155264 + 2 * 3.5 * 6144 / 2) * 5e-7).epsilon(1e-12));
-  // Dispatch + combine x 2 MoE layers x top-2 x 64 x 2 bytes x (2-1)/2 x 1e-5 µs.
-  CHECK(e[Term::kEpAllToAll] == doctest::Approx(2 * 2 * 2 * 128 * 0.5 * 1e-5).epsilon(1e-12));
+  // Dispatch (all-gather) + combine (reduce-scatter) x 2 MoE layers: the other DP rank's token,
+  // 64 x 2 bytes, each way, at 1e-5 µs per byte, whatever the top-k.
+  CHECK(e[Term::kEpAllToAll] == doctest::Approx(2 * 2 * 128 * 1e-5).epsilon(1e-12));
+  // EP over TP ranks without DP exchanges nothing: the all-reduce combines the experts.
+  const StepTerms tp_ep = step_terms(make_step_constants(moe_fp8(), gpu(), {2, 1, 2}), one_token);
+  CHECK(tp_ep[Term::kEpAllToAll] == 0);
+  CHECK(tp_ep[Term::kLinkLatency] == doctest::Approx(2 * 2 * 2 * 2).epsilon(1e-12));  // the all-reduces only
   CHECK(t[Term::kEpAllToAll] == 0);
+  // Dispatch + combine x 2 MoE layers, each an all-to-all of ep-1 = 1 message of 2 µs (TP 1: no
+  // all-reduce).
+  CHECK(e[Term::kLinkLatency] == doctest::Approx(2 * 2 * 1 * 2).epsilon(1e-12));
 
   // Weight-only 8-bit (W8A16) dequantizes and multiplies at the BF16 peak.
   ModelShape w8a16 = moe_fp8();
