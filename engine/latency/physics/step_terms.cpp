@@ -107,9 +107,9 @@ StepConstants make_step_constants(const ModelShape& shape, const catalog::GpuSpe
   const double dp_peers = dep.ep > 1 ? d(dep.dp) - 1 : 0;
   k.all_to_all_us_per_token = 2 * moe_layers * activation_bytes * dp_peers * link;
   // Small collectives cost latency, not bandwidth: a ring all-reduce sends 2(tp-1) messages one
-  // after another, an all-gather or reduce-scatter of the EP exchange dp-1; each waits one link latency (the alpha of the alpha-beta
-  // model, which LLMServingSim's network backend also uses). At decode batch sizes this, not the
-  // bytes, is most of what TP costs on PCIe.
+  // after another, each all-gather or reduce-scatter of the EP exchange dp-1; each message waits
+  // one link latency (the alpha of the alpha-beta model, which LLMServingSim's network backend
+  // also uses). At decode batch sizes this, not the bytes, is most of what TP costs on PCIe.
   const double ring_messages = 2 * d(shape.num_layers) * 2 * (tp - 1);
   const double all_to_all_messages = 2 * moe_layers * dp_peers;
   k.link_latency_us = (ring_messages + all_to_all_messages) * gpu.link_latency_us;
