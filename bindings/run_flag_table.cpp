@@ -142,6 +142,8 @@ constexpr FlagDef kFlags[] = {
      "the default is corrected with --latency-model physics or profiled, which the reference does not have (blis)"},
     {"correction", FlagType::kString, Target::kFrontEnd, "", 0, "",
      "switch single corrections on top of --compat, e.g. kv_rollback_leak=on,NAME=off (blis corrections lists them)"},
+    {"format", FlagType::kString, Target::kFrontEnd, "", 0, "reference",
+     "what stdout shows: reference (the Go reference's blocks), human (a readable report) or json (blis)"},
     {"print-scenario", FlagType::kBool, Target::kFrontEnd, "", 0, "false",
      "print the equivalent Lua scenario (run it with: blis <file>) and exit"},
     {"help", FlagType::kBool, Target::kFrontEnd, "", 0, "false", "help for run"},

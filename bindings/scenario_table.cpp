@@ -206,6 +206,7 @@ config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string&
   s.log_level = t.string("log");
   s.defaults_file = t.string("defaults_file");
   s.results_path = t.string("results_path");
+  s.format = t.string("format");
   s.fitness_weights = t.string("fitness_weights");
   t.table("model", [&](ScenarioTableReader& m) {
     s.model = m.string("name");

@@ -3,6 +3,9 @@
 #include "engine/cluster/cluster_simulation.h"
 #include "engine/config/run_config.h"
 #include "engine/metrics/run_report.h"
+#include "engine/report/human_report.h"
+#include "engine/report/json_report.h"
+#include "engine/report/run_summary.h"
 
 namespace blis {
 
@@ -10,7 +13,16 @@ SimulationOutput run_scenario(const config::ScenarioSpec& spec, const Diagnostic
   const config::RunConfig config = config::resolve(spec, log);
   cluster::ClusterSimulation sim(config, log);
   sim.run();
-  return metrics::build_report(sim, config, log);
+  metrics::ReportFigures figures;
+  SimulationOutput out = metrics::build_report(sim, config, log, &figures);
+  // The reference's blocks are always built (they are cheap, and the results file and report
+  // hooks come from the same pass); the human and JSON reports replace them on stdout.
+  if (config.format != report::ReportFormat::Reference) {
+    const report::RunSummary summary = report::summarize_run(sim, config, figures);
+    out.stdout_text = config.format == report::ReportFormat::Json ? report::render_json(summary)
+                                                                  : report::render_human(summary);
+  }
+  return out;
 }
 
 }  // namespace blis

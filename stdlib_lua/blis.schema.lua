@@ -28,6 +28,7 @@ M.scenario = {
   log = "string",
   defaults_file = "string",
   results_path = "string",
+  format = "string",
   fitness_weights = "string",
   model = {
     name = "string", gpu = "string", tp = "integer", vllm_version = "string",

@@ -44,6 +44,20 @@ void resolve_compat(const ScenarioSpec& spec, RunConfig& c) {
   }
 }
 
+// format: what the run prints on stdout (engine/report/report_format.h). A scenario that names
+// none gets the human report; `blis run` always writes one (reference unless --format).
+void resolve_report_format(const ScenarioSpec& spec, RunConfig& c) {
+  const std::string name = spec.format.value_or(std::string("human"));
+  const std::optional<report::ReportFormat> format = report::parse_report_format(name);
+  if (!format) {
+    const std::string hint = did_you_mean(name, {"human", "json", "reference"});
+    reject(spec, "format",
+           fmt::format("invalid argument \"{}\" for \"--format\" flag: must be {}{}", name, report::kReportFormatNames, hint),
+           fmt::format("must be one of {}, got \"{}\"{}", report::kReportFormatNames, name, hint));
+  }
+  c.format = *format;
+}
+
 // The horizon and the control-plane latencies, before anything is built from them.
 void check_times(const ScenarioSpec& spec, const core::Corrections& corrections) {
   const Tick horizon = spec.horizon_us.value_or(kInfiniteHorizon);
@@ -235,6 +249,7 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   c.admission_latency = spec.admission_latency_us.value_or(int64_t{0});
   c.routing_latency = spec.routing_latency_us.value_or(int64_t{0});
   c.results_path = spec.results_path.value_or(std::string());
+  resolve_report_format(spec, c);
   c.collect_results = spec.collect_results;
   c.workload_export = spec.export_workload.value_or(std::string());
   if (spec.export_workload_data && !spec.export_workload_data->empty()) {
@@ -276,16 +291,32 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   }
 
   // ---- engine construction (§8.4 item 8)
+  c.description.gpu = model.gpu;
+  c.description.kv_blocks_source = spec.kv_blocks ? "given"
+                                   : derive_kv     ? "derived as vLLM sizes its cache"
+                                   : model.kv_blocks_from_defaults ? "from " + defaults_file
+                                                                   : "default";
   if (physics) {
     c.latency = physics->model;
+    c.description.latency_model = "physics";
+    c.description.dp = physics->dp;
+    c.description.ep = physics->ep;
+    c.description.coefficients = physics->coefficients_source;
   } else if (profiled_selected(spec)) {
     c.latency = build_profiled_model(spec, model.alpha);
+    c.description.latency_model = "profiled";
+    c.description.coefficients = "profile " + spec.latency_profile.value_or(std::string());
   } else if (model.roofline) {
+    c.description.latency_model = "roofline";
+    c.description.coefficients = model.coefficients_source;
     const auto arch = latency::load_model_architecture(*spec.model_config_folder);
     const auto hw = latency::load_hardware_spec(*spec.hardware_config, model.gpu);
     c.latency = std::make_shared<latency::RooflineModel>(model.alpha, arch, hw, model.tp);
   } else {
     c.latency = std::make_shared<latency::BlackboxModel>(model.alpha, model.beta);
+    c.description.latency_model = "blackbox";
+    c.description.coefficients = model.coefficients_source.empty() ? "none (every step takes 0 µs)"
+                                                                   : model.coefficients_source;
   }
   // Last, once the latency model (and its profile) is known to be valid: the engine limits it
   // reads are resolved above.

@@ -59,6 +59,7 @@ ModelResolution resolve_model(const ScenarioSpec& spec, const std::string& defau
     if (row != nullptr) {
       m.alpha = row->alpha;
       m.beta = row->beta;
+      m.coefficients_source = fmt::format("{} ({}, TP {}, {})", defaults_file, m.gpu, m.tp, vllm_version);
     } else {
       log(LogLevel::Warning, fmt::format("no trained coefficients in {} for model={} GPU={} TP={} vLLM={}",
                                          defaults_file, id, m.gpu, m.tp, vllm_version));
@@ -69,6 +70,7 @@ ModelResolution resolve_model(const ScenarioSpec& spec, const std::string& defau
   if (all_zero(m.alpha) && all_zero(m.beta)) {
     if (!folder.empty() && !hardware_file.empty() && !m.gpu.empty() && m.tp > 0) {
       m.roofline = true;
+      m.coefficients_source = fmt::format("roofline of {} on {}", folder, hardware_file);
     } else if (folder.empty()) {
       reject(spec, "model",
              fmt::format("no latency coefficients for model {}: give alpha/beta coefficients, or "
@@ -91,6 +93,9 @@ ModelResolution resolve_model(const ScenarioSpec& spec, const std::string& defau
                               "parallelism > 0 (--tp, model.tp); got GPU \"{}\" and TP {}",
                               model, m.gpu, m.tp));
     }
+  }
+  if (m.coefficients_source.empty() && !(all_zero(m.alpha) && all_zero(m.beta))) {
+    m.coefficients_source = "model.alpha / model.beta (--alpha-coeffs, --beta-coeffs)";
   }
   return m;
 }

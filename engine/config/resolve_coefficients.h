@@ -23,6 +23,7 @@ struct ModelResolution {
   std::string gpu;
   int64_t tp = 0;
   std::optional<int64_t> kv_blocks_from_defaults;
+  std::string coefficients_source;  // for the report's header (RunDescription::coefficients)
 };
 
 // §8.2: coefficients from flags, else from defaults.yaml, else roofline from the two files.

@@ -158,6 +158,11 @@ PhysicsResolution resolve_physics_model(const ScenarioSpec& spec, const Diagnost
   }
 
   out.kv_source = KvSizingSource{shape, *gpu, parallel, deployment.cpu_offload_bytes};
+  out.dp = deployment.dp;
+  out.ep = deployment.ep;
+  out.coefficients_source = fmt::format("{} ({})", coefficients_path,
+                                        coefficients.is_fitted() ? "fitted on " + coefficients.fitted_on
+                                                                 : "priors, not fitted");
 
   if (spec.alpha || spec.beta || spec.hardware_config) {
     log(LogLevel::Warning, "the physics latency model does not use model.alpha, model.beta or model.hardware_config "

@@ -25,6 +25,8 @@ struct PhysicsResolution {
   int64_t tp = 1;
   std::string gpu;  // the catalog's canonical name
   KvSizingSource kv_source;  // for a derived engine.kv_blocks (resolve_kv.h)
+  int64_t dp = 1, ep = 1;
+  std::string coefficients_source;  // the file and what it was fitted on, for the report's header
 };
 
 // Builds the physics model: the GPU from the catalog (model_configs/gpus.yaml), the shape from

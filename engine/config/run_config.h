@@ -10,9 +10,11 @@
 #include "engine/cluster/admission.h"
 #include "engine/core/corrections.h"
 #include "engine/cluster/router.h"
+#include "engine/config/run_description.h"
 #include "engine/instance/instance.h"
 #include "engine/kv/tiered_cache.h"
 #include "engine/latency/latency_model.h"
+#include "engine/report/report_format.h"
 #include "engine/workload/distribution_source.h"
 #include "engine/workload/trace_v2.h"
 #include "engine/workload/workload_spec.h"
@@ -68,6 +70,8 @@ struct RunConfig {
   std::string trace_file;  // JSON Lines export of every decision record ("" = none)
 
   std::string results_path;
+  report::ReportFormat format = report::ReportFormat::Human;  // what stdout shows (docs/output.md)
+  RunDescription description;                                 // the human and JSON reports' header
   bool collect_results = false;  // build SimulationOutput::results
   // Parsed and checked before the run (a deliberate deviation: the reference checks them after
   // printing its results, NOTE 9), so a bad key never wastes a simulation.

@@ -64,6 +64,7 @@ struct ScenarioSpec {
   std::optional<std::string> log_level;
   std::optional<std::string> defaults_file;
   std::optional<std::string> results_path;
+  std::optional<std::string> format;  // "human" | "json" | "reference" (engine/report/report_format.h)
   std::optional<std::string> fitness_weights;
 
   // model = { name, gpu, tp, vllm_version, alpha, beta, config_folder, hardware_config }

@@ -227,6 +227,7 @@ bool BlockStore::allocate(const KvRequest& r, int64_t start, int64_t end,
         ++at(b).ref_count;
         if (!was_in_use) {
           ++used_;
+          peak_used_ = std::max(peak_used_, used_);
           unlink(b);
         }
         cached_log.emplace_back(b, was_in_use);
@@ -264,6 +265,7 @@ bool BlockStore::allocate(const KvRequest& r, int64_t start, int64_t end,
       at(b).tokens = static_cast<int32_t>(take);
       at(b).ref_count = 1;
       ++used_;
+      peak_used_ = std::max(peak_used_, used_);
       ++misses_;
       // start_record may grow tails_, so the pointer is refreshed rather than kept.
       if (t == nullptr) t = &start_record(r.key);

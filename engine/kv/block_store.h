@@ -32,6 +32,7 @@ class BlockStore final : public KvCache {
   void release(int64_t request_key) override;
 
   int64_t used_blocks() const override { return used_; }
+  int64_t peak_used_blocks() const override { return peak_used_; }
   int64_t total_capacity() const override { return total_; }
   int64_t block_size() const override { return block_size_; }
   double cache_hit_rate() const override;
@@ -82,6 +83,7 @@ class BlockStore final : public KvCache {
   int64_t total_;
   int64_t block_size_;
   int64_t used_ = 0;
+  int64_t peak_used_ = 0;  // the most blocks in use at once (the report's KV usage peak)
   int64_t hits_ = 0;
   int64_t misses_ = 0;
   int64_t leaked_ = 0;

@@ -40,6 +40,7 @@ class KvCache {
   virtual Tick consume_transfer_latency() { return 0; }
 
   virtual int64_t used_blocks() const = 0;
+  virtual int64_t peak_used_blocks() const = 0;  // the most GPU blocks in use at any moment
   virtual int64_t total_capacity() const = 0;
   virtual int64_t block_size() const = 0;
   virtual double cache_hit_rate() const = 0;

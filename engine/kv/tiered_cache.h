@@ -29,6 +29,7 @@ class TieredKvCache final : public KvCache {
   Tick consume_transfer_latency() override;
 
   int64_t used_blocks() const override { return gpu_.used_blocks(); }
+  int64_t peak_used_blocks() const override { return gpu_.peak_used_blocks(); }
   int64_t total_capacity() const override { return gpu_.total_capacity(); }
   int64_t block_size() const override { return gpu_.block_size(); }
   double cache_hit_rate() const override;

@@ -134,9 +134,7 @@ MetricsBlock collect_block(const cluster::ClusterSimulation& sim, std::optional<
   return m;
 }
 
-namespace {
-
-LatencySummary summary_of(const std::vector<double>& sorted) {
+LatencySummary latency_summary(const std::vector<double>& sorted) {
   LatencySummary s;
   s.count = static_cast<int64_t>(sorted.size());
   if (sorted.empty()) return s;
@@ -149,6 +147,8 @@ LatencySummary summary_of(const std::vector<double>& sorted) {
   s.max_ms = sorted.back() / 1e3;
   return s;
 }
+
+namespace {
 
 LatencySummary summary_of(const TickHistogram& itl) {
   LatencySummary s;
@@ -184,10 +184,10 @@ BlockSummary summary_of(const MetricsBlock& m, const CollectedLatencies& c) {
   b.duration_s = m.duration_s;
   b.responses_per_sec = m.responses_per_sec;
   b.tokens_per_sec = m.tokens_per_sec;
-  b.ttft = summary_of(c.ttft);
-  b.e2e = summary_of(c.e2e);
+  b.ttft = latency_summary(c.ttft);
+  b.e2e = latency_summary(c.e2e);
   b.itl = summary_of(c.itl);
-  b.scheduling_delay = summary_of(c.scheduling_delay);
+  b.scheduling_delay = latency_summary(c.scheduling_delay);
   return b;
 }
 

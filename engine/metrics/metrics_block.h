@@ -50,6 +50,9 @@ struct CollectedLatencies {
 MetricsBlock collect_block(const cluster::ClusterSimulation& sim, std::optional<size_t> only, CollectedLatencies& c,
                            const DiagnosticSink* log);
 
+// A latency list in ticks (ascending) as ms figures, with the JSON block's percentile rule.
+LatencySummary latency_summary(const std::vector<double>& sorted_ticks);
+
 // The block as the results API reports it.
 BlockSummary summary_of(const MetricsBlock& m, const CollectedLatencies& c);
 

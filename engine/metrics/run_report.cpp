@@ -47,7 +47,7 @@ void note_file_error(SimulationOutput& out, Write&& write) {
 }  // namespace
 
 SimulationOutput build_report(const cluster::ClusterSimulation& sim, const config::RunConfig& config,
-                              const DiagnosticSink& log) {
+                              const DiagnosticSink& log, ReportFigures* figures) {
   SimulationOutput out;
 
   std::shared_ptr<RunResults> results;
@@ -246,6 +246,16 @@ SimulationOutput build_report(const cluster::ClusterSimulation& sim, const confi
     }
     results->trace = sim.shared_trace();
     out.results = results;
+  }
+  if (figures != nullptr) {
+    figures->cluster = m;
+    figures->cluster_latencies = std::move(c);
+    figures->cache_hit_rate = cache_hit_rate;
+    figures->thrashing_rate = thrashing_rate;
+    figures->preemption_rate = preemption_rate;
+    figures->priority_inversions = inversions;
+    figures->hol_blocking = hol_blocking;
+    figures->fitness = fitness_result;
   }
   return out;
 }

@@ -1,6 +1,7 @@
 -- example scenario that demonstrates a WorkloadSpec written inline as a Lua table: it prints
 -- exactly what all_features_file.lua (the same spec as YAML) prints
 return blis.scenario{
+  format = "reference",  -- compared with workload_all_features_run (blis run) and with each other
   model = { name = "foo", alpha = { 100, 1, 50 }, beta = { 1000, 10, 5 } },
   instances = 2,
   workload = blis.workload.spec{

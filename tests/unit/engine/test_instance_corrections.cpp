@@ -22,6 +22,7 @@ std::string run(const std::string& name, const std::string& rows, const std::str
                 void (*tweak)(blis::config::ScenarioSpec&) = nullptr) {
   blis::config::ScenarioSpec spec{};
   spec.compat_mode = "reference";
+  spec.format = "reference";  // these tests read the reference's printed blocks
   if (!correction.empty()) spec.compat_overrides = {{correction, true}};
   spec.model = "foo";
   spec.alpha = std::vector<double>{100, 1, 50};
@@ -41,6 +42,7 @@ bool has_line(const std::string& text, const std::string& line) { return text.fi
 std::string run_logging_errors(const std::string& rows, bool corrected, std::vector<std::string>& errors) {
   blis::config::ScenarioSpec spec{};
   spec.compat_mode.emplace("reference");
+  spec.format = "reference";  // these tests read the reference's printed blocks
   if (corrected) spec.compat_overrides = {{"final_token_without_kv", true}};
   spec.model = "foo";
   spec.alpha = std::vector<double>{100, 1, 50};
@@ -154,6 +156,7 @@ TEST_CASE("drop_requests_that_never_fit: a request that can never fit livelocks 
   std::vector<std::string> warnings;
   blis::config::ScenarioSpec spec{};
   spec.compat_mode = "reference";
+  spec.format = "reference";  // these tests read the reference's printed blocks
   spec.compat_overrides = {{"drop_requests_that_never_fit", true}};
   spec.model = "foo";
   spec.alpha = std::vector<double>{100, 1, 50};

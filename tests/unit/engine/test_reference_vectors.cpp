@@ -22,6 +22,7 @@ std::string write_trace(const std::string& name, const std::string& rows) {
 std::string run_trace(const std::string& name, const std::string& rows, void (*tweak)(blis::config::ScenarioSpec&) = nullptr) {
   blis::config::ScenarioSpec spec;
   spec.compat_mode = "reference";  // the reference's own numbers
+  spec.format = "reference";  // these tests read the reference's printed blocks
   spec.model = "foo";
   spec.alpha = std::vector<double>{100, 1, 50};
   spec.beta = std::vector<double>{1000, 10, 5};
