@@ -3,14 +3,23 @@
 #include "engine/cluster/cluster_simulation.h"
 #include "engine/config/run_config.h"
 #include "engine/metrics/run_report.h"
+#include "engine/output/data_out.h"
 
 namespace blis {
 
 SimulationOutput run_scenario(const config::ScenarioSpec& spec, const DiagnosticSink& log) {
   const config::RunConfig config = config::resolve(spec, log);
   cluster::ClusterSimulation sim(config, log);
+  // The requests CSV and the time series (engine/output): opened before the run, so a path that
+  // cannot be written fails before any simulating, and published after it.
+  const std::unique_ptr<output::DataOut> data_out = output::DataOut::open(config, sim);
+  sim.set_cluster_observer(data_out.get());
   sim.run();
-  return metrics::build_report(sim, config, log);
+  SimulationOutput out = metrics::build_report(sim, config, log);
+  if (data_out) {
+    for (std::string& error : data_out->commit()) out.file_errors.push_back(std::move(error));
+  }
+  return out;
 }
 
 }  // namespace blis
