@@ -177,3 +177,26 @@ TEST_CASE("data out: the printed results do not change, and the same seed writes
   CHECK(read_file(a + "/timeseries.csv") == read_file(b + "/timeseries.csv"));
   CHECK(!read_file(a + "/requests.csv").empty());
 }
+
+TEST_CASE("data out: requests dropped as unservable are rows of their own") {
+  const std::string dir = blis::testing::scratch_subdir("data_out_dropped");
+  blis::config::ScenarioSpec spec = spec_for(dir);
+  spec.admission_policy = "always-admit";
+  spec.kv_blocks = 66;  // 1,056 tokens: the longer requests can never fit
+  spec.compat_mode = "corrected";
+  const auto out = blis::run_scenario(spec, quiet);
+  const blis::metrics::RunResults& results = *out.results;
+  std::map<std::string, int64_t> outcomes;
+  for (const auto& row : rows_of(read_file(dir + "/requests.csv"))) {
+    ++outcomes[row.at("outcome")];
+    if (row.at("outcome") == "dropped_unservable") {
+      CHECK(row.at("enqueue_ms").empty());
+      CHECK(!row.at("instance").empty());
+    }
+  }
+  CHECK(outcomes["dropped_unservable"] == results.cluster.dropped_unservable);
+  CHECK(outcomes["dropped_unservable"] > 0);
+  CHECK(outcomes["completed"] == results.cluster.completed);
+  CHECK(outcomes["completed"] + outcomes["dropped_unservable"] == 400);
+  CHECK(sum_of(rows_of(read_file(dir + "/timeseries.csv")), "dropped", "cluster") == results.cluster.dropped_unservable);
+}
