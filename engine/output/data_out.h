@@ -5,6 +5,7 @@
 // neither behind (core::AtomicFileWriter).
 #pragma once
 
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
