@@ -296,6 +296,9 @@ config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string&
   t.table("export", [&](ScenarioTableReader& ex) {
     s.export_workload = ex.string("workload");
     s.export_workload_data = ex.string("workload_data");
+    s.export_requests_csv = ex.string("requests_csv");
+    s.export_timeseries = ex.string("timeseries");
+    s.export_timeseries_interval_us = ex.integer("timeseries_interval_us");
   });
   if (t.push_raw("compat")) {
     // Names and types were checked by the schema; read defensively all the same.

@@ -3,6 +3,7 @@
 #include "engine/cluster/cluster_simulation.h"
 #include "engine/config/run_config.h"
 #include "engine/metrics/run_report.h"
+#include "engine/output/data_out.h"
 #include "engine/report/human_report.h"
 #include "engine/report/json_report.h"
 #include "engine/report/run_summary.h"
@@ -12,6 +13,10 @@ namespace blis {
 SimulationOutput run_scenario(const config::ScenarioSpec& spec, const DiagnosticSink& log) {
   const config::RunConfig config = config::resolve(spec, log);
   cluster::ClusterSimulation sim(config, log);
+  // The requests CSV and the time series (engine/output): opened before the run, so a path that
+  // cannot be written fails before any simulating, and published after it.
+  const std::unique_ptr<output::DataOut> data_out = output::DataOut::open(config, sim);
+  sim.set_cluster_observer(data_out.get());
   sim.run();
   metrics::ReportFigures figures;
   SimulationOutput out = metrics::build_report(sim, config, log, &figures);
@@ -21,6 +26,9 @@ SimulationOutput run_scenario(const config::ScenarioSpec& spec, const Diagnostic
     const report::RunSummary summary = report::summarize_run(sim, config, figures);
     out.stdout_text = config.format == report::ReportFormat::Json ? report::render_json(summary)
                                                                   : report::render_human(summary);
+  }
+  if (data_out) {
+    for (std::string& error : data_out->commit()) out.file_errors.push_back(std::move(error));
   }
   return out;
 }

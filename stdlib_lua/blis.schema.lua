@@ -54,7 +54,10 @@ M.scenario = {
   routing = { policy = "string", scorers = "scorers", latency_us = "integer", snapshot_refresh_us = "integer" },
   policy_config = "string",
   trace = { level = "string", counterfactual_k = "integer", summarize = "boolean", file = "string" },
-  export = { workload = "string", workload_data = "string" },
+  export = {
+    workload = "string", workload_data = "string",
+    requests_csv = "string", timeseries = "string", timeseries_interval_us = "integer",
+  },
   report = "function",
   -- compat = "reference" | "corrected", or { mode = ..., <correction> = true|false, ... }
   compat = "compat",

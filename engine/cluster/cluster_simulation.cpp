@@ -170,6 +170,7 @@ void ClusterSimulation::simulate() {
         cut_by_horizon = true;
         break;
       }
+      if (cluster_observer_ != nullptr) cluster_observer_->before_event(control_time);
       clock_ = control_time;
       if (control_is_arrival) {
         const RequestIndex r = pending_arrival_;
@@ -187,15 +188,19 @@ void ClusterSimulation::simulate() {
         cut_by_horizon = true;
         break;
       }
+      if (cluster_observer_ != nullptr) cluster_observer_->before_event(instance_time);
       clock_ = instance_time;
-      if (next_instance->execute_next_event() == instance::EventKind::Queued) {
+      const instance::InstanceEvent e = next_instance->execute_next_event();
+      if (e.kind == instance::EventKind::Queued) {
         int64_t& pending = pending_[static_cast<size_t>(next_instance->index())];
         if (pending > 0) --pending;
         else log_(LogLevel::Debug, fmt::format("pending count of {} already 0 at a queued event", next_instance->id()));
       }
+      if (cluster_observer_ != nullptr) cluster_observer_->on_instance_event(e);
     }
   }
   report_in_flight(cut_by_horizon);
+  if (cluster_observer_ != nullptr) cluster_observer_->on_run_end(cut_by_horizon ? config_.horizon : clock_);
 }
 
 // NOTE (§A.7, NOTE 7): requests the horizon cut off between routing and queueing are counted
@@ -221,6 +226,7 @@ void ClusterSimulation::report_in_flight(bool cut_by_horizon) {
 }
 
 void ClusterSimulation::on_cluster_arrival(RequestIndex r, Tick now) {
+  if (cluster_observer_ != nullptr) cluster_observer_->on_arrival(r);
   push_control(wrap_add(now, config_.admission_latency), ControlKind::Admission, r);
 }
 
@@ -233,6 +239,7 @@ void ClusterSimulation::on_admission(RequestIndex index, Tick now) {
   const std::span<const RoutingSnapshot> snapshots = build_state(now);
   const AdmissionVerdict verdict = admission_.admit(DecisionContext{r, now, snapshots, 0, {}});
   if (trace_) trace_->add(trace::AdmissionRecord{index, now, verdict.admitted, verdict.reason});
+  if (cluster_observer_ != nullptr) cluster_observer_->on_admission(index, verdict.admitted);
   if (!verdict.admitted) {
     ++rejected_;
     std::vector<kv::Token>().swap(r.input);

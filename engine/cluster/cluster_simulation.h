@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/cluster/admission.h"
+#include "engine/cluster/cluster_observer.h"
 #include "engine/cluster/router.h"
 #include "engine/cluster/snapshot_provider.h"
 #include "engine/config/run_config.h"
@@ -29,6 +30,8 @@ class ClusterSimulation {
   ~ClusterSimulation();
 
   void set_observer(instance::StepObserver* observer);
+  // The run's data-out watcher (engine/output), null for none. Set before run().
+  void set_cluster_observer(ClusterObserver* observer) { cluster_observer_ = observer; }
   // Runs to completion or to the horizon. Throws blis::Error for workload input errors, for
   // failing external policies (naming the policy and the simulated time) and for a reference-mode
   // run that stopped making progress. Either way the counts of rate-limited warnings come first.
@@ -105,6 +108,7 @@ class ClusterSimulation {
   int64_t rejected_ = 0;
   std::optional<InFlight> in_flight_;
   std::shared_ptr<trace::DecisionTrace> trace_;
+  ClusterObserver* cluster_observer_ = nullptr;
 };
 
 }  // namespace blis::cluster

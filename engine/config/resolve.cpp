@@ -11,6 +11,7 @@
 
 #include "engine/core/error.h"
 #include "engine/config/resolve_coefficients.h"
+#include "engine/config/resolve_data_out.h"
 #include "engine/config/resolve_kv.h"
 #include "engine/config/resolve_latency.h"
 #include "engine/config/resolve_policies.h"
@@ -274,6 +275,7 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
            fmt::format("is \"{}\", which needs trace.level = \"decisions\" (nothing is recorded otherwise)",
                        c.trace_file));
   }
+  resolve_data_out(spec, c);
   if (spec.fitness_weights && !spec.fitness_weights->empty()) {
     // Deliberate deviation (docs/deviations.md): checked now, not after the run (NOTE 9).
     try {

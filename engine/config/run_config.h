@@ -72,6 +72,10 @@ struct RunConfig {
   std::string results_path;
   report::ReportFormat format = report::ReportFormat::Human;  // what stdout shows (docs/output.md)
   RunDescription description;                                 // the human and JSON reports' header
+  // Data out (engine/output, resolve_data_out.h): "" = not written.
+  std::string requests_csv;
+  std::string timeseries;
+  Tick timeseries_interval = 1'000'000;  // simulated µs between time-series samples
   bool collect_results = false;  // build SimulationOutput::results
   // Parsed and checked before the run (a deliberate deviation: the reference checks them after
   // printing its results, NOTE 9), so a bad key never wastes a simulation.

@@ -126,6 +126,11 @@ struct ScenarioSpec {
   // export = { workload = "run.yaml", workload_data = "run.csv" }: the run's workload as trace v2
   std::optional<std::string> export_workload;
   std::optional<std::string> export_workload_data;
+  // export = { requests_csv = "r.csv", timeseries = "t.csv", timeseries_interval_us = 1000000 }:
+  // one row per request, and per-interval samples of every instance and the cluster (engine/output)
+  std::optional<std::string> export_requests_csv;
+  std::optional<std::string> export_timeseries;
+  std::optional<int64_t> export_timeseries_interval_us;
 
   // compat = "reference" | "corrected" | { mode = ..., <correction> = bool }: which reference
   // defects are reproduced (engine/core/corrections.h). Absent: corrected.

@@ -185,43 +185,53 @@ void write_std_stream(int fd, const std::string& path, std::string_view text, st
   if (!write_all(fd, text)) fail(what, path, errno);
 }
 
-void write_replacing(const Destination& d, const std::string& path, std::string_view text, std::string_view what) {
-  int fd = -1;
-  TempSlot* slot = nullptr;
-  std::string temp;
-  for (int attempt = 0; fd < 0; ++attempt) {
-    temp = temp_name_for(d.file);
+// Creates the temporary file for `d.file` and records it in the table of live temporary files.
+struct OpenTemp {
+  int fd;
+  TempSlot* slot;
+  std::string name;
+};
+
+OpenTemp open_temp(const Destination& d, const std::string& path, std::string_view what) {
+  for (int attempt = 0;; ++attempt) {
+    std::string temp = temp_name_for(d.file);
     if (temp.size() >= PATH_MAX) fail(what, path, ENAMETOOLONG);
     TerminationSignalsBlocked blocked;
-    slot = &claim_slot(temp);
+    TempSlot* slot = &claim_slot(temp);
     // 0666: open(2) takes the umask off, as for any new file.
-    fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0666);
+    const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0666);
     if (fd >= 0) {
       slot->state.store(2, std::memory_order_release);
-      break;
+      return {fd, slot, std::move(temp)};
     }
     const int err = errno;
     slot->state.store(0, std::memory_order_release);
     if (err != EEXIST || attempt == 100) fail(what, path, err);
   }
-  const auto abandon = [&](int err) {
-    unlink(temp.c_str());
-    slot->state.store(0, std::memory_order_release);
+}
+
+// Gives the temporary file the replaced file's mode, closes it and renames it over the target;
+// the errno of the first failure, or 0. On failure the temporary file is removed.
+int finish_temp(const OpenTemp& t, const Destination& d) {
+  int err = 0;
+  if (d.keep && fchmod(t.fd, *d.keep) != 0) err = errno;
+  if (close(t.fd) != 0 && err == 0) err = errno;
+  if (err == 0 && rename(t.name.c_str(), d.file.c_str()) != 0) err = errno;
+  if (err != 0) unlink(t.name.c_str());
+  t.slot->state.store(0, std::memory_order_release);
+  return err;
+}
+
+void write_replacing(const Destination& d, const std::string& path, std::string_view text, std::string_view what) {
+  const OpenTemp t = open_temp(d, path, what);
+  if (!write_all(t.fd, text)) {
+    const int err = errno;
+    close(t.fd);
+    unlink(t.name.c_str());
+    t.slot->state.store(0, std::memory_order_release);
     fail(what, path, err);
-  };
-  if (!write_all(fd, text)) {
-    const int err = errno;
-    close(fd);
-    abandon(err);
   }
-  if (d.keep && fchmod(fd, *d.keep) != 0) {
-    const int err = errno;
-    close(fd);
-    abandon(err);
-  }
-  if (close(fd) != 0) abandon(errno);
-  if (rename(temp.c_str(), d.file.c_str()) != 0) abandon(errno);
-  slot->state.store(0, std::memory_order_release);
+  if (const int err = finish_temp(t, d); err != 0) fail(what, path, err);
 }
 
 extern "C" void remove_temps_and_reraise(int sig) {
@@ -238,6 +248,73 @@ void write_file_atomically(const std::string& path, std::string_view text, std::
     case Destination::StdStream: write_std_stream(d.fd, path, text, what); return;
     case Destination::Direct: write_direct(path, text, what); return;
     case Destination::Replace: write_replacing(d, path, text, what); return;
+  }
+}
+
+AtomicFileWriter::AtomicFileWriter(const std::string& path, std::string_view what) : path_(path), what_(what) {
+  if (path.empty()) fail(what, path, ENOENT);
+  const Destination d = destination_of(path, what);
+  switch (d.kind) {
+    case Destination::StdStream:
+      std_stream_ = d.fd;
+      return;
+    case Destination::Direct:
+      fd_ = open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+      if (fd_ < 0) fail(what, path, errno);
+      return;
+    case Destination::Replace: {
+      const OpenTemp t = open_temp(d, path, what);
+      fd_ = t.fd;
+      slot_ = static_cast<int>(t.slot - g_slots);
+      temp_ = t.name;
+      target_ = d.file;
+      keep_mode_ = d.keep.has_value();
+      mode_ = d.keep.value_or(0);
+      return;
+    }
+  }
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (!done_) abandon();
+}
+
+void AtomicFileWriter::write(std::string_view text) noexcept {
+  if (error_ != 0 || done_ || text.empty()) return;
+  if (std_stream_ >= 0) {
+    std::fflush(std_stream_ == STDOUT_FILENO ? stdout : stderr);  // keeps what stdio already holds in front
+    if (!write_all(std_stream_, text)) error_ = errno;
+    return;
+  }
+  if (!write_all(fd_, text)) error_ = errno;
+}
+
+void AtomicFileWriter::commit() {
+  if (done_) return;
+  if (error_ != 0) {
+    abandon();
+    fail(what_, path_, error_);
+  }
+  done_ = true;
+  if (std_stream_ >= 0) return;
+  if (slot_ < 0) {  // written directly
+    if (close(fd_) != 0) fail(what_, path_, errno);
+    return;
+  }
+  Destination d;
+  d.file = target_;
+  if (keep_mode_) d.keep = mode_;
+  const int err = finish_temp(OpenTemp{fd_, &g_slots[slot_], temp_}, d);
+  if (err != 0) fail(what_, path_, err);
+}
+
+void AtomicFileWriter::abandon() noexcept {
+  done_ = true;
+  if (std_stream_ >= 0) return;
+  if (fd_ >= 0) close(fd_);
+  if (slot_ >= 0) {
+    unlink(temp_.c_str());
+    g_slots[slot_].state.store(0, std::memory_order_release);
   }
 }
 

@@ -19,6 +19,7 @@
 
 #include <string>
 #include <string_view>
+#include <sys/types.h>
 
 namespace blis::core {
 
@@ -26,6 +27,41 @@ namespace blis::core {
 // "cannot write <what> <path>: <reason>" (the OS reason, worded as Go prints it); on failure
 // the temporary file is removed and the target is unchanged.
 void write_file_atomically(const std::string& path, std::string_view text, std::string_view what);
+
+// The same guarantees for a file written piece by piece while a run goes on (the requests CSV,
+// the time series): a regular file is filled as its temporary file and appears only at
+// commit(); a writer destroyed without commit() (an error, a timeout, a signal) removes the
+// temporary file and leaves the target as it was. Devices, pipes and this process's own stdout
+// or stderr are written as the pieces come (what was written stays written).
+// The constructor resolves the path and opens the temporary file, throwing the error
+// write_file_atomically() would. write() never throws: the first failure is kept, later pieces
+// are dropped, and commit() throws it (having removed the temporary file).
+class AtomicFileWriter {
+ public:
+  AtomicFileWriter(const std::string& path, std::string_view what);
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+
+  void write(std::string_view text) noexcept;
+  void commit();
+  const std::string& path() const { return path_; }
+
+ private:
+  void abandon() noexcept;
+
+  std::string path_;
+  std::string what_;
+  std::string target_;  // the file the temporary file replaces ("" when written directly)
+  std::string temp_;
+  int fd_ = -1;
+  int slot_ = -1;       // the temporary file's entry in the table of live temporary files
+  int std_stream_ = -1; // 1 or 2 when the path is this process's stdout or stderr
+  bool keep_mode_ = false;
+  mode_t mode_ = 0;
+  int error_ = 0;       // errno of the first failed write
+  bool done_ = false;
+};
 
 // Unlinks every temporary file a write is filling right now. Async-signal-safe: only atomics
 // and unlink(2). A signal handler that ends the process should call it before it re-raises.

@@ -24,7 +24,7 @@ kv::KvRequest Instance::kv_view(Request& r) {
   return kv::KvRequest{r.index, r.progress, r.input, r.output, &r.prefix_digests};
 }
 
-EventKind Instance::execute_next_event() {
+InstanceEvent Instance::execute_next_event() {
   const InstanceEvent e = heap_.pop();
   clock_ = e.time;  // every event kind advances the clock, no-op events included (§1.3)
   if (observer_ != nullptr) observer_->on_event(index_, e, requests_);
@@ -45,7 +45,7 @@ EventKind Instance::execute_next_event() {
     case EventKind::RequestLeft:
       break;  // trace-only events
   }
-  return e.kind;
+  return e;
 }
 
 // Enqueue with the dropped-unservable guard (§3.9), then the Queued event's Step push (§1.3).
@@ -105,6 +105,7 @@ bool Instance::schedule_continuing(RequestIndex index, int64_t& budget) {
     need = std::min(need, budget);
     if (!reserve(index, need)) return false;
     budget -= need;
+    counters_.prefill_tokens += need;
     r.num_new_tokens = need;
     r.computed += need;
   }
@@ -202,6 +203,7 @@ void Instance::step(Tick now) {
     r.scheduled_step = step_count_;
     admitted_.push_back(index);
     budget -= need;
+    counters_.prefill_tokens += need;
     r.state = RequestState::Running;
     r.num_new_tokens = need;
     r.computed = need + hit;

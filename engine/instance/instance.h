@@ -44,6 +44,9 @@ struct InstanceCounters {
   int64_t completed = 0;
   int64_t total_input_tokens = 0;
   int64_t total_output_tokens = 0;
+  // Prompt tokens scheduled for computation (prefill chunks, recomputation after a preemption
+  // included; prefix-cache hits excluded). Read only by the time series (engine/output).
+  int64_t prefill_tokens = 0;
   int64_t preemptions = 0;
   int64_t kv_allocation_failures = 0;
   int64_t dropped_unservable = 0;
@@ -83,8 +86,8 @@ class Instance {
 
   bool has_event() const { return !heap_.empty(); }
   Tick next_event_time() const { return heap_.top().time; }
-  // Pops and executes the earliest event; the instance clock becomes its time. Returns its kind.
-  EventKind execute_next_event();
+  // Pops and executes the earliest event; the instance clock becomes its time. Returns it.
+  InstanceEvent execute_next_event();
   // Routing injected a request (engine-core §1.6): push its Arrival at `now`.
   void inject(RequestIndex r, Tick now);
 

@@ -36,6 +36,7 @@ class BlockStore final : public KvCache {
   int64_t total_capacity() const override { return total_; }
   int64_t block_size() const override { return block_size_; }
   double cache_hit_rate() const override;
+  int64_t cache_hit_blocks() const override { return hits_; }
 
   // Blocks still in use that no request's list holds any more: the reference's rollback leak
   // (§5.6). Always 0 with the kv_rollback_leak correction.

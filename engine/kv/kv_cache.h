@@ -44,6 +44,8 @@ class KvCache {
   virtual int64_t total_capacity() const = 0;
   virtual int64_t block_size() const = 0;
   virtual double cache_hit_rate() const = 0;
+  // The hits cache_hit_rate() counts, in blocks, since the start (the time series' deltas).
+  virtual int64_t cache_hit_blocks() const = 0;
   virtual double thrashing_rate() const { return 0; }
   // Blocks in use that no request holds (the reference's rollback leak, §5.6).
   virtual int64_t leaked_blocks() const { return 0; }

@@ -33,6 +33,7 @@ class TieredKvCache final : public KvCache {
   int64_t total_capacity() const override { return gpu_.total_capacity(); }
   int64_t block_size() const override { return gpu_.block_size(); }
   double cache_hit_rate() const override;
+  int64_t cache_hit_blocks() const override { return gpu_.hits() + cpu_hits_; }
   double thrashing_rate() const override;
   int64_t leaked_blocks() const override { return gpu_.leaked_blocks(); }
   int64_t cpu_blocks_used() const { return cpu_used_; }

@@ -237,3 +237,38 @@ TEST_CASE("atomic file: a signal in the middle of a write leaves no temporary fi
   CHECK(WTERMSIG(status) == SIGTERM);
   CHECK(names_in(dir).empty());
 }
+
+TEST_CASE("atomic file writer: pieces appear at commit; a failed write is reported at commit") {
+  const std::string dir = blis::testing::scratch_subdir("af_stream");
+  const std::string path = dir + "/rows.csv";
+  put(path, "old");
+  chmod(path.c_str(), 0600);
+  {
+    blis::core::AtomicFileWriter w(path, "requests CSV");
+    w.write("a,b\n");
+    w.write("1,2\n");
+    CHECK(read_file(path) == "old");
+    CHECK(names_in(dir).size() == 2);  // the target and the hidden temporary file
+    w.commit();
+  }
+  CHECK(read_file(path) == "a,b\n1,2\n");
+  CHECK(mode_of(path) == 0600);
+  CHECK(names_in(dir) == std::vector<std::string>{"rows.csv"});
+  {
+    blis::core::AtomicFileWriter w(path, "requests CSV");
+    w.write("never published");
+  }  // destroyed without commit: the temporary file goes, the old text stays
+  CHECK(read_file(path) == "a,b\n1,2\n");
+  CHECK(names_in(dir) == std::vector<std::string>{"rows.csv"});
+  if (std::filesystem::exists("/dev/full")) {
+    blis::core::AtomicFileWriter full("/dev/full", "time series");
+    full.write("x");
+    std::string message;
+    try {
+      full.commit();
+    } catch (const blis::Error& e) {
+      message = e.what();
+    }
+    CHECK(message == "cannot write time series /dev/full: no space left on device");
+  }
+}
