@@ -153,7 +153,10 @@ void add_scenario_search_path(LuaVm& vm, const std::string& path) {
   const std::string old_path = lua_tostring(L, -1);
   lua_pop(L, 1);
   std::string new_path = "./?.lua;" + here + "/?.lua;" + parent + "/?.lua;";
-  for (const std::string& share : catalog::share_folders()) new_path += share + "/?.lua;";
+  for (const std::string& share : catalog::share_folders()) {
+    // ';' and '?' are package.path's separators and placeholder: such a folder cannot be named there.
+    if (share.find_first_of(";?") == std::string::npos) new_path += share + "/?.lua;";
+  }
   new_path += old_path;
   lua_pushlstring(L, new_path.data(), new_path.size());
   lua_setfield(L, -2, "path");
