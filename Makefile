@@ -1,8 +1,9 @@
-# The two entry points of the README: `make quickstart` and `make test`.
+# The two entry points of the README: `make quickstart` and `make test`; `make install`.
 JOBS ?= $(shell nproc)
+PREFIX ?= /usr/local
 MAKEFLAGS += --no-print-directory
 
-.PHONY: deps build quickstart accuracy accuracy-cv refit-physics test test-release test-sanitize test-fuzz fuzz-build fuzz-long bench clean
+.PHONY: deps build install quickstart accuracy accuracy-cv refit-physics test test-release test-sanitize test-fuzz fuzz-build fuzz-long bench clean
 
 deps:
 	./scripts/install_deps.sh
@@ -13,6 +14,11 @@ build: deps
 
 quickstart: build
 	./build/blis scenarios/quickstart.lua
+
+# PREFIX/bin/blis, PREFIX/share/blis/model_configs and PREFIX/share/blis/scripts (the CMake
+# install rules of CMakeLists.txt; the binary finds its data there, docs/catalogs.md).
+install: build
+	cmake --install build --prefix "$(PREFIX)"
 
 # The full accuracy suite (docs/accuracy.md): every sim2real experiment blis can represent, the
 # error table printed and rewritten into docs/accuracy.md, exit 1 when an error leaves its band

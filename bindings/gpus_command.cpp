@@ -151,7 +151,7 @@ std::string gpus_help() {
       "spaces, '-' and '_' (H100, a100-80gb, RTX4090, RTXPRO6000 ...). docs/catalogs.md says how to add one.\n\n"
       "flags:\n"
       "  --format table|json   output format (default: table)\n"
-      "  --catalog FILE        read this catalog (default: {}, found in $BLIS_DATA_DIR, the working\n"
+      "  --catalog FILE        read this catalog (default: {}, found in $BLIS_DATA, the working\n"
       "                        directory or beside the blis executable)\n",
       catalog::kDefaultGpuCatalogPath);
 }

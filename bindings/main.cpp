@@ -1,5 +1,6 @@
 // blis, the command line. Two front ends, one configuration path:
-//   blis <scenario.lua> [--name=value ...]  runs a Lua scenario (parameters override blis.params)
+//   blis <scenario.lua> [--name value ...]  runs a Lua scenario (parameters override blis.params;
+//                                            --seed, --horizon, --results-path: universal_flags.h)
 //   blis run <flags>                         the reference-compatible flags, turned into the same
 //                                            kind of scenario (bindings/run_flags.h)
 //   blis calibrate REAL.yaml SIM.yaml        measured vs simulated latencies (calibrate_command.h)
@@ -54,7 +55,9 @@ namespace {
 using blis::bindings::LogFilter;
 
 constexpr const char* kUsage =
-    "usage: blis <scenario.lua> [--name=value ...]  run a scenario; --name=value overrides its parameters\n"
+    "usage: blis <scenario.lua> [--name value ...]  run a scenario; --name value (or --name=value) overrides its\n"
+    "                                                parameters; every scenario also takes --seed N, --horizon US\n"
+    "                                                and --results-path FILE (blis <scenario.lua> --help)\n"
     "       blis <scenario.lua> --help               list the scenario's parameters and their defaults\n"
     "       blis run [flags]                         the reference BLIS command line (blis run --help)\n"
     "       blis calibrate REAL.yaml SIM.yaml        compare measured and simulated latencies (trace v2)\n"

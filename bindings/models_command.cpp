@@ -174,7 +174,7 @@ std::string models_help() {
       "(meta-llama/Llama-3.1-8B -> llama-3.1-8b). docs/catalogs.md says how to add one.\n\n"
       "flags:\n"
       "  --format table|json   output format (default: table)\n"
-      "  --catalog DIR         read this folder (default: {}, found in $BLIS_DATA_DIR, the working\n"
+      "  --catalog DIR         read this folder (default: {}, found in $BLIS_DATA, the working\n"
       "                        directory or beside the blis executable)\n",
       catalog::kDefaultModelCatalogPath);
 }

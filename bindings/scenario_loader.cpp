@@ -8,6 +8,8 @@
 #include <optional>
 
 #include "bindings/lua_sandbox.h"
+#include "bindings/universal_flags.h"
+#include "engine/catalog/data_dir.h"
 #include "engine/core/error.h"
 
 namespace blis::bindings {
@@ -17,16 +19,25 @@ namespace {
 // Command-line parameter overrides in their order: name and value (none for a bare --name).
 using ParamArgs = std::vector<std::pair<std::string, std::optional<std::string>>>;
 
-// `--name=value` and `--name`; anything else is a usage error.
+// `--name=value`, `--name value` and a bare `--name` (followed by another flag or nothing: true for
+// a boolean parameter, "needs a value" for any other). A scenario takes no positional arguments,
+// so a word after `--name` is always its value; a value that starts with "--" needs the `=` form.
 ParamArgs parse_param_args(const std::vector<std::string>& args, const std::string& path) {
   ParamArgs out;
-  for (const std::string& arg : args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
     if (arg.size() < 3 || arg.compare(0, 2, "--") != 0 || arg[2] == '=') {
-      throw Error(fmt::format("unexpected argument '{}': parameters of {} are given as --name=value", arg, path));
+      throw Error(fmt::format("unexpected argument '{}': parameters of {} are given as --name value or --name=value",
+                              arg, path));
     }
     const auto eq = arg.find('=');
-    if (eq == std::string::npos) out.emplace_back(arg.substr(2), std::nullopt);
-    else out.emplace_back(arg.substr(2, eq - 2), arg.substr(eq + 1));
+    if (eq != std::string::npos) {
+      out.emplace_back(arg.substr(2, eq - 2), arg.substr(eq + 1));
+    } else if (i + 1 < args.size() && args[i + 1].compare(0, 2, "--") != 0) {
+      out.emplace_back(arg.substr(2), args[++i]);
+    } else {
+      out.emplace_back(arg.substr(2), std::nullopt);
+    }
   }
   return out;
 }
@@ -55,7 +66,13 @@ void run_scenario_chunk(LuaVm& vm, const ParamArgs& params, const std::string& o
     else lua_pushboolean(L, 1);
     lua_setfield(L, -2, name.c_str());
   }
-  vm.call(1, 0);
+  lua_newtable(L);
+  int n = 0;
+  for (const UniversalFlag& flag : universal_flags()) {
+    lua_pushstring(L, flag.name);
+    lua_rawseti(L, -2, ++n);
+  }
+  vm.call(2, 0);
 
   vm.call_user_code(0, 1, "the top level of " + origin);
 }
@@ -90,18 +107,42 @@ void check_is_scenario(LuaVm& vm, const std::string& origin) {
   }
 }
 
+// The universal flags (universal_flags.h) given on the command line and declared by no
+// blis.params, taken out of the parameter overrides (so they are not unknown parameters), with
+// their text (nullopt: given bare).
+std::vector<std::pair<const UniversalFlag*, std::optional<std::string>>> take_universal_flags(LuaVm& vm) {
+  lua_State* L = vm.state();
+  std::vector<std::pair<const UniversalFlag*, std::optional<std::string>>> out;
+  for (const UniversalFlag& flag : universal_flags()) {
+    push_loader_function(vm, "take_undeclared");
+    lua_pushstring(L, flag.name);
+    vm.call(1, 1);
+    if (!lua_isnil(L, -1)) {
+      std::optional<std::string> text;
+      if (lua_type(L, -1) == LUA_TSTRING) text = std::string(lua_tostring(L, -1), lua_objlen(L, -1));
+      out.emplace_back(&flag, std::move(text));
+    }
+    lua_pop(L, 1);
+  }
+  return out;
+}
+
 config::ScenarioSpec finish(LuaVm& vm, const std::string& origin) {
   lua_State* L = vm.state();
+  const auto universal = take_universal_flags(vm);
   check_unknown_params(vm, origin);
   check_is_scenario(vm, origin);
+  for (const auto& [flag, text] : universal) set_universal_flag(L, -1, *flag, text, origin);
   config::ScenarioSpec spec = spec_from_table(L, -1, origin);
   lua_pop(L, 1);
   return spec;
 }
 
-// `require "scripts.scorers.queue_depth"` from a scenario: modules are looked up next to the
-// scenario file and in its parent directory (the project root for scenarios/*.lua) before
-// Lua's defaults (the working directory first).
+// `require "scripts.scorers.queue_depth"` from a scenario: modules are looked up in the working
+// directory, next to the scenario file and in its parent directory (the project root for
+// scenarios/*.lua), then above blis's data folders (catalog::share_folders: the checkout's root
+// for build/blis, prefix/share/blis installed, or above $BLIS_DATA), so the modules blis ships
+// are found from a scenario anywhere; then Lua's defaults.
 void add_scenario_search_path(LuaVm& vm, const std::string& path) {
   const std::filesystem::path dir = std::filesystem::path(path).parent_path();
   const std::string here = dir.empty() ? "." : dir.string();
@@ -111,7 +152,12 @@ void add_scenario_search_path(LuaVm& vm, const std::string& path) {
   lua_getfield(L, -1, "path");
   const std::string old_path = lua_tostring(L, -1);
   lua_pop(L, 1);
-  const std::string new_path = "./?.lua;" + here + "/?.lua;" + parent + "/?.lua;" + old_path;
+  std::string new_path = "./?.lua;" + here + "/?.lua;" + parent + "/?.lua;";
+  for (const std::string& share : catalog::share_folders()) {
+    // ';' and '?' are package.path's separators and placeholder: such a folder cannot be named there.
+    if (share.find_first_of(";?") == std::string::npos) new_path += share + "/?.lua;";
+  }
+  new_path += old_path;
   lua_pushlstring(L, new_path.data(), new_path.size());
   lua_setfield(L, -2, "path");
   lua_pop(L, 1);
@@ -198,13 +244,14 @@ std::string scenario_help(LuaVm& vm, const std::string& path) {
     vm.call(0, 1);
     const std::string lines = lua_tostring(L, -1);
     lua_pop(L, 1);
-    std::string help = fmt::format("usage: blis {} [--name=value ...]\n\n", path);
-    const std::string experiment =
-        stopped ? "\nThis is an experiment script; it also takes --jobs N, --csv FILE, --json FILE, --strict,\n"
-                  "--shard I/N [--shard-out FILE] (docs/experiments.md).\n"
-                : "";
-    if (lines.empty()) return help + "This script declares no parameters (blis.params{...}).\n" + experiment;
-    return help + "parameters (default values shown):\n" + lines + "\n" + experiment;
+    std::string help = fmt::format("usage: blis {} [--name value ...]\n\n", path);
+    // An experiment script's points are scenarios it builds itself: the universal flags, which
+    // set keys of the one scenario a scenario file returns, are not its (blis.params are).
+    const std::string after = stopped ? "\nThis is an experiment script; it also takes --jobs N, --csv FILE, --json "
+                                        "FILE, --strict,\n--shard I/N [--shard-out FILE] (docs/experiments.md).\n"
+                                      : "\n" + universal_flags_help();
+    if (lines.empty()) return help + "This script declares no parameters (blis.params{...}).\n" + after;
+    return help + "parameters (default values shown):\n" + lines + "\n" + after;
   } catch (...) {
     lua_settop(L, top);
     throw;

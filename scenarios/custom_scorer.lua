@@ -7,7 +7,7 @@ end
 
 return blis.scenario{
   model = { name = "meta-llama/llama-3.1-8b-instruct", gpu = "H100", tp = 1 },
-  defaults_file = "model_configs/defaults.yaml", instances = 4,
+  instances = 4,
   routing = { scorers = { {"prefix-affinity", 1}, {light_with_headroom, 2} } },
   workload = blis.workload.distribution{ rate = 40, requests = 2000, prefix_tokens = 256 },
   trace = { level = "decisions", counterfactual_k = 2, summarize = true },

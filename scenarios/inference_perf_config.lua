@@ -8,7 +8,6 @@
 --
 --   build/blis scenarios/inference_perf_config.lua
 return blis.scenario{
-  defaults_file = "model_configs/defaults.yaml",
   model = { name = "meta-llama/llama-3.1-8b-instruct", gpu = "H100", tp = 1,
             vllm_version = "vllm/vllm-openai:v0.8.4" },   -- coefficients from defaults.yaml
   workload = blis.workload.inference_perf{

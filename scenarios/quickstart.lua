@@ -11,7 +11,6 @@ local p = blis.params{
 
 return blis.scenario{
   seed = p.seed,
-  defaults_file = "model_configs/defaults.yaml",
   model = { name = "meta-llama/llama-3.1-8b-instruct", gpu = "H100", tp = 1,
             vllm_version = "vllm/vllm-openai:v0.8.4" },   -- coefficients from defaults.yaml
   engine = { kv_blocks = 29205, block_size_tokens = 16, max_running = 256, max_batched_tokens = 2048 },

@@ -146,6 +146,7 @@ M.expect = experiment.expect
 M._loader = {
   begin = params.begin,
   unknown_params = params.unknown_message,
+  take_undeclared = params.take_undeclared,
   params_help = params.help_lines,
   is_scenario = function(t)
     return type(t) == "table" and getmetatable(t) == scenario_mt

@@ -1,8 +1,8 @@
 -- Scenario parameters (lua-embedding.md rule 8, after sysbench's cmdline options): a scenario
 -- declares them with defaults,
 --     local p = blis.params{ rate = 10, requests = {"Number of requests", 500} }
--- `blis scenario.lua --rate=20` overrides them, and `blis scenario.lua --help` lists them.
--- The value's type is the default's: number, string or boolean.
+-- `blis scenario.lua --rate 20` (or --rate=20) overrides them, and `blis scenario.lua --help`
+-- lists them. The value's type is the default's: number, string or boolean.
 local M = {}
 
 local type, pairs, ipairs, tostring, tonumber, error, setmetatable =
@@ -14,15 +14,29 @@ local util = require "blis.util"
 
 local overrides = {}  -- name -> text from the command line, or true for a bare --name
 local declared = {}   -- name -> { default = ..., description = ... }
+local universal = {}  -- name -> true: the flags every scenario file takes (bindings/universal_flags.h)
 
 local TRUE_WORDS = { ["true"] = true, yes = true, on = true, ["1"] = true }
 local FALSE_WORDS = { ["false"] = true, no = true, off = true, ["0"] = true }
 
 
--- Called by the loader before the scenario runs: the command line's `--name=value` pairs.
-function M.begin(given)
-  overrides, declared = {}, {}
+-- Called by the loader before the scenario runs: the command line's `--name value` pairs, and
+-- the names of the universal flags (a list), which the loader applies itself unless declared.
+function M.begin(given, universal_names)
+  overrides, declared, universal = {}, {}, {}
   for name, value in pairs(given or {}) do overrides[name] = value end
+  for _, name in ipairs(universal_names or {}) do universal[name] = true end
+end
+
+
+-- After a scenario file ran: the command line's value for `name` (text, or true when bare) when
+-- the script declared no parameter of that name, taken out of the overrides (the loader applies
+-- it as a universal flag); nil otherwise, and then a declared parameter has had it.
+function M.take_undeclared(name)
+  if declared[name] ~= nil then return nil end
+  local value = overrides[name]
+  overrides[name] = nil
+  return value
 end
 
 
@@ -30,7 +44,7 @@ local function convert(name, default, text)
   local kind = type(default)
   if text == true then
     if kind == "boolean" then return true end
-    return nil, "--" .. name .. " needs a value (--" .. name .. "=<" .. kind .. ">)"
+    return nil, "--" .. name .. " needs a value (--" .. name .. " <" .. kind .. "> or --" .. name .. "=<" .. kind .. ">)"
   end
   if kind == "number" then
     -- Decimal numbers only: tonumber alone would also take " 5", "0x10" and "1e".
@@ -99,7 +113,11 @@ function M.unknown_message()
   for _, name in ipairs(util.sorted_keys(overrides)) do
     if declared[name] == nil then
       local near = util.closest(name, names)
-      unknown[#unknown + 1] = "--" .. name .. (near and (" (did you mean --" .. near .. "?)") or "")
+      local why = near and (" (did you mean --" .. near .. "?)") or ""
+      if universal[name] then  -- a scenario file has taken its own already (bindings/scenario_loader.cpp)
+        why = " (a universal flag of scenario files only; an experiment script declares its own with blis.params)"
+      end
+      unknown[#unknown + 1] = "--" .. name .. why
     end
   end
   if #unknown == 0 then return nil end

@@ -20,7 +20,7 @@ std::vector<std::string> model_folder_names(const std::string& root = kDefaultMo
 // "<root>/<folder>" for `model_id`: its part after the last '/' compared with the folder names
 // ignoring ASCII case. nullopt when no folder matches; blis::Error when two do.
 std::optional<std::string> find_model_folder(std::string_view model_id, const std::string& root);
-// The same in the data folder's hf/ (engine/catalog/data_dir.h: $BLIS_DATA_DIR, the working
+// The same in the data folder's hf/ (engine/catalog/data_dir.h: $BLIS_DATA, the working
 // directory, beside the executable); kDefaultModelCatalogPath when no data folder has one.
 std::optional<std::string> find_model_folder(std::string_view model_id);
 std::string default_model_catalog();

@@ -97,10 +97,10 @@ CoefficientRow read_row(SchemaReader& r, const YAML::Node& node, const std::stri
 
 }  // namespace
 
-DefaultsRegistry DefaultsRegistry::load(const std::string& path) {
+DefaultsRegistry DefaultsRegistry::load(const std::string& path, const std::string& missing_note) {
   const std::string where = "defaults file \"" + path + "\"";
   std::ifstream file(path, std::ios::binary);
-  if (!file) throw Error("failed to read " + where);
+  if (!file) throw Error("failed to read " + where + missing_note);
   std::ostringstream buf;
   buf << file.rdbuf();
   const std::string text = buf.str();

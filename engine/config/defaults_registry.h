@@ -36,8 +36,9 @@ struct PresetWorkload {
 
 class DefaultsRegistry {
  public:
-  // Throws blis::Error (naming the file, and the key and line for schema errors).
-  static DefaultsRegistry load(const std::string& path);
+  // Throws blis::Error (naming the file, and the key and line for schema errors). `missing_note`
+  // ends the message when the file cannot be read (DefaultsFile: where else blis looked).
+  static DefaultsRegistry load(const std::string& path, const std::string& missing_note = "");
 
   // `model` is compared as given (callers lower-case it first, as the reference does).
   const DefaultDeployment* deployment(const std::string& model) const;

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "engine/core/error.h"
+#include "engine/config/defaults_file.h"
 #include "engine/config/resolve_coefficients.h"
 #include "engine/config/resolve_data_out.h"
 #include "engine/config/resolve_kv.h"
@@ -95,7 +96,7 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
     reject(spec, "model.name", "LLM name not provided. Exiting simulation.",
            "is required: the model's name, e.g. \"meta-llama/llama-3.1-8b-instruct\"");
   }
-  const std::string defaults_file = spec.defaults_file.value_or(std::string("defaults.yaml"));
+  const DefaultsFile defaults_file = find_defaults_file(spec.defaults_file);
 
   // The physics model (blis) replaces the reference's coefficient / roofline resolution entirely.
   std::optional<PhysicsResolution> physics;
@@ -130,7 +131,8 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   const bool derive_kv = derives_kv_blocks(spec, physics.has_value(), profiled_selected(spec));
   c.kv_blocks = spec.kv_blocks ? *spec.kv_blocks : model.kv_blocks_from_defaults.value_or(int64_t{1000000});
   // Not given: the defaults file's total_kv_blocks for the model, blamed on engine.kv_blocks all the same.
-  const std::string kv_from = spec.kv_blocks ? "" : fmt::format(" (from {}; set engine.kv_blocks)", defaults_file);
+  const std::string kv_from =
+      spec.kv_blocks ? "" : fmt::format(" (from {}; set engine.kv_blocks)", defaults_file.path);
   if (!derive_kv && c.kv_blocks <= 0) {  // a derived count is checked where it is derived
     reject(spec, "engine.kv_blocks", fmt::format("--total-kv-blocks must be > 0, got {}", c.kv_blocks),
            fmt::format("must be > 0, got {}{}", c.kv_blocks, kv_from));

@@ -25,7 +25,7 @@ std::string lower(std::string s) {
 
 }  // namespace
 
-ModelResolution resolve_model(const ScenarioSpec& spec, const std::string& defaults_file,
+ModelResolution resolve_model(const ScenarioSpec& spec, const DefaultsFile& defaults_file,
                               const core::Corrections& corrections, const DiagnosticSink& log) {
   ModelResolution m;
   m.alpha = spec.alpha.value_or(std::vector<double>{0, 0, 0});
@@ -39,7 +39,7 @@ ModelResolution resolve_model(const ScenarioSpec& spec, const std::string& defau
   if (profiled_selected(spec)) return m;  // its step times come from the profile, not from alpha/beta/defaults
 
   if (all_zero(m.alpha) && all_zero(m.beta) && folder.empty() && hardware_file.empty()) {
-    const DefaultsRegistry registry = DefaultsRegistry::load(defaults_file);
+    const DefaultsRegistry registry = DefaultsRegistry::load(defaults_file.path, defaults_file.missing_note);
     const std::string id = lower(model);
     if (const DefaultDeployment* d = registry.deployment(id)) {
       if (m.tp == 0 && d->tensor_parallelism > 0) {
@@ -62,7 +62,7 @@ ModelResolution resolve_model(const ScenarioSpec& spec, const std::string& defau
       m.coefficients_source = fmt::format("{} ({}, TP {}, {})", defaults_file, m.gpu, m.tp, vllm_version);
     } else {
       log(LogLevel::Warning, fmt::format("no trained coefficients in {} for model={} GPU={} TP={} vLLM={}",
-                                         defaults_file, id, m.gpu, m.tp, vllm_version));
+                                         defaults_file.path, id, m.gpu, m.tp, vllm_version));
     }
     m.kv_blocks_from_defaults = row != nullptr ? row->total_kv_blocks : 0;
   }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/config/defaults_file.h"
 #include "engine/config/scenario_spec.h"
 #include "engine/core/corrections.h"
 #include "engine/simulation.h"
@@ -29,7 +30,7 @@ struct ModelResolution {
 // §8.2: coefficients from flags, else from defaults.yaml, else roofline from the two files.
 // Returns early (all defaults) when the profiled model is selected: its step times come from the
 // profile. Rejects, naming the key or flag, a model with no way to time a step.
-ModelResolution resolve_model(const ScenarioSpec& spec, const std::string& defaults_file,
+ModelResolution resolve_model(const ScenarioSpec& spec, const DefaultsFile& defaults_file,
                               const core::Corrections& corrections, const DiagnosticSink& log);
 
 }  // namespace blis::config

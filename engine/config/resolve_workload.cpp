@@ -203,7 +203,7 @@ void resolve_workload_spec(const ScenarioSpec& spec, RunConfig& c, const Diagnos
 }
 }  // namespace
 
-void resolve_workload(const ScenarioSpec& spec, const std::string& defaults_file, RunConfig& c,
+void resolve_workload(const ScenarioSpec& spec, const DefaultsFile& defaults_file, RunConfig& c,
                       const DiagnosticSink& log) {
   const WorkloadSpec& w = spec.workload;
   const double rate = w.rate.value_or(1.0);
@@ -235,7 +235,7 @@ void resolve_workload(const ScenarioSpec& spec, const std::string& defaults_file
     }
   } else if (w.kind == "preset") {
     c.workload = WorkloadKind::Distribution;
-    const DefaultsRegistry registry = DefaultsRegistry::load(defaults_file);
+    const DefaultsRegistry registry = DefaultsRegistry::load(defaults_file.path, defaults_file.missing_note);
     const PresetWorkload* p = registry.preset(w.preset);
     if (p == nullptr) {
       reject(spec, "workload.name",

@@ -7,12 +7,13 @@
 #include <string>
 
 #include "engine/config/run_config.h"
+#include "engine/config/defaults_file.h"
 #include "engine/config/scenario_spec.h"
 
 namespace blis::config {
 
 // Fills c.workload and the fields of the chosen source; c.horizon must already be set.
-void resolve_workload(const ScenarioSpec& spec, const std::string& defaults_file, RunConfig& c,
+void resolve_workload(const ScenarioSpec& spec, const DefaultsFile& defaults_file, RunConfig& c,
                       const DiagnosticSink& log);
 
 }  // namespace blis::config

@@ -220,6 +220,18 @@ TEST_CASE("scenario: parameters") {
     CHECK(load("params.lua", {"--chatty=false", "--chatty"}).log_level == "info");
     CHECK(load("params.lua", {"--rate=1", "--rate=2"}).workload.rate == 2.0);  // the last one wins
   }
+  SUBCASE("--name value, as blis run takes its flags") {
+    const ScenarioSpec s = load("params.lua", {"--rate", "20.5", "--requests", "7", "--chatty", "--model", "bar"});
+    CHECK(s.workload.rate == 20.5);
+    CHECK(s.workload.requests == 7);
+    CHECK(s.log_level == "info");
+    CHECK(s.model == "bar");
+    CHECK(load("params.lua", {"--chatty", "off"}).log_level == "warn");
+    CHECK(load("params.lua", {"--chatty", "yes", "--rate=3"}).log_level == "info");
+    CHECK(load("params.lua", {"--rate", "-0", "--rate", "4"}).workload.rate == 4.0);  // "-0" is a value, not a flag
+    // A word starting with "--" is the next flag, never a value: `--model --chatty` leaves --model bare.
+    CHECK(contains(load_error("params.lua", {"--model", "--chatty"}), "--model needs a value (--model <string>"));
+  }
   SUBCASE("unknown parameters") {
     CHECK(load_error("params.lua", {"--rat=20"}) ==
           kLuaDir + "params.lua: unknown parameter --rat (did you mean --rate?); see blis " + kLuaDir +
@@ -232,14 +244,20 @@ TEST_CASE("scenario: parameters") {
     CHECK(load_error("params.lua", {"--rate= 5"}) ==
           shown(kLuaDir + "params.lua") + ":3: blis.params: invalid value ' 5' for --rate: expected a number");
     CHECK(load_error("params.lua", {"--rate"}) ==
-          shown(kLuaDir + "params.lua") + ":3: blis.params: --rate needs a value (--rate=<number>)");
+          shown(kLuaDir + "params.lua") + ":3: blis.params: --rate needs a value (--rate <number> or --rate=<number>)");
+    CHECK(load_error("params.lua", {"--rate", "--requests=5"}) ==
+          shown(kLuaDir + "params.lua") + ":3: blis.params: --rate needs a value (--rate <number> or --rate=<number>)");
+    CHECK(load_error("params.lua", {"--chatty", "maybe"}) ==
+          shown(kLuaDir + "params.lua") +
+              ":5: blis.params: invalid value 'maybe' for --chatty: expected true or false");
     CHECK(load_error("params.lua", {"--chatty=maybe"}) ==
           shown(kLuaDir + "params.lua") +
               ":5: blis.params: invalid value 'maybe' for --chatty: expected true or false");
   }
   SUBCASE("malformed arguments") {
-    CHECK(load_error("params.lua", {"rate=5"}) ==
-          "unexpected argument 'rate=5': parameters of " + kLuaDir + "params.lua are given as --name=value");
+    CHECK(load_error("params.lua", {"rate=5"}) == "unexpected argument 'rate=5': parameters of " + kLuaDir +
+                                                       "params.lua are given as --name value or --name=value");
+    CHECK(contains(load_error("params.lua", {"--rate", "5", "6"}), "unexpected argument '6'"));
     CHECK(contains(load_error("params.lua", {"--=5"}), "unexpected argument '--=5'"));
     CHECK(contains(load_error("params.lua", {"-r"}), "unexpected argument '-r'"));
   }
@@ -260,14 +278,57 @@ TEST_CASE("scenario: parameters") {
   SUBCASE("--help lists them sorted, with defaults and descriptions") {
     LuaVm vm;
     CHECK(blis::bindings::scenario_help(vm, kLuaDir + "params.lua") ==
-          "usage: blis " + kLuaDir + "params.lua [--name=value ...]\n\n"
+          "usage: blis " + kLuaDir + "params.lua [--name value ...]\n\n"
           "parameters (default values shown):\n"
           "  --chatty=false   Log at info level\n"
           "  --model=foo      Model name\n"
           "  --rate=10        Arrival rate (req/s)\n"
-          "  --requests=500\n");
+          "  --requests=500\n"
+          "\n"
+          "universal flags (every scenario file takes them; each sets its scenario key after the script ran;\n"
+          "a parameter the script declares with the same name takes the value instead):\n"
+          "  --seed N              random seed of the run (scenario key seed)\n"
+          "  --horizon US          stop at this simulated time, in microseconds (scenario key horizon_us)\n"
+          "  --results-path FILE   also write the results JSON to FILE (scenario key results_path)\n");
     LuaVm vm2;
     CHECK(contains(blis::bindings::scenario_help(vm2, kLuaDir + "require_blis.lua"), "declares no parameters"));
+  }
+}
+
+TEST_CASE("scenario: universal flags --seed, --horizon, --results-path") {
+  SUBCASE("they override the scenario's keys, in both forms") {
+    const ScenarioSpec s = load("params.lua", {"--seed", "7", "--horizon=123456", "--results-path", "out.json"});
+    CHECK(s.seed == 7);
+    CHECK(s.horizon_us == 123456);
+    CHECK(s.results_path == "out.json");
+    CHECK(load("int64.lua", {"--seed=-3"}).seed == -3);  // int64.lua sets seed itself: the flag wins
+    CHECK(load("int64.lua", {"--horizon", "9223372036854775806"}).horizon_us ==
+          std::numeric_limits<int64_t>::max() - 1);  // exact beyond 2^53
+    CHECK_FALSE(load("params.lua").seed.has_value());
+  }
+  SUBCASE("a parameter the script declares under the same name takes the value") {
+    CHECK(load("params_seed.lua").seed == 1000);
+    CHECK(load("params_seed.lua", {"--seed", "5"}).seed == 1005);
+  }
+  SUBCASE("bad or missing values: one message naming the file and the flag") {
+    CHECK(load_error("params.lua", {"--seed", "abc"}) ==
+          kLuaDir + "params.lua: invalid value 'abc' for --seed: expected an integer in the int64 range");
+    CHECK(load_error("params.lua", {"--horizon=1.5"}) ==
+          kLuaDir + "params.lua: invalid value '1.5' for --horizon: expected an integer in the int64 range");
+    CHECK(load_error("params.lua", {"--seed=9223372036854775808"}) ==
+          kLuaDir + "params.lua: invalid value '9223372036854775808' for --seed: expected an integer in the int64 "
+                    "range");
+    CHECK(load_error("params.lua", {"--horizon", "-1"}) ==
+          kLuaDir + "params.lua: invalid value '-1' for --horizon: must be >= 0");
+    CHECK(load_error("params.lua", {"--results-path"}) ==
+          kLuaDir + "params.lua: --results-path needs a value (--results-path FILE or --results-path=FILE)");
+    CHECK(load_error("params.lua", {"--seed", "--rate=3"}) ==
+          kLuaDir + "params.lua: --seed needs an integer (--seed N or --seed=N)");
+  }
+  SUBCASE("an unknown parameter is still reported first") {
+    CHECK(load_error("params.lua", {"--seed=abc", "--rat=1"}) ==
+          kLuaDir + "params.lua: unknown parameter --rat (did you mean --rate?); see blis " + kLuaDir +
+              "params.lua --help");
   }
 }
 

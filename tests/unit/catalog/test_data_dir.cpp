@@ -1,5 +1,5 @@
-// Where blis finds model_configs/ (engine/catalog/data_dir.h): $BLIS_DATA_DIR alone when set, else
-// the working directory, then beside the executable. The golden case run_physics_outside_repo runs
+// Where blis finds model_configs/ (engine/catalog/data_dir.h): $BLIS_DATA (or $BLIS_DATA_DIR)
+// alone when set, else the working directory, then beside the executable. The golden case run_physics_outside_repo runs
 // the real binary from a directory without model_configs.
 #include <doctest/doctest.h>
 
@@ -13,6 +13,7 @@
 
 #include "engine/catalog/data_dir.h"
 #include "engine/core/error.h"
+#include "tests/unit/data_dir_env.h"
 #include "tests/unit/in_directory.h"
 #include "tests/unit/scratch_dir.h"
 
@@ -25,30 +26,9 @@ using blis::catalog::data_path;
 using blis::catalog::find_data;
 using blis::testing::InDirectory;
 
-namespace {
+using blis::testing::DataDirEnv;
 
-// Sets (or unsets) BLIS_DATA_DIR for one test and puts the old value back.
-class DataDirEnv {
- public:
-  explicit DataDirEnv(const std::optional<std::string>& value) {
-    if (const char* old = std::getenv("BLIS_DATA_DIR")) before_ = old;
-    if (value) ::setenv("BLIS_DATA_DIR", value->c_str(), 1);
-    else ::unsetenv("BLIS_DATA_DIR");
-  }
-  ~DataDirEnv() {
-    if (before_) ::setenv("BLIS_DATA_DIR", before_->c_str(), 1);
-    else ::unsetenv("BLIS_DATA_DIR");
-  }
-  DataDirEnv(const DataDirEnv&) = delete;
-  DataDirEnv& operator=(const DataDirEnv&) = delete;
-
- private:
-  std::optional<std::string> before_;
-};
-
-}  // namespace
-
-TEST_CASE("BLIS_DATA_DIR names the data folder, and then only it is searched") {
+TEST_CASE("BLIS_DATA names the data folder, and then only it is searched") {
   const std::string shipped = std::string(BLIS_SOURCE_DIR) + "/model_configs";
   {
     const DataDirEnv env(shipped);
@@ -66,12 +46,55 @@ TEST_CASE("BLIS_DATA_DIR names the data folder, and then only it is searched") {
   CHECK(missing.tried[0] == (empty / "gpus.yaml").string());
   CHECK_THROWS_WITH_AS(data_path("gpus.yaml", "the GPU catalog"),
                        ("cannot find the GPU catalog gpus.yaml: tried " + (empty / "gpus.yaml").string() +
-                        " (set BLIS_DATA_DIR to blis's model_configs folder)")
+                        " (set BLIS_DATA to blis's model_configs folder)")
                            .c_str(),
                        blis::Error);
 }
 
-TEST_CASE("without BLIS_DATA_DIR the working directory's model_configs comes first, as a relative path") {
+TEST_CASE("BLIS_DATA_DIR, the variable's older name, still works; both set to different folders is an error") {
+  const std::string shipped = std::string(BLIS_SOURCE_DIR) + "/model_configs";
+  {
+    const DataDirEnv env(std::nullopt, shipped);
+    CHECK(find_data("gpus.yaml").path == shipped + "/gpus.yaml");
+  }
+  {
+    const DataDirEnv env(shipped, shipped);  // the same folder twice: no conflict
+    CHECK(find_data("gpus.yaml").path == shipped + "/gpus.yaml");
+  }
+  {
+    const DataDirEnv env(std::string(""), shipped);  // an empty variable counts as unset
+    CHECK(find_data("gpus.yaml").path == shipped + "/gpus.yaml");
+  }
+  const DataDirEnv env(shipped, "/elsewhere");
+  CHECK_THROWS_WITH_AS(find_data("gpus.yaml"),
+                       ("BLIS_DATA (" + shipped + ") and BLIS_DATA_DIR (/elsewhere) name different data folders; "
+                        "set only BLIS_DATA").c_str(),
+                       blis::Error);
+}
+
+TEST_CASE("share_folders: the folders above the data folders that exist, for Lua modules") {
+  const fs::path root = fs::path(blis::testing::scratch_dir()) / "share-folders";
+  fs::create_directories(root / "data" / "model_configs");
+  {
+    const DataDirEnv env((root / "data" / "model_configs").string());
+    CHECK(blis::catalog::share_folders() == std::vector<std::string>{(root / "data").string()});
+  }
+  {
+    const DataDirEnv env((root / "data" / "model_configs/").string());  // a trailing '/' names the same folder
+    CHECK(blis::catalog::share_folders() == std::vector<std::string>{(root / "data").string()});
+  }
+  {
+    const DataDirEnv env((root / "missing").string());  // no such folder: nothing to search
+    CHECK(blis::catalog::share_folders().empty());
+  }
+  // Without the variable: the working directory's model_configs is left to Lua's own "./?.lua",
+  // and the unit-test binary (build/tests/) has no model_configs beside it.
+  const DataDirEnv env(std::nullopt);
+  const InDirectory here(BLIS_SOURCE_DIR);
+  CHECK(blis::catalog::share_folders().empty());
+}
+
+TEST_CASE("without BLIS_DATA the working directory's model_configs comes first, as a relative path") {
   const DataDirEnv env(std::nullopt);
   {
     const InDirectory here(BLIS_SOURCE_DIR);
@@ -116,7 +139,7 @@ TEST_CASE("the blis binary runs the physics model from a directory without model
   const fs::path elsewhere = fs::path(blis::testing::scratch_dir()) / "run-elsewhere";
   fs::create_directories(elsewhere);
   REQUIRE_FALSE(fs::exists(elsewhere / "model_configs"));
-  const std::string run_physics = "cd '" + elsewhere.string() + "' && env -u BLIS_DATA_DIR '" BLIS_BINARY
+  const std::string run_physics = "cd '" + elsewhere.string() + "' && env -u BLIS_DATA -u BLIS_DATA_DIR '" BLIS_BINARY
                                   "' run --model meta-llama/llama-3.1-8b-instruct --latency-model physics "
                                   "--hardware H100 --num-requests 3 --rate 5 --log info";
   // build/blis finds ../model_configs: the GPU catalog, the model config and the coefficients.
@@ -126,10 +149,11 @@ TEST_CASE("the blis binary runs the physics model from a directory without model
   CHECK(ok.output.find("/model_configs/hf/llama-3.1-8b-instruct/config.json") != std::string::npos);
   CHECK(ok.output.find("KV cache: 28222 blocks, derived as vLLM sizes it") != std::string::npos);
   CHECK(ok.output.find("\"completed_requests\": 3") != std::string::npos);
-  // An explicit BLIS_DATA_DIR without the catalog: one message naming where blis looked.
-  const Ran missing = run("cd '" + elsewhere.string() + "' && BLIS_DATA_DIR='" + elsewhere.string() + "' '" BLIS_BINARY
+  // An explicit BLIS_DATA without the catalog: one message naming where blis looked.
+  const Ran missing = run("cd '" + elsewhere.string() + "' && env -u BLIS_DATA_DIR BLIS_DATA='" + elsewhere.string() +
+                          "' '" BLIS_BINARY
                           "' run --model meta-llama/llama-3.1-8b-instruct --latency-model physics --hardware H100");
   CHECK(missing.status == 1);
   CHECK(missing.output == "blis: error: cannot find the GPU catalog gpus.yaml: tried " + elsewhere.string() +
-                              "/gpus.yaml (set BLIS_DATA_DIR to blis's model_configs folder)\n");
+                              "/gpus.yaml (set BLIS_DATA to blis's model_configs folder)\n");
 }
