@@ -19,13 +19,13 @@ constexpr UniversalFlag kFlags[] = {
     {"results-path", "results_path", UniversalKind::kString, "FILE",
      "also write the results JSON to FILE (scenario key results_path)"},
     {"format", "format", UniversalKind::kString, "NAME",
-     "what stdout shows: human, json or reference (scenario key format; docs/output.md)"},
+     "report on stdout: human, json or reference (scenario key format)"},
     {"requests-csv", "export.requests_csv", UniversalKind::kString, "FILE",
-     "write one CSV row per request to FILE (scenario key export.requests_csv)"},
+     "one CSV row per request (scenario key export.requests_csv)"},
     {"timeseries", "export.timeseries", UniversalKind::kString, "FILE",
-     "write per-instance time-series rows to FILE (scenario key export.timeseries)"},
+     "time-series CSV rows per instance (scenario key export.timeseries)"},
     {"timeseries-interval-us", "export.timeseries_interval_us", UniversalKind::kInteger, "US",
-     "simulated microseconds between time-series rows (scenario key export.timeseries_interval_us)", 1},
+     "µs of simulated time between rows (export.timeseries_interval_us)", 1},
 };
 
 const char* kind_text(UniversalKind kind) {

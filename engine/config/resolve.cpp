@@ -298,7 +298,7 @@ RunConfig resolve(const ScenarioSpec& spec, const DiagnosticSink& log) {
   c.description.gpu = model.gpu;
   c.description.kv_blocks_source = spec.kv_blocks ? "given"
                                    : derive_kv     ? "derived as vLLM sizes its cache"
-                                   : model.kv_blocks_from_defaults ? "from " + defaults_file
+                                   : model.kv_blocks_from_defaults ? "from " + defaults_file.path
                                                                    : "default";
   if (physics) {
     c.latency = physics->model;

@@ -59,7 +59,7 @@ ModelResolution resolve_model(const ScenarioSpec& spec, const DefaultsFile& defa
     if (row != nullptr) {
       m.alpha = row->alpha;
       m.beta = row->beta;
-      m.coefficients_source = fmt::format("{} ({}, TP {}, {})", defaults_file, m.gpu, m.tp, vllm_version);
+      m.coefficients_source = fmt::format("{} ({}, TP {}, {})", defaults_file.path, m.gpu, m.tp, vllm_version);
     } else {
       log(LogLevel::Warning, fmt::format("no trained coefficients in {} for model={} GPU={} TP={} vLLM={}",
                                          defaults_file.path, id, m.gpu, m.tp, vllm_version));

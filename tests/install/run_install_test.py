@@ -69,16 +69,23 @@ def main():
         os.mkdir(elsewhere)
         shutil.copy(os.path.join(source, 'tests', 'install', 'anywhere.lua'), elsewhere)
 
-        status, out, err = run(blis, ['anywhere.lua'], elsewhere)
+        # The reference's blocks: the same numbers whichever defaults.yaml path the header names.
+        status, out, err = run(blis, ['anywhere.lua', '--format', 'reference'], elsewhere)
         problems = status_problems('installed blis anywhere.lua', status, err)
         # The same scenario from the repo root with the build tree's blis: the same numbers.
-        ref_status, ref_out, ref_err = run(build_blis, [os.path.join(source, 'tests', 'install', 'anywhere.lua')],
-                                           source)
+        ref_status, ref_out, ref_err = run(build_blis, [os.path.join(source, 'tests', 'install', 'anywhere.lua'),
+                                                        '--format', 'reference'], source)
         problems += status_problems('build/blis from the repo root', ref_status, ref_err)
         if '"completed_requests": ' not in out or 'Rejected Requests: ' not in out:
             problems.append('no results block: %r' % out[:300])
         elif out != ref_out:
             problems.append('stdout differs from build/blis run from the repo root')
+        # The human report says which defaults file the coefficients came from: the installed one.
+        status, human, err = run(blis, ['anywhere.lua'], elsewhere)
+        problems += status_problems('installed blis anywhere.lua (human report)', status, err)
+        installed_defaults = os.path.join(share, 'model_configs', 'defaults.yaml')
+        if 'coefficients %s (' % installed_defaults not in human:
+            problems.append('the human report does not name %s: %r' % (installed_defaults, human[:400]))
         tally.record('a scenario outside the checkout requires the shipped scripts', problems)
 
         status, out, err = run(blis, RUN_ARGS, elsewhere)
@@ -93,8 +100,8 @@ def main():
         tally.record('blis run --model ... from elsewhere reads the shipped defaults.yaml', problems)
 
         # Universal flags and --k v, in the same folder; --results-path writes there.
-        status, out, err = run(blis, ['anywhere.lua', '--requests', '50', '--seed', '9', '--results-path', 'r.json'],
-                               elsewhere)
+        status, out, err = run(blis, ['anywhere.lua', '--requests', '50', '--seed', '9', '--results-path', 'r.json',
+                                      '--format', 'reference'], elsewhere)
         problems = status_problems('universal flags', status, err)
         if '"completed_requests": ' not in out:
             problems.append('no results block')

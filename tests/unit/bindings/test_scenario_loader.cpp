@@ -287,9 +287,13 @@ TEST_CASE("scenario: parameters") {
           "\n"
           "universal flags (every scenario file takes them; each sets its scenario key after the script ran;\n"
           "a parameter the script declares with the same name takes the value instead):\n"
-          "  --seed N              random seed of the run (scenario key seed)\n"
-          "  --horizon US          stop at this simulated time, in microseconds (scenario key horizon_us)\n"
-          "  --results-path FILE   also write the results JSON to FILE (scenario key results_path)\n");
+          "  --seed N                      random seed of the run (scenario key seed)\n"
+          "  --horizon US                  stop at this simulated time, in microseconds (scenario key horizon_us)\n"
+          "  --results-path FILE           also write the results JSON to FILE (scenario key results_path)\n"
+          "  --format NAME                 report on stdout: human, json or reference (scenario key format)\n"
+          "  --requests-csv FILE           one CSV row per request (scenario key export.requests_csv)\n"
+          "  --timeseries FILE             time-series CSV rows per instance (scenario key export.timeseries)\n"
+          "  --timeseries-interval-us US   µs of simulated time between rows (export.timeseries_interval_us)\n");
     LuaVm vm2;
     CHECK(contains(blis::bindings::scenario_help(vm2, kLuaDir + "require_blis.lua"), "declares no parameters"));
   }
