@@ -138,7 +138,11 @@ int run(blis::bindings::LuaVm& vm, const blis::config::ScenarioSpec& spec,
   if (const auto timeout = vm.scenario_timeout(); timeout && !blis::bindings::safety_options().timeout_s) {
     arm_timeout(*timeout, "limits.timeout_s");
   }
-  const blis::SimulationOutput output = blis::run_scenario(spec, sink);
+  // Progress only where a person watches: stderr is a terminal (docs/user-guide.md, "Progress").
+  blis::RunOptions options;
+  const char* quiet = std::getenv("BLIS_NO_PROGRESS");
+  if (isatty(STDERR_FILENO) == 1 && (quiet == nullptr || *quiet == '\0')) options.progress = stderr;
+  const blis::SimulationOutput output = blis::run_scenario(spec, sink, options);
   write_stdout(output.stdout_text);
   if (output.results && blis::bindings::has_report_hook(vm)) {
     blis::bindings::call_report_hook(vm, *output.results);

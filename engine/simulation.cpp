@@ -3,20 +3,42 @@
 #include "engine/cluster/cluster_simulation.h"
 #include "engine/config/run_config.h"
 #include "engine/metrics/run_report.h"
+#include "engine/cluster/observer_fanout.h"
 #include "engine/output/data_out.h"
+#include "engine/progress/progress_meter.h"
 #include "engine/report/human_report.h"
 #include "engine/report/json_report.h"
 #include "engine/report/run_summary.h"
 
 namespace blis {
 
-SimulationOutput run_scenario(const config::ScenarioSpec& spec, const DiagnosticSink& log) {
+namespace {
+
+// What the progress line can promise: a request count when the workload states one, the horizon.
+progress::ProgressPlan plan_of(const config::RunConfig& config) {
+  progress::ProgressPlan plan;
+  if (config.workload == config::WorkloadKind::Distribution) plan.total_requests = config.distribution.num_requests;
+  if (config.workload == config::WorkloadKind::Spec && config.workload_spec_max_requests > 0) {
+    plan.total_requests = config.workload_spec_max_requests;
+  }
+  if (config.horizon != kInfiniteHorizon) plan.horizon = config.horizon;
+  return plan;
+}
+
+}  // namespace
+
+SimulationOutput run_scenario(const config::ScenarioSpec& spec, const DiagnosticSink& log, const RunOptions& options) {
   const config::RunConfig config = config::resolve(spec, log);
   cluster::ClusterSimulation sim(config, log);
   // The requests CSV and the time series (engine/output): opened before the run, so a path that
   // cannot be written fails before any simulating, and published after it.
   const std::unique_ptr<output::DataOut> data_out = output::DataOut::open(config, sim);
-  sim.set_cluster_observer(data_out.get());
+  std::optional<progress::ProgressMeter> meter;
+  if (options.progress != nullptr) meter.emplace(options.progress, plan_of(config));
+  cluster::ObserverFanout observers;
+  observers.add(data_out.get());
+  if (meter) observers.add(&*meter);
+  sim.set_cluster_observer(observers.collapse());
   sim.run();
   metrics::ReportFigures figures;
   SimulationOutput out = metrics::build_report(sim, config, log, &figures);

@@ -3,6 +3,7 @@
 // diagnostics go to the caller's sink as they arise, results come back as text.
 #pragma once
 
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -31,8 +32,15 @@ struct SimulationOutput {
   std::vector<std::string> file_errors;
 };
 
+// How the front end wants a run watched; nothing here changes its results.
+struct RunOptions {
+  // A terminal to show progress on (engine/progress/progress_meter.h), or null.
+  std::FILE* progress = nullptr;
+};
+
 // Throws blis::Error for any configuration or input error found before results exist; the
 // message is complete and names the offending flag/key, file or row.
-SimulationOutput run_scenario(const config::ScenarioSpec& spec, const DiagnosticSink& log);
+SimulationOutput run_scenario(const config::ScenarioSpec& spec, const DiagnosticSink& log,
+                              const RunOptions& options = {});
 
 }  // namespace blis
