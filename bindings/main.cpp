@@ -1,6 +1,6 @@
 // blis, the command line. Two front ends, one configuration path:
 //   blis <scenario.lua> [--name value ...]  runs a Lua scenario (parameters override blis.params;
-//                                            --seed, --horizon, --results-path: universal_flags.h)
+//                                            the universal flags --seed, --format, ...: universal_flags.h)
 //   blis run <flags>                         the reference-compatible flags, turned into the same
 //                                            kind of scenario (bindings/run_flags.h)
 //   blis calibrate REAL.yaml SIM.yaml        measured vs simulated latencies (calibrate_command.h)

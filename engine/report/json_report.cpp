@@ -55,6 +55,14 @@ void distribution(JsonWriter& w, const char* key, const metrics::LatencySummary&
   w.end_object();
 }
 
+// The three per-request distributions of a class or a stage.
+void request_latencies(JsonWriter& w, const metrics::LatencySummary& ttft, const metrics::LatencySummary& tpot,
+                       const metrics::LatencySummary& e2e) {
+  distribution(w, "ttft_ms", ttft);
+  distribution(w, "tpot_ms", tpot);
+  distribution(w, "e2e_ms", e2e);
+}
+
 void block(JsonWriter& w, const BlockFigures& f, double preemption_rate, double thrashing_rate) {
   const metrics::BlockSummary& b = f.block;
   w.begin_object();
@@ -148,9 +156,7 @@ std::string render_json(const RunSummary& s) {
     text(w, "name", c.name);
     integer(w, "requests", c.requests);
     integer(w, "completed", c.completed);
-    distribution(w, "ttft_ms", c.ttft);
-    distribution(w, "tpot_ms", c.tpot);
-    distribution(w, "e2e_ms", c.e2e);
+    request_latencies(w, c.ttft, c.tpot, c.e2e);
     w.end_object();
   }
   w.end_array();
@@ -163,9 +169,7 @@ std::string render_json(const RunSummary& s) {
     integer(w, "duration_s", f.duration_s);
     integer(w, "requests", f.requests);
     integer(w, "completed", f.completed);
-    distribution(w, "ttft_ms", f.ttft);
-    distribution(w, "tpot_ms", f.tpot);
-    distribution(w, "e2e_ms", f.e2e);
+    request_latencies(w, f.ttft, f.tpot, f.e2e);
     w.end_object();
   }
   w.end_array();

@@ -19,16 +19,17 @@ struct Lists {
   std::vector<double> ttft, tpot, e2e;
   int64_t requests = 0, completed = 0;
 
-  void add(const Request& r) {
+  void add(const Request& r) { add(r.has_ttft, r.first_token_time, r.completed, r.e2e, r.output_len); }
+  void add(bool has_ttft, Tick ttft_ticks, bool done, Tick e2e_ticks, int64_t output_len) {
     ++requests;
-    if (r.has_ttft) ttft.push_back(static_cast<double>(r.first_token_time));
-    if (!r.completed) return;
+    if (has_ttft) ttft.push_back(static_cast<double>(ttft_ticks));
+    if (!done) return;
     ++completed;
-    e2e.push_back(static_cast<double>(r.e2e));
+    e2e.push_back(static_cast<double>(e2e_ticks));
     // TPOT as `vllm bench serve` defines it: the decode time per token after the first, for
     // requests that produced at least two tokens.
-    if (r.output_len >= 2) {
-      tpot.push_back(static_cast<double>(r.e2e - r.first_token_time) / static_cast<double>(r.output_len - 1));
+    if (output_len >= 2) {
+      tpot.push_back(static_cast<double>(e2e_ticks - ttft_ticks) / static_cast<double>(output_len - 1));
     }
   }
   static LatencySummary summarize(std::vector<double>& v) {
@@ -174,16 +175,9 @@ RunSummary summarize_run(const cluster::ClusterSimulation& sim, const config::Ru
     std::vector<Lists> per_stage(ip.stages.size());
     for (size_t k = 0; k < samples.size(); ++k) {
       if (stage_of[k] < 0) continue;
-      Lists& l = per_stage[static_cast<size_t>(stage_of[k])];
       const workload::inference_perf::StageSample& x = samples[k];
-      ++l.requests;
-      if (!x.completed) continue;
-      ++l.completed;
-      l.ttft.push_back(static_cast<double>(x.ttft));
-      l.e2e.push_back(static_cast<double>(x.e2e));
-      if (x.output_len >= 2) {
-        l.tpot.push_back(static_cast<double>(x.e2e - x.ttft) / static_cast<double>(x.output_len - 1));
-      }
+      // A completed request has its TTFT (the stage sample keeps it only for those).
+      per_stage[static_cast<size_t>(stage_of[k])].add(x.completed, x.ttft, x.completed, x.e2e, x.output_len);
     }
     for (size_t k = 0; k < ip.stages.size(); ++k) {
       StageFigures f;
