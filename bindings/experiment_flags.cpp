@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "bindings/experiment_runner.h"
+#include "bindings/flag_value.h"
 #include "engine/core/error.h"
 #include "engine/core/go_strconv.h"
 
@@ -12,23 +13,15 @@ namespace blis::bindings {
 ExperimentOptions take_experiment_flags(std::vector<std::string>& args) {
   ExperimentOptions o;
   std::vector<std::string> rest;
-  const auto value_of = [&](size_t& i, const std::string& arg, const std::string& name) -> std::optional<std::string> {
-    if (arg == "--" + name) {
-      if (i + 1 >= args.size()) throw Error(fmt::format("--{} needs a value", name));
-      return args[++i];
-    }
-    if (arg.rfind("--" + name + "=", 0) == 0) return arg.substr(name.size() + 3);
-    return std::nullopt;
-  };
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    if (auto v = value_of(i, arg, "jobs")) {
+    if (auto v = flag_value(args, i, "jobs")) {
       int64_t jobs = 0;
       if (core::go::parse_int(*v, jobs) != core::go::NumError::kNone || jobs < 1 || jobs > 1024) {
         throw Error(fmt::format("--jobs needs a number of worker threads from 1 to 1024, got {}", core::go::quote(*v)));
       }
       o.jobs = static_cast<int>(jobs);
-    } else if (auto v = value_of(i, arg, "shard")) {
+    } else if (auto v = flag_value(args, i, "shard")) {
       const size_t slash = v->find('/');
       int64_t index = -1, count = 0;
       if (slash == std::string::npos ||
@@ -39,11 +32,11 @@ ExperimentOptions take_experiment_flags(std::vector<std::string>& args) {
       }
       o.shard_index = static_cast<int>(index);
       o.shard_count = static_cast<int>(count);
-    } else if (auto v = value_of(i, arg, "shard-out")) {
+    } else if (auto v = flag_value(args, i, "shard-out")) {
       o.shard_out = *v;
-    } else if (auto v = value_of(i, arg, "csv")) {
+    } else if (auto v = flag_value(args, i, "csv")) {
       o.results_csv = *v;
-    } else if (auto v = value_of(i, arg, "json")) {
+    } else if (auto v = flag_value(args, i, "json")) {
       o.results_json = *v;
     } else if (arg == "--strict") {
       o.strict = true;

@@ -81,6 +81,11 @@ constexpr const char* kSilenceOutput = R"lua(
 
 }  // namespace
 
+void silence_lua_output(LuaVm& vm) {
+  vm.load_string(kSilenceOutput, "=blis worker");
+  vm.call(0, 0);
+}
+
 void push_raw_results(lua_State* L, const std::vector<PointResult>& points) {
   lua_createtable(L, static_cast<int>(points.size()), 0);
   for (size_t i = 0; i < points.size(); ++i) {
@@ -110,8 +115,7 @@ PointResult run_point(const std::string& script, const std::vector<std::string>&
   try {
     LuaVm vm;
     lua_State* L = vm.state();
-    vm.load_string(kSilenceOutput, "=blis worker");
-    vm.call(0, 0);
+    silence_lua_output(vm);
     vm.require("blis");
     lua_createtable(L, 0, 3);
     lua_pushinteger(L, run);

@@ -17,6 +17,10 @@ namespace blis::bindings {
 PointResult run_point(const std::string& script, const std::vector<std::string>& params, int run, int point,
                       const std::vector<std::vector<PointResult>>& prior);
 
+// Makes print, io.write and io.stdout of a worker's Lua state discard their output: a run on a
+// worker thread must not interleave text with the main thread's tables.
+void silence_lua_output(LuaVm& vm);
+
 // Pushes { { metrics = {name = value, ...} } or { error = "..." }, ... }, one entry per point.
 void push_raw_results(lua_State* L, const std::vector<PointResult>& points);
 

@@ -100,7 +100,8 @@ void work(std::shared_ptr<Sweep> sweep, std::optional<double> point_timeout) {
     PointResult result;
     {
       core::ScopedCancelToken scoped(&running->token);
-      result = run_point(sweep->job.script, sweep->job.params, sweep->job.run, k, sweep->job.prior);
+      result = sweep->job.run_one ? sweep->job.run_one(k)
+                                  : run_point(sweep->job.script, sweep->job.params, sweep->job.run, k, sweep->job.prior);
     }
     if (deadline != 0) Watchdog::get().forget(deadline);
     current_hard_stop = previous_stop;
@@ -185,7 +186,7 @@ std::vector<PointResult> run_sweep_points(const SweepJob& job, const std::vector
     last_drawn = elapsed;
     const int d = sweep->done;
     const std::string left = d > 0 ? fmt::format(", about {:.0f} s left", elapsed / d * (total - d)) : "";
-    const std::string line = fmt::format("\r\033[Kexperiment {}: {}/{} points, {:.1f} s{}", job.run, d, total, elapsed, left);
+    const std::string line = fmt::format("\r\033[K{} {}: {}/{} points, {:.1f} s{}", job.progress_label, job.run, d, total, elapsed, left);
     std::fputs(line.c_str(), stderr);
     std::fflush(stderr);
   }

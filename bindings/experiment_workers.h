@@ -6,6 +6,7 @@
 // hand back what finished, the rest marked as not run.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,10 @@ struct SweepJob {
   std::vector<std::vector<PointResult>> prior;
   int jobs = 1;
   bool progress = false;
+  const char* progress_label = "experiment";  // the progress line's first word
+  // Runs point k in place of an experiment script's point (`blis compare` runs scenario files):
+  // same threads, limits and signals.
+  std::function<PointResult(int)> run_one;
 };
 
 // Runs the points `to_run` (indices into `results`) and returns `results` with them filled in.

@@ -5,6 +5,7 @@
 //                                            kind of scenario (bindings/run_flags.h)
 //   blis calibrate REAL.yaml SIM.yaml        measured vs simulated latencies (calibrate_command.h)
 //   blis fit LIST.lua                        fit the physics model's coefficients (fit_command.h)
+//   blis compare A.lua B.lua                 two scenarios side by side across seeds (compare_command.h)
 //   blis gpus [NAME]                         the hardware catalog (gpus_command.h)
 //   blis models                              the model catalog (models_command.h)
 //   blis model-info CONFIG.json              a model's shape and vLLM KV sizing (model_info_command.h)
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include "bindings/calibrate_command.h"
+#include "bindings/compare_command.h"
 #include "bindings/diagnostics.h"
 #include "bindings/experiment_runner.h"
 #include "bindings/experiment_workers.h"
@@ -65,12 +67,13 @@ constexpr const char* kUsage =
     "       blis <experiment.lua> [--jobs N] [--shard I/N] [--csv F] [--json F] [--strict]\n"
     "                                                run a sweep (docs/experiments.md)\n"
     "       blis merge SHARD.json...                 the tables of a sweep run in --shard slices\n"
+    "       blis compare A.lua B.lua [--seeds N]     two scenarios side by side, with ratios and 95% intervals\n"
     "       blis corrections                         the reference defects corrected mode fixes, and their switches\n"
     "       blis model-info CONFIG.json [flags]      a model's shape, parameters, bytes per GPU and vLLM KV blocks\n"
     "       blis gpus [NAME] [--format json]         the hardware catalog: datasheet figures per GPU (docs/catalogs.md)\n"
     "       blis models [--format json]              the model catalog: shape, parameters and KV bytes per model\n"
     "       blis --version\n"
-    "Every command takes --help. Scenario and experiment scripts (and blis merge) also take:\n";
+    "Every command takes --help. Scenario and experiment scripts (and blis merge, blis compare) also take:\n";
 
 constexpr const char* kMergeUsage =
     "usage: blis merge SHARD.json... [--csv F] [--json F] [--strict] [--jobs N] [limits]\n\n"
@@ -257,6 +260,18 @@ int merge_command(const std::vector<std::string>& args) {
   return script_command(in.script, in.param_args, options, std::move(in.sweep));
 }
 
+// `blis compare A.lua B.lua ...`: scenario files are the user's Lua code, so the sandbox and
+// limits apply to every run.
+int compare_command(const std::vector<std::string>& args) {
+  if (asks_help(args)) {
+    write_stdout(blis::bindings::compare_help() + blis::bindings::safety_flags_help());
+    return 0;
+  }
+  std::vector<std::string> rest = args;
+  take_safety(rest);
+  return blis::bindings::compare_command(rest);
+}
+
 int dispatch(const std::vector<std::string>& args) {
   if (args.empty()) {
     std::fputs(kUsage, stderr);
@@ -297,6 +312,7 @@ int dispatch(const std::vector<std::string>& args) {
   if (first == "run") return run_command({args.begin() + 1, args.end()});
   if (first == "fit") return fit_command({args.begin() + 1, args.end()});
   if (first == "merge") return merge_command({args.begin() + 1, args.end()});
+  if (first == "compare") return compare_command({args.begin() + 1, args.end()});
   if (first == "calibrate") {
     const blis::bindings::CalibrateOutput out = blis::bindings::calibrate_command({args.begin() + 1, args.end()});
     for (const std::string& warning : out.warnings) std::fprintf(stderr, "blis: warning: %s\n", warning.c_str());

@@ -44,10 +44,13 @@ SimulationOutput run_scenario(const config::ScenarioSpec& spec, const Diagnostic
   SimulationOutput out = metrics::build_report(sim, config, log, &figures);
   // The reference's blocks are always built (they are cheap, and the results file and report
   // hooks come from the same pass); the human and JSON reports replace them on stdout.
-  if (config.format != report::ReportFormat::Reference) {
-    const report::RunSummary summary = report::summarize_run(sim, config, figures);
-    out.stdout_text = config.format == report::ReportFormat::Json ? report::render_json(summary)
-                                                                  : report::render_human(summary);
+  if (config.format != report::ReportFormat::Reference || options.want_summary) {
+    auto summary = std::make_shared<const report::RunSummary>(report::summarize_run(sim, config, figures));
+    if (config.format != report::ReportFormat::Reference) {
+      out.stdout_text = config.format == report::ReportFormat::Json ? report::render_json(*summary)
+                                                                    : report::render_human(*summary);
+    }
+    if (options.want_summary) out.summary = std::move(summary);
   }
   if (data_out) {
     for (std::string& error : data_out->commit()) out.file_errors.push_back(std::move(error));

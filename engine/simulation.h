@@ -15,6 +15,9 @@
 namespace blis::metrics {
 struct RunResults;
 }
+namespace blis::report {
+struct RunSummary;
+}
 
 namespace blis {
 
@@ -26,6 +29,7 @@ using DiagnosticSink = std::function<void(LogLevel, const std::string&)>;
 struct SimulationOutput {
   std::string stdout_text;  // exactly what the reference prints on stdout
   std::shared_ptr<const metrics::RunResults> results;  // only with ScenarioSpec::collect_results
+  std::shared_ptr<const report::RunSummary> summary;   // only with RunOptions::want_summary
   // Errors found once the run is over: files it was asked to write but could not (results,
   // trace, workload export) and metrics that are not finite numbers. The metrics are still
   // printed, as the reference prints them; the front end then fails.
@@ -36,6 +40,8 @@ struct SimulationOutput {
 struct RunOptions {
   // A terminal to show progress on (engine/progress/progress_meter.h), or null.
   std::FILE* progress = nullptr;
+  // Hand back the report's figures as data (SimulationOutput::summary), as `blis compare` reads them.
+  bool want_summary = false;
 };
 
 // Throws blis::Error for any configuration or input error found before results exist; the

@@ -20,21 +20,9 @@ std::string p_or_dash(const metrics::LatencySummary& l, double metrics::LatencyS
 }
 
 std::string header_text(const RunHeader& h) {
-  std::string parallel = fmt::format("TP {}", h.tp);
-  if (h.dp > 1 || h.ep > 1) parallel += fmt::format(", DP {}, EP {}", h.dp, h.ep);
-  const std::string gpu = h.gpu.empty() ? std::string("GPU not named") : h.gpu;
-  TextTable t({"model", h.model}, TextTable::Align::AllLeft);
-  t.add_row({"deployment", fmt::format("{} instance{} x {} ({})", h.instances, h.instances == 1 ? "" : "s", gpu,
-                                       parallel)});
-  t.add_row({"latency model", h.latency_model + (h.coefficients.empty() ? "" : ", coefficients " + h.coefficients)});
-  t.add_row({"KV cache", fmt::format("{} blocks x {} tokens per instance ({})", grouped(h.kv_blocks), h.block_size,
-                                     h.kv_blocks_source)});
-  t.add_row({"batch limits", fmt::format("{} running requests, {} tokens per step", grouped(h.max_running),
-                                         grouped(h.max_batched_tokens))});
-  t.add_row({"workload", h.workload});
-  std::string mode = fmt::format("{}, seed {}", h.compat_mode, h.seed);
-  if (h.horizon_us) mode += fmt::format(", horizon {} s", fixed(static_cast<double>(*h.horizon_us) / 1e6, 3));
-  t.add_row({"mode", mode});
+  const std::vector<HeaderField> fields = header_fields(h);
+  TextTable t({fields.front().name, fields.front().value}, TextTable::Align::AllLeft);
+  for (size_t i = 1; i < fields.size(); ++i) t.add_row({fields[i].name, fields[i].value});
   return t.render(0);
 }
 
@@ -132,6 +120,26 @@ std::string stages_section(const RunSummary& s) {
 }
 
 }  // namespace
+
+std::vector<HeaderField> header_fields(const RunHeader& h, bool with_seed) {
+  std::string parallel = fmt::format("TP {}", h.tp);
+  if (h.dp > 1 || h.ep > 1) parallel += fmt::format(", DP {}, EP {}", h.dp, h.ep);
+  const std::string gpu = h.gpu.empty() ? std::string("GPU not named") : h.gpu;
+  std::string mode = with_seed ? fmt::format("{}, seed {}", h.compat_mode, h.seed) : h.compat_mode;
+  if (h.horizon_us) mode += fmt::format(", horizon {} s", fixed(static_cast<double>(*h.horizon_us) / 1e6, 3));
+  return {
+      {"model", h.model},
+      {"deployment",
+       fmt::format("{} instance{} x {} ({})", h.instances, h.instances == 1 ? "" : "s", gpu, parallel)},
+      {"latency model", h.latency_model + (h.coefficients.empty() ? "" : ", coefficients " + h.coefficients)},
+      {"KV cache",
+       fmt::format("{} blocks x {} tokens per instance ({})", grouped(h.kv_blocks), h.block_size, h.kv_blocks_source)},
+      {"batch limits",
+       fmt::format("{} running requests, {} tokens per step", grouped(h.max_running), grouped(h.max_batched_tokens))},
+      {"workload", h.workload},
+      {"mode", mode},
+  };
+}
 
 std::string render_human(const RunSummary& s) {
   std::string out = header_text(s.header);

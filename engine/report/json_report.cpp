@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "engine/metrics/go_json.h"
+#include "engine/report/json_numbers.h"
 
 namespace blis::report {
 
@@ -10,18 +11,7 @@ namespace {
 
 using metrics::JsonWriter;
 
-// Figures are rounded to what they mean: ms to the µs the engine counts in (3 decimals), rates
-// to 3 decimals, shares to 6. Not finite: null.
-void number(JsonWriter& w, const char* key, double v, int decimals) {
-  w.key(key);
-  if (!std::isfinite(v)) {
-    w.value_null();
-    return;
-  }
-  const double scale = std::pow(10.0, decimals);
-  const double rounded = std::round(v * scale) / scale;
-  w.value_float(rounded == 0 ? 0.0 : rounded);  // never "-0"
-}
+void number(JsonWriter& w, const char* key, double v, int decimals) { write_rounded(w, key, v, decimals); }
 
 void integer(JsonWriter& w, const char* key, int64_t v) {
   w.key(key);
