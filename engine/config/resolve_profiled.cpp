@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/catalog/data_dir.h"
+#include "engine/catalog/gpu_catalog.h"
 #include "engine/catalog/model_catalog.h"
 #include "engine/config/scenario_where.h"
 #include "engine/core/error.h"
@@ -10,6 +12,25 @@
 #include "engine/latency/profiled/profiled_model.h"
 
 namespace blis::config {
+
+namespace {
+
+// The link the collectives cross: the catalog's collective_gbs and link_latency_us of the run's
+// GPU (model.gpu), the same alpha-beta figures the physics model prices its collectives with.
+// A GPU the catalog does not hold (or none named) keeps LLMServingSim's published PCIe figures,
+// which are also the catalog's for the PCIe parts its runs used (RTX 4090, RTX PRO 6000).
+latency::profiled::RingAllReduce catalog_link(const ScenarioSpec& spec) {
+  latency::profiled::RingAllReduce link;
+  if (!spec.gpu || spec.gpu->empty()) return link;
+  const catalog::GpuCatalog gpus = catalog::GpuCatalog::load(catalog::data_path("gpus.yaml", "the GPU catalog"));
+  if (const catalog::GpuSpec* gpu = gpus.find(*spec.gpu)) {
+    link.link_bandwidth_gbps = gpu->collective_gbs;
+    link.link_latency_us = gpu->link_latency_us;
+  }
+  return link;
+}
+
+}  // namespace
 
 // The model name itself is checked with the physics model's keys (resolve_latency.cpp), which
 // runs first; here only "profiled" and its own key matter.
@@ -55,7 +76,7 @@ std::shared_ptr<const latency::LatencyModel> build_profiled_model(const Scenario
   }
   auto profile = std::make_shared<const latency::profiled::LayerProfile>(
       latency::profiled::load_layer_profile(*spec.latency_profile, tp));
-  latency::profiled::RingAllReduce all_reduce;
+  latency::profiled::RingAllReduce all_reduce = catalog_link(spec);
   all_reduce.ranks = tp;
   // MoE: the experts per EP rank (--ep), routed as LLMServingSim's balanced gate.
   const latency::physics::ModelShape shape = latency::physics::load_model_shape(folder + "/config.json");
@@ -73,7 +94,7 @@ std::shared_ptr<const latency::LatencyModel> build_profiled_model(const Scenario
              fmt::format("--ep {} must be >= 1 and divide the model's {} experts", ep, shape.num_experts),
              fmt::format("must be >= 1 and divide the model's {} experts, got {}", shape.num_experts, ep));
     }
-    moe = {shape.num_experts, shape.experts_per_token, ep, shape.num_moe_layers(), {}};
+    moe = {shape.num_experts, shape.experts_per_token, ep, shape.num_moe_layers(), catalog_link(spec)};
     moe.link.ranks = ep;
   } else if (ep != 1) {
     reject(spec, "latency.ep", fmt::format("--ep {} needs an MoE model; {} has no experts", ep, *spec.model),
