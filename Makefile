@@ -33,7 +33,7 @@ accuracy: build
 # the trainval13 copy of an A_ run, stages shortened to 120 s, fitted for the mean APE from
 # tests/accuracy/fit_start.yaml. About 7 minutes on two cores; deterministic for the seed.
 FIT_DIR ?= build/fit-defaults
-FIT_COEFFICIENTS ?= prefill_compute,decode_compute,decode_kv,weights,tp_all_reduce,per_step,per_layer,moe_routing,queueing_us,queueing_us_per_input_token,link_latency
+FIT_COEFFICIENTS ?= prefill_compute,decode_compute,decode_kv,weights,tp_all_reduce,per_step,per_layer,moe_routing,queueing_us,queueing_us_per_input_token,link_latency,queueing_us_tp
 refit-physics: build
 	rm -rf $(FIT_DIR)
 	python3 tests/accuracy/build_fit_list.py $(FIT_DIR) --skip reasoning --skip B/2026 --stage-seconds 120 \

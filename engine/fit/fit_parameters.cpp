@@ -10,10 +10,11 @@ namespace physics = latency::physics;
 namespace {
 
 constexpr const char* kHostNames[] = {"queueing_us", "queueing_us_per_input_token", "output_token_us",
-                                      "post_decode_us"};
+                                      "post_decode_us", "queueing_us_tp"};
 constexpr double physics::PhysicsCoefficients::*kHostMembers[] = {
     &physics::PhysicsCoefficients::queueing_us, &physics::PhysicsCoefficients::queueing_us_per_input_token,
-    &physics::PhysicsCoefficients::output_token_us, &physics::PhysicsCoefficients::post_decode_us};
+    &physics::PhysicsCoefficients::output_token_us, &physics::PhysicsCoefficients::post_decode_us,
+    &physics::PhysicsCoefficients::queueing_us_tp};
 
 }  // namespace
 

@@ -12,7 +12,7 @@
 namespace blis::fit {
 
 // Every fittable name: the term names in Term order, then queueing_us,
-// queueing_us_per_input_token, output_token_us, post_decode_us.
+// queueing_us_per_input_token, output_token_us, post_decode_us, queueing_us_tp.
 const std::vector<std::string>& fittable_names();
 
 // What a list that names no `fit` moves: the terms that carry most of a dense model's step time

@@ -26,6 +26,11 @@ struct PhysicsCoefficients {
   // queueing_us + queueing_us_per_input_token x prompt tokens; every output token adds
   // output_token_us after its step; a finished request's E2E adds post_decode_us.
   double queueing_us = 0;
+  // Added to queueing_us when the deployment runs TP > 1. The sim2real TTFTs show about 10 ms more
+  // arrival-to-first-token time at TP 2 and 4 than at TP 1 that no step term explains (doubling
+  // the prefill compute moves them by under 1%); vLLM runs a TP > 1 model in worker processes
+  // (its MultiprocExecutor) where TP 1 runs in the engine's own. Optional in a file (absent: 0).
+  double queueing_us_tp = 0;
   double queueing_us_per_input_token = 0;
   double output_token_us = 0;
   // After the last token: the response's host post-processing, added to E2E only.

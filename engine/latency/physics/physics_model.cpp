@@ -3,16 +3,22 @@
 
 namespace blis::latency::physics {
 
-PhysicsModel::PhysicsModel(const PhysicsCoefficients& coefficients, const ModelShape& shape,
-                           const catalog::GpuSpec& gpu, const Deployment& deployment)
-    : LatencyModel({coefficients.queueing_us, coefficients.queueing_us_per_input_token, coefficients.output_token_us}),
-      coefficients_(coefficients.terms),
-      constants_(make_step_constants(shape, gpu, deployment)) {
-  completion_time_ = go_round_to_int64(coefficients.post_decode_us);
+namespace {
+
+// The engine's per-request host overheads (alpha): arrival -> queued, per prompt token, per output
+// token. A TP > 1 deployment adds queueing_us_tp to the first (physics_coefficients.h).
+std::vector<double> host_alpha(const PhysicsCoefficients& c, const StepConstants& k) {
+  return {c.queueing_us + (k.tp > 1 ? c.queueing_us_tp : 0.0), c.queueing_us_per_input_token, c.output_token_us};
 }
 
+}  // namespace
+
+PhysicsModel::PhysicsModel(const PhysicsCoefficients& coefficients, const ModelShape& shape,
+                           const catalog::GpuSpec& gpu, const Deployment& deployment)
+    : PhysicsModel(coefficients, make_step_constants(shape, gpu, deployment)) {}
+
 PhysicsModel::PhysicsModel(const PhysicsCoefficients& coefficients, const StepConstants& constants)
-    : LatencyModel({coefficients.queueing_us, coefficients.queueing_us_per_input_token, coefficients.output_token_us}),
+    : LatencyModel(host_alpha(coefficients, constants)),
       coefficients_(coefficients.terms),
       constants_(constants) {
   completion_time_ = go_round_to_int64(coefficients.post_decode_us);

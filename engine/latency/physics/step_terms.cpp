@@ -115,6 +115,7 @@ StepConstants make_step_constants(const ModelShape& shape, const catalog::GpuSpe
   k.link_latency_us = (ring_messages + all_to_all_messages) * gpu.link_latency_us;
   k.layers = d(shape.num_layers);
   k.dp = d(dep.dp);
+  k.tp = dep.tp;
   return k;
 }
 

@@ -71,6 +71,7 @@ struct StepConstants {
   double link_latency_us = 0;
   double layers = 0;
   double dp = 1;                       // ranks whose tokens share the experts each step
+  int64_t tp = 1;                      // the host's queueing_us_tp applies when > 1
 };
 
 // Throws blis::Error when the deployment is invalid (tp, dp < 1; ep neither 1 nor tp x dp; ep on a

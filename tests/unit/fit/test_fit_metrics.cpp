@@ -81,7 +81,7 @@ TEST_CASE("fit parameters: log(c + s) coordinates keep c >= 0 and reach 0") {
   CHECK(at_lower.output_token_us == doctest::Approx(0.0));
   CHECK(map.coefficients_at({x0[0] + 1.0, x0[1] + 1.0}).output_token_us > 1.0);
   CHECK(fittable_index("per_stepp") == -1);
-  CHECK(fittable_names().size() == blis::latency::physics::kTermCount + 4);  // every term and the 4 host keys
+  CHECK(fittable_names().size() == blis::latency::physics::kTermCount + 5);  // every term and the 5 host keys
 }
 
 TEST_CASE("fit coefficients file: what --out writes reads back exactly") {

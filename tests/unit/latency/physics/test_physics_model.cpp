@@ -138,6 +138,21 @@ TEST_CASE("physics step time is the coefficient-weighted sum of the terms") {
   CHECK(model.completion_processing_time() == 40);
 }
 
+TEST_CASE("physics host overhead: queueing_us_tp is added at TP > 1 only, and is optional in a file") {
+  const PhysicsCoefficients without = parse_physics_coefficients(file_with(), "c.yaml");
+  CHECK(without.queueing_us_tp == 0);
+  const PhysicsCoefficients c = parse_physics_coefficients(file_with("", "  queueing_us_tp: 9000\n"), "c.yaml");
+  CHECK(c.queueing_us_tp == 9000);
+  ModelShape shape = dense();
+  const PhysicsModel tp1(c, shape, gpu(), {1, 1, 1});
+  const PhysicsModel tp2(c, shape, gpu(), {2, 1, 1});
+  CHECK(tp1.queueing_time(100) == 350);         // 200 + 1.5 x 100
+  CHECK(tp2.queueing_time(100) == 9000 + 350);  // the TP > 1 overhead on top
+  // A refit model (fit's with_coefficients) keeps the deployment's TP.
+  CHECK(tp2.with_coefficients(c)->queueing_time(100) == 9350);
+  CHECK(tp1.with_coefficients(c)->queueing_time(100) == 350);
+}
+
 TEST_CASE("physics step time grows with tokens and context; TP shrinks the weight time") {
   const PhysicsCoefficients c = load_physics_coefficients(kRoot + "/model_configs/physics/default.yaml");
   const ModelShape llama = load_model_shape(kRoot + "/model_configs/hf/llama-3.1-8b-instruct/config.json");
