@@ -15,7 +15,6 @@ usage: run_first_hour.py CMAKE BUILD_DIR SOURCE_DIR
 Ends with 'N passed, N failed'.
 """
 import os
-import re
 import shlex
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.dont_write_bytecode = True  # no __pycache__ in the checkout
+from command_checks import success_problems  # noqa: E402
 from tally import Tally  # noqa: E402
 
 INSTALL_LINE = 'make install PREFIX=$HOME/.local'
@@ -86,13 +86,7 @@ def main():
                     p = subprocess.run(argv, cwd=work, env=env, capture_output=True, text=True, timeout=600)
                     ran += 1
                     last = (line, p.stdout)
-                    problems = []
-                    if p.returncode != 0:
-                        problems.append('exit status %d: %s' % (p.returncode, p.stderr[-400:]))
-                    elif not p.stdout.strip():
-                        problems.append('printed nothing on stdout')
-                    elif re.search(r'\berror\b', p.stderr):
-                        problems.append('stderr: %s' % p.stderr[-400:])
+                    problems = success_problems(p)
                     for name in written_files(argv):
                         path = os.path.join(work, name)
                         if not os.path.isfile(path) or len(open(path).read().splitlines()) < 2:

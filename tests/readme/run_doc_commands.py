@@ -31,6 +31,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.dont_write_bytecode = True  # no __pycache__ in the checkout
+from command_checks import success_problems  # noqa: E402
 from tally import Tally  # noqa: E402
 from workdir import make_linked_workdir  # noqa: E402
 
@@ -115,12 +116,8 @@ def main():
             if expects_error:
                 if p.returncode != 1 or 'error' not in p.stderr:
                     problems.append('the doc shows an error; got exit status %d, stderr %r' % (p.returncode, p.stderr[-300:]))
-            elif p.returncode != 0:
-                problems.append('exit status %d: %s' % (p.returncode, p.stderr[-400:]))
-            elif not p.stdout.strip():
-                problems.append('printed nothing on stdout')
-            elif re.search(r'\berror\b', p.stderr):
-                problems.append('stderr: %s' % p.stderr[-400:])
+            else:
+                problems = success_problems(p)
             tally.record(name, problems)
         if work:
             shutil.rmtree(work)
