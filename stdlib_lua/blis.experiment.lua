@@ -61,21 +61,23 @@ local function label_of(axis, value, i)
 end
 
 
--- An axis: { {label, value}, ... } in declaration order (lists) or label order (maps).
-local function axis_values(axis, spec)
+-- An axis: { {label, value}, ... } in declaration order (lists) or label order (maps). `table_key`
+-- names the table the axis is in, for messages ("vary"; blis.search's "knobs").
+local function axis_values(axis, spec, table_key)
+  table_key = table_key or "vary"
   if type(spec) ~= "table" then
-    fail(format("vary.%s must be a list of values or a table of named values, got a %s", axis, type(spec)), 3)
+    fail(format("%s.%s must be a list of values or a table of named values, got a %s", table_key, axis, type(spec)), 3)
   end
   local out = {}
   if #spec > 0 then
     for i, v in ipairs(spec) do out[#out + 1] = { label_of(axis, v, i), v } end
   else
     for _, label in ipairs(util.sorted_keys(spec)) do
-      if type(label) ~= "string" then fail(format("vary.%s: names must be strings", axis), 3) end
+      if type(label) ~= "string" then fail(format("%s.%s: names must be strings", table_key, axis), 3) end
       out[#out + 1] = { label, spec[label] }
     end
   end
-  if #out == 0 then fail(format("vary.%s has no values", axis), 3) end
+  if #out == 0 then fail(format("%s.%s has no values", table_key, axis), 3) end
   return out
 end
 
@@ -252,7 +254,7 @@ end
 
 
 function Experiment:run()
-  runs = runs + 1
+  M._next_run()
   local points = self:points()
   local descriptions = {}
   for i, p in ipairs(points) do descriptions[i] = p.description end
@@ -691,6 +693,25 @@ function Results:write_json(path) write_file(path, self:json(), "the experiment 
 
 -- For the C++ runner: counts of verdicts so far.
 function M._verdicts() return verdicts.confirmed, verdicts.refuted end
+
+
+-- For blis.search (stdlib_lua/blis.search.lua), which runs its rounds of points through the same
+-- sweeps: the run counter both share (a worker state counts ex:run() and search calls alike to
+-- find its own), and the helpers it formats and builds scenarios with.
+function M._next_run()
+  runs = runs + 1
+  return runs
+end
+M._internal = { axis_values = axis_values, set_path = set_path, aliases = aliases, lookup = lookup,
+                summarize = summarize, number_text = number_text, render = render, exact = exact,
+                json_string = json_string, csv_field = csv_field, label_of = label_of }
+-- The file writer, handed once: blis.lua gives it to blis.search before any user code runs.
+local writer_handed = false
+function M._hand_writer()
+  if writer_handed then return nil end
+  writer_handed = true
+  return write_file_safely
+end
 
 
 return M
