@@ -65,7 +65,12 @@ function Results:rows()
   local header = { "rank" }
   for _, k in ipairs(p.knobs) do header[#header + 1] = k.name end
   local first_number = #header + 1
-  for _, h in ipairs({ "gpu", "GPUs", "$/hour" }) do header[#header + 1] = h end
+  -- The catalog's name of the GPU, unless a knob already names it.
+  local gpu_column = true
+  for _, k in ipairs(p.knobs) do gpu_column = gpu_column and k.name ~= "gpu" end
+  if gpu_column then header[#header + 1] = "gpu" end
+  header[#header + 1] = "GPUs"
+  header[#header + 1] = "$/hour"
   if p.rate then
     header[#header + 1] = format("at %s req/s", rate_text(p.rate))
     header[#header + 1] = "seeds ok"
@@ -81,7 +86,7 @@ function Results:rows()
   for _, c in ipairs(ordered) do
     local row = { c.rank and format("%d", c.rank) or "-" }
     for _, k in ipairs(p.knobs) do row[#row + 1] = c.labels[k.name] end
-    row[#row + 1] = c.resources.gpu or "-"
+    if gpu_column then row[#row + 1] = c.resources.gpu or "-" end
     row[#row + 1] = format("%d", c.resources.gpus)
     row[#row + 1] = money(c.resources.usd_per_hour)
     if p.rate then
