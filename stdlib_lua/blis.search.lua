@@ -181,7 +181,7 @@ function M.search(t)
   end
   if shard_index ~= nil then blis._search_write_shard(run, #plan.configs) end  -- ends the script
   for _, c in ipairs(plan.configs) do conclude(plan, c, judged[c.index], order[c.index]) end
-  local res = report.new(plan, logic.rank(plan.objective, plan.configs), logic.pareto(plan.configs))
+  local res = report.new(plan, logic.rank(plan.objective, plan.configs), logic.pareto(plan.configs, plan.objective == "highest_rate"))
   if worker == nil then
     if plan.print then io.write(res:table()) end
     if files ~= nil and files.json then res:write_json(files.json) end

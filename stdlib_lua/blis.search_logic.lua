@@ -140,13 +140,16 @@ function M.rank(objective, configs)
   return list
 end
 
--- The Pareto front of the feasible configurations over (cost, latency): those no other one
--- beats on both (at most as costly and at most as slow, better on one), cheapest first. Cost is
--- $/hour when every feasible configuration has a price, else GPUs.
-function M.pareto(configs)
+-- The Pareto front of the feasible configurations over cost and a value: their latency (lower
+-- is better), or with `by_knee` their knee rate (higher is better; the highest_rate objective,
+-- whose latencies are at different rates). The front: those no other one beats on both (at most
+-- as costly and at least as good, better on one), cheapest first. Cost is $/hour when every
+-- feasible configuration has a price, else GPUs.
+function M.pareto(configs, by_knee)
   local list, priced = {}, true
+  local function worse(c) return by_knee and -c.knee_rate or c.latency end  -- lower is better
   for _, c in ipairs(configs) do
-    if c.feasible and c.latency ~= nil then
+    if c.feasible and worse(c) ~= nil then
       list[#list + 1] = c
       priced = priced and c.resources.usd_per_hour ~= nil
     end
@@ -156,7 +159,7 @@ function M.pareto(configs)
   for _, a in ipairs(list) do
     local dominated = false
     for _, b in ipairs(list) do
-      if b ~= a and cost(b) <= cost(a) and b.latency <= a.latency and (cost(b) < cost(a) or b.latency < a.latency) then
+      if b ~= a and cost(b) <= cost(a) and worse(b) <= worse(a) and (cost(b) < cost(a) or worse(b) < worse(a)) then
         dominated = true
       end
     end

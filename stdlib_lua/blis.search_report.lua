@@ -115,13 +115,16 @@ function Results:table()
     out[#out + 1] = "best: no configuration meets the SLO\n"
   end
   if #self.pareto > 0 then
+    local by_knee = self.objective == "highest_rate"
     local parts = {}
     for _, c in ipairs(self.pareto) do
       parts[#parts + 1] = format("%s (%s, %s)", c.text, self.pareto_cost == "gpus" and format("%d GPUs", c.resources.gpus)
-                                 or "$" .. money(c.resources.usd_per_hour), num(c.latency))
+                                 or "$" .. money(c.resources.usd_per_hour),
+                                 by_knee and (rate_text(c.knee_rate) .. " req/s") or num(c.latency))
     end
-    out[#out + 1] = format("Pareto front (%s vs %s mean): %s\n", self.pareto_cost == "gpus" and "GPUs" or "$/hour",
-                           self.plan.pareto_metric, concat(parts, "; "))
+    out[#out + 1] = format("Pareto front (%s vs %s): %s\n", self.pareto_cost == "gpus" and "GPUs" or "$/hour",
+                           by_knee and "knee" or (self.plan.pareto_metric .. " mean at the target rate"),
+                           concat(parts, "; "))
   end
   for _, c in ipairs(self.configs) do
     if not c.feasible then out[#out + 1] = format("fails: %s: %s\n", c.text, c.why or "-") end

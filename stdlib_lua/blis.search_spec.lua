@@ -101,7 +101,7 @@ local function check_knee(knee)
 end
 
 -- The GPU, GPU count and price of one configuration's scenario (its raw table).
-local function resources(raw, prices, config, objective)
+local function resources(raw, prices)
   local model, latency = raw.model or {}, raw.latency or {}
   local tp = latency.tp or model.tp or 1
   local gpu = latency.gpu or model.gpu
@@ -112,11 +112,7 @@ local function resources(raw, prices, config, objective)
     out.usd_per_gpu_hour = prices[gpu] or (canonical and prices[canonical]) or catalog_price
   end
   if out.usd_per_gpu_hour ~= nil then out.usd_per_hour = out.usd_per_gpu_hour * out.gpus end
-  if objective == "lowest_cost" and out.usd_per_hour == nil then
-    fail(format("configuration %s: no price for its GPU %s: the catalog has none (blis gpus); give prices = { [\"%s\"] = "
-                .. "US$ per GPU-hour }", config.text, gpu and ("'" .. gpu .. "'") or "(the scenario names no gpu)",
-                tostring(gpu or "GPU")), 5)
-  end
+  out.named_gpu = gpu
   return out
 end
 
@@ -181,6 +177,14 @@ function M.plan(t)
     plan.knobs[#plan.knobs + 1] = { name = name, values = internal.axis_values(name, t.knobs[name], "knobs") }
   end
   plan.configs = M.configs(plan, prices)
+  for _, c in ipairs(plan.configs) do
+    local gpu = c.resources.named_gpu
+    if plan.objective == "lowest_cost" and c.resources.usd_per_hour == nil then
+      fail(format("configuration %s: no price for its GPU %s: the catalog has none (blis gpus); give prices = { [\"%s\"] = "
+                  .. "US$ per GPU-hour }", c.text, gpu and ("'" .. gpu .. "'") or "(the scenario names no gpu)",
+                  tostring(gpu or "GPU")), 3)
+    end
+  end
   return plan
 end
 
@@ -198,7 +202,7 @@ function M.configs(plan, prices)
       end
       c.text = concat(parts, " ")
       local raw = require("blis")._raw_scenario(M.scenario(plan, c, plan.rate or plan.knee.low, plan.seeds[1]))
-      c.resources = resources(raw, prices, c, plan.objective)
+      c.resources = resources(raw, prices)
       configs[#configs + 1] = c
       return
     end

@@ -126,5 +126,7 @@ TEST_CASE("search rank and Pareto front: by objective, ties in configuration ord
                 "configs[3].resources.usd_per_hour = nil  -- one unpriced: the front is over GPUs\n"
                 "front, cost = logic.pareto(configs)\n"
                 "assert(cost == 'gpus' and order(front) == '1 0 4', order(front))  -- 1 beats 2 at equal GPUs\n"
+                "front = logic.pareto(configs, true)  -- by knee over GPUs: 2 beats 1 at 2 GPUs; 0 and 4 hold the most\n"
+                "assert(order(front) == '2 0 4', order(front))\n"
                 "return 'ok'") == "ok");
 }
