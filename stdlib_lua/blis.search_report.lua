@@ -79,7 +79,9 @@ function Results:rows()
   if p.knee then header[#header + 1] = "knee req/s" end
   local rows = { header }
   local ordered = {}
-  for _, c in ipairs(self.best) do ordered[#ordered + 1] = c end
+  for i, c in ipairs(self.best) do
+    if p.top == nil or i <= p.top then ordered[#ordered + 1] = c end
+  end
   for _, c in ipairs(p.configs) do
     if not c.feasible then ordered[#ordered + 1] = c end
   end
@@ -105,6 +107,11 @@ end
 function Results:table()
   local out = { self:header(), "\n" }
   out[#out + 1] = render(self:rows())
+  local hidden = self.plan.top and #self.best - self.plan.top or 0
+  if hidden > 0 then
+    out[#out + 1] = format("(%d more feasible configuration%s below the top %d: res.best, --json)\n", hidden,
+                           hidden == 1 and "" or "s", self.plan.top)
+  end
   local best = self.best[1]
   if best then
     out[#out + 1] = format("best: %s (%d GPU%s%s%s)\n", best.text, best.resources.gpus,

@@ -132,13 +132,13 @@ function M.plan(t)
   if type(base) ~= "function" and not (type(base) == "table" and blis._raw_scenario(base)) then
     fail("'base' must be a scenario (blis.scenario{...}) or a function(config) returning one", 3)
   end
-  local plan = { name = t.name, base = base, knobs = {}, seeds = {}, objective = t.objective, top = t.top or 5,
+  local plan = { name = t.name, base = base, knobs = {}, seeds = {}, objective = t.objective, top = t.top,
                  judge = t.judge or "upper_ci", print = t.print ~= false }
   if type(plan.objective) ~= "string" or not objectives[plan.objective] then
     fail(format("'objective' must be \"fewest_gpus\", \"lowest_cost\" or \"highest_rate\", got %s", tostring(t.objective)), 3)
   end
   if not judges[plan.judge] then fail(format("'judge' must be \"upper_ci\" or \"mean\", got %s", tostring(t.judge)), 3) end
-  if type(plan.top) ~= "number" or plan.top < 1 or plan.top ~= floor(plan.top) then
+  if plan.top ~= nil and (type(plan.top) ~= "number" or plan.top < 1 or plan.top ~= floor(plan.top)) then
     fail("'top' must be a whole number of at least 1", 3)
   end
   if t.rate ~= nil then plan.rate = positive_number(t.rate, "rate", 3) end

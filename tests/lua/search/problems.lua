@@ -45,7 +45,7 @@ local problems = {
   b = { name = "b", base = scenario,
         knobs = { instances = { 1, 2, 4 }, tp = { 1, 2 }, gpu = { "H100", "A100-80" } },
         seeds = { 3, 4 }, slo = { ["e2e_ms.p99"] = 2500, ["itl_ms.mean"] = 12 },
-        objective = "lowest_cost", rate = 40, prices = { H100 = 3, ["A100-80"] = 1.6 } },
+        objective = "lowest_cost", rate = 40, prices = { H100 = 3, ["A100-80"] = 1.6 }, top = 3 },
   c = { name = "c", base = scenario, knobs = { max_batched_tokens = { 128, 512, 2048 } },
         seeds = { 7, 8 }, slo = { ["ttft_ms.mean"] = 100 }, judge = "mean", objective = "highest_rate",
         knee = { low = 4, high = 64, tolerance = 0.05 } },
