@@ -80,6 +80,7 @@ struct ExperimentSession::Impl {
   std::vector<PointResult> sweep(int run, const std::vector<std::string>& descriptions, const std::string& fingerprint);
   std::vector<PointResult> search_round(int run, const std::vector<std::string>& descriptions,
                                         const std::string& fingerprint);
+  void begin(int run, const char* what);
   void report_failures(const std::string& what, const std::vector<PointResult>& results,
                        const std::vector<std::string>& descriptions);
   std::vector<PointResult> run_points(int run, std::vector<int> to_run, std::vector<PointResult> results,
@@ -205,14 +206,20 @@ std::vector<PointResult> ExperimentSession::Impl::run_points(int run, std::vecto
   return run_sweep_points(job, to_run, std::move(results));
 }
 
-std::vector<PointResult> ExperimentSession::Impl::sweep(int run, const std::vector<std::string>& descriptions,
-                                                        const std::string& fingerprint) {
+// Every sweep (or search round) starts here: it counts as run `run`, and a SIGINT or SIGTERM
+// received before it stops it from starting.
+void ExperimentSession::Impl::begin(int run, const char* what) {
   self->runs_ = run;
   install_interrupt_handlers();
   if (const int signal = interrupted_signal(); signal != 0) {
-    throw Error(fmt::format("experiment {} not started: the run was interrupted by {}", run,
+    throw Error(fmt::format("{} {} not started: the run was interrupted by {}", what, run,
                             signal == SIGINT ? "SIGINT" : "SIGTERM"));
   }
+}
+
+std::vector<PointResult> ExperimentSession::Impl::sweep(int run, const std::vector<std::string>& descriptions,
+                                                        const std::string& fingerprint) {
+  begin(run, "experiment");
   const int n = static_cast<int>(descriptions.size());
   std::vector<PointResult> results(static_cast<size_t>(n));
   if (merged && merged->run == run) {
@@ -235,13 +242,8 @@ std::vector<PointResult> ExperimentSession::Impl::sweep(int run, const std::vect
 
 std::vector<PointResult> ExperimentSession::Impl::search_round(int run, const std::vector<std::string>& descriptions,
                                                                const std::string& fingerprint) {
-  self->runs_ = run;
   self->searched_ = true;
-  install_interrupt_handlers();
-  if (const int signal = interrupted_signal(); signal != 0) {
-    throw Error(fmt::format("search {}: round not started: the run was interrupted by {}", run,
-                            signal == SIGINT ? "SIGINT" : "SIGTERM"));
-  }
+  begin(run, "search round of run");
   const int n = static_cast<int>(descriptions.size());
   std::vector<PointResult> results(static_cast<size_t>(n));
   if (merged_search) {

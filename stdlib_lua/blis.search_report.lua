@@ -245,12 +245,7 @@ function Results:csv()
   return concat(lines, "\n") .. "\n"
 end
 
-local function write(path, text, what)
-  if type(path) ~= "string" then error(what .. " path must be a string, got " .. type(path), 3) end
-  local ok, why = writer(path, text, what)
-  if not ok then error(why, 3) end
-end
-function Results:write_json(path) write(path, self:json(), "the search JSON file") end
-function Results:write_csv(path) write(path, self:csv(), "the search CSV file") end
+function Results:write_json(path) internal.write_through(writer, path, self:json(), "the search JSON file") end
+function Results:write_csv(path) internal.write_through(writer, path, self:csv(), "the search CSV file") end
 
 return M

@@ -157,12 +157,7 @@ function M.plan(t)
   plan.slo = check_slo(t.slo)
   plan.pareto_metric = t.pareto_metric or (plan.slo.limits[1] and plan.slo.limits[1].metric) or "ttft_ms.p99"
   if not is_metric(plan.pareto_metric) then fail(format("pareto_metric: %s is not %s", tostring(t.pareto_metric), metric_hint), 3) end
-  local seeds = t.seeds or { 42 }
-  if type(seeds) ~= "table" or #seeds == 0 then fail("'seeds' must be a non-empty list of integers", 3) end
-  for i, s in ipairs(seeds) do
-    if type(s) ~= "number" or s ~= floor(s) then fail(format("seeds[%d] must be an integer", i), 3) end
-    plan.seeds[i] = s
-  end
+  plan.seeds = internal.seed_list(t.seeds, fail, 3)
   local prices = t.prices or {}
   if type(prices) ~= "table" then fail("'prices' must be a table { GPU = US$ per GPU-hour }", 3) end
   for _, gpu in ipairs(util.sorted_keys(prices)) do positive_number(prices[gpu], format("prices[\"%s\"]", tostring(gpu)), 3) end
@@ -188,30 +183,16 @@ function M.plan(t)
   return plan
 end
 
--- Every combination of knob values (knobs in name order, the first varying slowest).
+-- Every combination of knob values (knobs in name order, the first varying slowest), with its
+-- GPUs and price.
 function M.configs(plan, prices)
-  local configs, choice = {}, {}
-  local function walk(depth)
-    if depth > #plan.knobs then
-      local c = { index = #configs, labels = {}, values = {} }
-      local parts = {}
-      for i, knob in ipairs(plan.knobs) do
-        local entry = knob.values[choice[i]]
-        c.labels[knob.name], c.values[knob.name] = entry[1], entry[2]
-        parts[#parts + 1] = knob.name .. "=" .. entry[1]
-      end
-      c.text = concat(parts, " ")
-      local raw = require("blis")._raw_scenario(M.scenario(plan, c, plan.rate or plan.knee.low, plan.seeds[1]))
-      c.resources = resources(raw, prices)
-      configs[#configs + 1] = c
-      return
-    end
-    for i = 1, #plan.knobs[depth].values do
-      choice[depth] = i
-      walk(depth + 1)
-    end
+  local configs = {}
+  for i, c in ipairs(internal.combinations(plan.knobs)) do
+    c.index, c.text, c.parts = i - 1, concat(c.parts, " "), nil
+    local raw = require("blis")._raw_scenario(M.scenario(plan, c, plan.rate or plan.knee.low, plan.seeds[1]))
+    c.resources = resources(raw, prices)
+    configs[i] = c
   end
-  walk(1)
   return configs
 end
 
