@@ -82,7 +82,8 @@ struct ExperimentSession::Impl {
                                         const std::string& fingerprint);
   void begin(int run, const char* what);
   void report_failures(const std::string& what, const std::vector<PointResult>& results,
-                       const std::vector<std::string>& descriptions);
+                       const std::vector<std::string>& descriptions, std::set<std::string>& warned);
+  std::map<int, std::set<std::string>> search_warned;  // a search's warnings, once over all its rounds
   std::vector<PointResult> run_points(int run, std::vector<int> to_run, std::vector<PointResult> results,
                                       const std::vector<std::string>& descriptions) const;
   void write_shard(int run, const std::vector<std::string>& descriptions, const std::string& fingerprint,
@@ -235,7 +236,8 @@ std::vector<PointResult> ExperimentSession::Impl::sweep(int run, const std::vect
     }
     results = run_points(run, std::move(to_run), std::move(results), descriptions);
   }
-  report_failures(fmt::format("experiment {}", run), results, descriptions);
+  std::set<std::string> warned;
+  report_failures(fmt::format("experiment {}", run), results, descriptions, warned);
   runs.push_back(results);
   return results;
 }
@@ -264,7 +266,7 @@ std::vector<PointResult> ExperimentSession::Impl::search_round(int run, const st
     for (int k = 0; k < n; ++k) to_run[static_cast<size_t>(k)] = k;
     results = run_points(run, std::move(to_run), std::move(results), descriptions);
   }
-  report_failures(fmt::format("search {}", run), results, descriptions);
+  report_failures(fmt::format("search {}", run), results, descriptions, search_warned[run]);
   // One run for every round: the results in round order, which a later sweep's workers replay.
   if (runs.size() < static_cast<size_t>(run)) runs.resize(static_cast<size_t>(run));
   std::vector<PointResult>& all = runs[static_cast<size_t>(run - 1)];
@@ -276,10 +278,10 @@ std::vector<PointResult> ExperimentSession::Impl::search_round(int run, const st
 }
 
 void ExperimentSession::Impl::report_failures(const std::string& what, const std::vector<PointResult>& results,
-                                              const std::vector<std::string>& descriptions) {
+                                              const std::vector<std::string>& descriptions,
+                                              std::set<std::string>& warned) {
   const int n = static_cast<int>(results.size());
-  // Warnings once (in point order), then the failed points.
-  std::set<std::string> warned;
+  // Warnings once (in point order; `warned` holds those already shown), then the failed points.
   for (const PointResult& p : results) {
     for (const std::string& w : p.warnings) {
       if (warned.insert(w).second) log(LogLevel::Warning, w);

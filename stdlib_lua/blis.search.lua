@@ -147,7 +147,7 @@ function M.search(t)
     end
   end
   local shard_index, shard_count
-  if worker == nil then shard_index, shard_count = blis._search_shard() end
+  if worker == nil and blis._search_shard then shard_index, shard_count = blis._search_shard() end  -- (--help: none)
   local active = {}
   for _, c in ipairs(plan.configs) do
     if shard_index == nil or c.index % shard_count == shard_index then active[#active + 1] = c end
