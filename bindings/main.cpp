@@ -77,11 +77,12 @@ constexpr const char* kUsage =
 
 constexpr const char* kMergeUsage =
     "usage: blis merge SHARD.json... [--csv F] [--json F] [--strict] [--jobs N] [limits]\n\n"
-    "Combines the shard files of a sweep run with --shard I/N (one per slice, all of them) and prints\n"
-    "the tables of the whole sweep, as a one-machine run would. Each file is checked before anything\n"
-    "runs: its shard index and count, its point count, and the script it names, which must be the\n"
-    "file the shards ran (same content and parameters). Then that script runs again, in the sandbox,\n"
-    "with the shards' results in place of its first sweep (docs/experiments.md).\n\n"
+    "Combines the shard files of a sweep (or of a blis.search) run with --shard I/N (one per slice,\n"
+    "all of them) and prints the tables of the whole sweep, as a one-machine run would. Each file is\n"
+    "checked before anything runs: its shard index and count, its point count, and the script it\n"
+    "names, which must be the file the shards ran (same content and parameters). Then that script\n"
+    "runs again, in the sandbox, with the shards' results in place of its first sweep\n"
+    "(docs/experiments.md, docs/planning.md).\n\n"
     "limits:\n";
 
 constexpr const char* kSearchUsage =

@@ -100,6 +100,18 @@ local function check_knee(knee)
   return out
 end
 
+-- The catalog's name and price of a GPU, read once per name (the host reads the catalog file).
+local catalog_cache = {}
+local function catalog_price(gpu)
+  local entry = catalog_cache[gpu]
+  if entry == nil then
+    local canonical, price = require("blis.host").gpu_price(gpu)
+    entry = { canonical = canonical, price = price }
+    catalog_cache[gpu] = entry
+  end
+  return entry.canonical, entry.price
+end
+
 -- The GPU, GPU count and price of one configuration's scenario (its raw table).
 local function resources(raw, prices)
   local model, latency = raw.model or {}, raw.latency or {}
@@ -107,9 +119,9 @@ local function resources(raw, prices)
   local gpu = latency.gpu or model.gpu
   local out = { gpus = (raw.instances or 1) * tp, tp = tp }
   if gpu ~= nil then
-    local canonical, catalog_price = require("blis.host").gpu_price(gpu)
+    local canonical, listed = catalog_price(gpu)
     out.gpu = canonical or gpu
-    out.usd_per_gpu_hour = prices[gpu] or (canonical and prices[canonical]) or catalog_price
+    out.usd_per_gpu_hour = prices[gpu] or (canonical and prices[canonical]) or listed
   end
   if out.usd_per_gpu_hour ~= nil then out.usd_per_hour = out.usd_per_gpu_hour * out.gpus end
   out.named_gpu = gpu

@@ -229,6 +229,13 @@ def run_all(blis, root, sanitized):
                 status, _, err = run(blis, root, ['merge'] + files[1:])
                 if status != 1 or 'shard 0/%d is missing' % shards not in err:
                     problems.append('a missing shard: exit %d, %s' % (status, err.strip()[-200:]))
+                # A result moved to another shard's file: refused, naming the file and the key.
+                forged = os.path.join(tmp, '%s-forged.json' % problem)
+                with open(files[0]) as f, open(forged, 'w') as g:
+                    g.write(f.read().replace('"description": "config 0 (', '"description": "config 1 (', 1))
+                status, _, err = run(blis, root, ['merge', forged] + files[1:])
+                if status != 1 or 'results[0].description' not in err or 'not in shard 0/%d' % shards not in err:
+                    problems.append('a result in the wrong shard: exit %d, %s' % (status, err.strip()[-200:]))
             check('problem %s: --shard I/%d + blis merge prints what one machine does' % (problem, shards), problems)
         status, _, err = run(blis, root, ['search', 'scenarios/quickstart.lua'])
         check('blis search refuses a script that runs no search',
