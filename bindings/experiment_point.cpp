@@ -108,7 +108,7 @@ void push_raw_results(lua_State* L, const std::vector<PointResult>& points) {
 }
 
 PointResult run_point(const std::string& script, const std::vector<std::string>& params, int run, int point,
-                      const std::vector<std::vector<PointResult>>& prior) {
+                      const std::string& description, const std::vector<std::vector<PointResult>>& prior) {
   PointResult result;
   WorkerState state;
   state.script = script;
@@ -117,11 +117,13 @@ PointResult run_point(const std::string& script, const std::vector<std::string>&
     lua_State* L = vm.state();
     silence_lua_output(vm);
     vm.require("blis");
-    lua_createtable(L, 0, 3);
+    lua_createtable(L, 0, 4);
     lua_pushinteger(L, run);
     lua_setfield(L, -2, "run");
     lua_pushinteger(L, point);
     lua_setfield(L, -2, "point");
+    lua_pushlstring(L, description.data(), description.size());
+    lua_setfield(L, -2, "description");
     lua_createtable(L, static_cast<int>(prior.size()), 0);
     for (size_t r = 0; r < prior.size(); ++r) {
       push_raw_results(L, prior[r]);

@@ -70,15 +70,27 @@ struct ExperimentSession::Impl {
   DiagnosticSink log;
   std::vector<std::vector<PointResult>> runs;  // every sweep so far, for workers of later ones
   std::optional<MergedSweep> merged;
+  std::optional<MergedSearch> merged_search;
+  std::map<int, std::vector<std::string>> search_descriptions;  // every round's points, by run
+  std::map<int, std::string> search_fingerprints;
   int failed_points = 0;
   std::string stop_message;  // kept while Lua raises it
 
   void mark_stopped() { self->stopped_ = true; }
   std::vector<PointResult> sweep(int run, const std::vector<std::string>& descriptions, const std::string& fingerprint);
+  std::vector<PointResult> search_round(int run, const std::vector<std::string>& descriptions,
+                                        const std::string& fingerprint);
+  void begin(int run, const char* what);
+  void report_failures(const std::string& what, const std::vector<PointResult>& results,
+                       const std::vector<std::string>& descriptions, std::set<std::string>& warned);
+  std::map<int, std::set<std::string>> search_warned;  // a search's warnings, once over all its rounds
   std::vector<PointResult> run_points(int run, std::vector<int> to_run, std::vector<PointResult> results,
                                       const std::vector<std::string>& descriptions) const;
   void write_shard(int run, const std::vector<std::string>& descriptions, const std::string& fingerprint,
                    const std::vector<PointResult>& results) const;
+  void write_search_shard(int run, int64_t configs) const;
+  std::string shard_header(const char* marker, int run) const;
+  std::string shard_path() const;
 };
 
 namespace {
@@ -119,12 +131,16 @@ int lua_sweep(lua_State* L) {
   try {
     const std::vector<std::string> descriptions = string_list(L, 2);
     const std::vector<std::string> names = string_list(L, 3);
-    const std::string fingerprint = fingerprint_of(run, descriptions, names);
+    // A fourth argument: a round of blis.search, keyed by the text of its definition.
+    const bool search = lua_type(L, 4) == LUA_TSTRING;
+    const std::string key = search ? lua_tostring(L, 4) : std::string();
+    const std::string fingerprint = search ? fmt::format("{:016x}", XXH64(key.data(), key.size(), 0))
+                                           : fingerprint_of(run, descriptions, names);
     {
       LuaVm::UntrackedSection untracked(LuaVm::of(L));
-      results = s.sweep(run, descriptions, fingerprint);
+      results = search ? s.search_round(run, descriptions, fingerprint) : s.sweep(run, descriptions, fingerprint);
     }
-    if (s.options.shard_index >= 0) {
+    if (!search && s.options.shard_index >= 0) {
       s.write_shard(run, descriptions, fingerprint, results);
       s.stop_message = "blis: shard written";
       s.mark_stopped();
@@ -150,30 +166,61 @@ int lua_sweep(lua_State* L) {
   return 2;
 }
 
+// blis._search_shard() -> I, N with --shard I/N; nothing otherwise.
+int lua_search_shard(lua_State* L) {
+  const ExperimentSession::Impl& s = session_of(L);
+  if (s.options.shard_index < 0) return 0;
+  lua_pushinteger(L, s.options.shard_index);
+  lua_pushinteger(L, s.options.shard_count);
+  return 2;
+}
+
+// blis._search_write_shard(run, configs): writes the search's shard file and ends the script.
+int lua_search_write_shard(lua_State* L) {
+  ExperimentSession::Impl& s = session_of(L);
+  const int run = static_cast<int>(luaL_checkinteger(L, 1));
+  const int64_t configs = luaL_checkinteger(L, 2);
+  try {
+    s.write_search_shard(run, configs);
+    s.stop_message = "blis: shard written";
+    s.mark_stopped();
+  } catch (const Error& e) {
+    s.stop_message = e.what();
+  }
+  return luaL_error(L, "%s", s.stop_message.c_str());
+}
+
 }  // namespace
 
 std::vector<PointResult> ExperimentSession::Impl::run_points(int run, std::vector<int> to_run,
                                                              std::vector<PointResult> results,
-                                                             const std::vector<std::string>&) const {
+                                                             const std::vector<std::string>& descriptions) const {
   SweepJob job;
   job.script = script;
   job.params = params;
   job.run = run;
   job.prior = runs;
+  job.descriptions = descriptions;
   job.progress = options.progress;
   const int wanted = options.jobs > 0 ? options.jobs : static_cast<int>(std::thread::hardware_concurrency());
   job.jobs = std::max(1, std::min<int>(wanted, static_cast<int>(to_run.size())));
   return run_sweep_points(job, to_run, std::move(results));
 }
 
-std::vector<PointResult> ExperimentSession::Impl::sweep(int run, const std::vector<std::string>& descriptions,
-                                                        const std::string& fingerprint) {
+// Every sweep (or search round) starts here: it counts as run `run`, and a SIGINT or SIGTERM
+// received before it stops it from starting.
+void ExperimentSession::Impl::begin(int run, const char* what) {
   self->runs_ = run;
   install_interrupt_handlers();
   if (const int signal = interrupted_signal(); signal != 0) {
-    throw Error(fmt::format("experiment {} not started: the run was interrupted by {}", run,
+    throw Error(fmt::format("{} {} not started: the run was interrupted by {}", what, run,
                             signal == SIGINT ? "SIGINT" : "SIGTERM"));
   }
+}
+
+std::vector<PointResult> ExperimentSession::Impl::sweep(int run, const std::vector<std::string>& descriptions,
+                                                        const std::string& fingerprint) {
+  begin(run, "experiment");
   const int n = static_cast<int>(descriptions.size());
   std::vector<PointResult> results(static_cast<size_t>(n));
   if (merged && merged->run == run) {
@@ -189,8 +236,52 @@ std::vector<PointResult> ExperimentSession::Impl::sweep(int run, const std::vect
     }
     results = run_points(run, std::move(to_run), std::move(results), descriptions);
   }
-  // Warnings once (in point order), then the failed points.
   std::set<std::string> warned;
+  report_failures(fmt::format("experiment {}", run), results, descriptions, warned);
+  runs.push_back(results);
+  return results;
+}
+
+std::vector<PointResult> ExperimentSession::Impl::search_round(int run, const std::vector<std::string>& descriptions,
+                                                               const std::string& fingerprint) {
+  self->searched_ = true;
+  begin(run, "search round of run");
+  const int n = static_cast<int>(descriptions.size());
+  std::vector<PointResult> results(static_cast<size_t>(n));
+  if (merged_search) {
+    if (merged_search->run != run || merged_search->fingerprint != fingerprint) {
+      throw Error("the shard files do not belong to this search as the script now defines it (different "
+                  "configurations, SLOs, rates or seeds): run the shards again");
+    }
+    for (int k = 0; k < n; ++k) {
+      const auto it = merged_search->results.find(descriptions[static_cast<size_t>(k)]);
+      if (it == merged_search->results.end()) {
+        throw Error(fmt::format("the shard files have no result for the search's point {}: run the shards again",
+                                descriptions[static_cast<size_t>(k)]));
+      }
+      results[static_cast<size_t>(k)] = it->second;
+    }
+  } else {
+    std::vector<int> to_run(static_cast<size_t>(n));
+    for (int k = 0; k < n; ++k) to_run[static_cast<size_t>(k)] = k;
+    results = run_points(run, std::move(to_run), std::move(results), descriptions);
+  }
+  report_failures(fmt::format("search {}", run), results, descriptions, search_warned[run]);
+  // One run for every round: the results in round order, which a later sweep's workers replay.
+  if (runs.size() < static_cast<size_t>(run)) runs.resize(static_cast<size_t>(run));
+  std::vector<PointResult>& all = runs[static_cast<size_t>(run - 1)];
+  all.insert(all.end(), results.begin(), results.end());
+  std::vector<std::string>& named = search_descriptions[run];
+  named.insert(named.end(), descriptions.begin(), descriptions.end());
+  search_fingerprints[run] = fingerprint;
+  return results;
+}
+
+void ExperimentSession::Impl::report_failures(const std::string& what, const std::vector<PointResult>& results,
+                                              const std::vector<std::string>& descriptions,
+                                              std::set<std::string>& warned) {
+  const int n = static_cast<int>(results.size());
+  // Warnings once (in point order; `warned` holds those already shown), then the failed points.
   for (const PointResult& p : results) {
     for (const std::string& w : p.warnings) {
       if (warned.insert(w).second) log(LogLevel::Warning, w);
@@ -208,7 +299,7 @@ std::vector<PointResult> ExperimentSession::Impl::sweep(int run, const std::vect
     else it->second.push_back(k);
   }
   for (const auto& [message, points] : errors) {
-    log(LogLevel::Error, fmt::format("experiment {}, point {} ({}): {}", run, points.front(),
+    log(LogLevel::Error, fmt::format("{}, point {} ({}): {}", what, points.front(),
                                      descriptions[static_cast<size_t>(points.front())], message));
     if (points.size() == 1) continue;
     std::string others;
@@ -216,18 +307,16 @@ std::vector<PointResult> ExperimentSession::Impl::sweep(int run, const std::vect
       others += fmt::format("{}{} ({})", i > 1 ? ", " : "", points[i], descriptions[static_cast<size_t>(points[i])]);
     }
     if (points.size() > 11) others += fmt::format(" and {} more", points.size() - 11);
-    log(LogLevel::Error, fmt::format("experiment {}: the same error stopped point{} {}", run,
-                                     points.size() > 2 ? "s" : "", others));
+    log(LogLevel::Error, fmt::format("{}: the same error stopped point{} {}", what, points.size() > 2 ? "s" : "",
+                                     others));
   }
-  runs.push_back(results);
-  return results;
 }
 
-void ExperimentSession::Impl::write_shard(int run, const std::vector<std::string>& descriptions,
-                                          const std::string& fingerprint,
-                                          const std::vector<PointResult>& results) const {
+// The members every shard file starts with: its kind, the script, its hash and parameters, the run
+// and the slice.
+std::string ExperimentSession::Impl::shard_header(const char* marker, int run) const {
   std::string out = "{\n";
-  out += "  \"blis_experiment_shard\": 1,\n";
+  out += fmt::format("  \"{}\": 1,\n", marker);
   out += fmt::format("  \"script\": {},\n", json_quote(script));
   const std::optional<std::string> script_hash = script_fingerprint(script, params);
   if (!script_hash) throw Error(fmt::format("cannot read the script {} again to fingerprint its shard", script));
@@ -235,8 +324,59 @@ void ExperimentSession::Impl::write_shard(int run, const std::vector<std::string
   out += "  \"params\": [";
   for (size_t i = 0; i < params.size(); ++i) out += (i ? ", " : "") + json_quote(params[i]);
   out += "],\n";
-  out += fmt::format("  \"run\": {},\n  \"shard\": {},\n  \"shards\": {},\n  \"points\": {},\n", run,
-                     options.shard_index, options.shard_count, descriptions.size());
+  out += fmt::format("  \"run\": {},\n  \"shard\": {},\n  \"shards\": {},\n", run, options.shard_index,
+                     options.shard_count);
+  return out;
+}
+
+std::string ExperimentSession::Impl::shard_path() const {
+  if (!options.shard_out.empty()) return options.shard_out;
+  const std::filesystem::path p(script);
+  return fmt::format("{}.shard-{}-of-{}.json", p.stem().string(), options.shard_index, options.shard_count);
+}
+
+namespace {
+
+// One point's entry in a shard file's results (its "point" member, if any, comes before).
+std::string result_members(const std::string& description, const PointResult& p) {
+  std::string out = fmt::format("\"description\": {}, \"metrics\": [", json_quote(description));
+  for (size_t m = 0; m < p.metrics.size(); ++m) {
+    out += fmt::format("{}[{}, {}]", m ? ", " : "", json_quote(p.metrics[m].first), exact_number(p.metrics[m].second));
+  }
+  out += "], \"warnings\": [";
+  for (size_t w = 0; w < p.warnings.size(); ++w) out += (w ? ", " : "") + json_quote(p.warnings[w]);
+  out += fmt::format("], \"error\": {}}}", p.error.empty() ? "null" : json_quote(p.error));
+  return out;
+}
+
+}  // namespace
+
+void ExperimentSession::Impl::write_search_shard(int run, int64_t configs) const {
+  std::string out = shard_header("blis_search_shard", run);
+  const auto names = search_descriptions.find(run);
+  const auto fingerprint = search_fingerprints.find(run);
+  if (names == search_descriptions.end() || fingerprint == search_fingerprints.end()) {
+    throw Error("internal error: a search shard without results");
+  }
+  out += fmt::format("  \"configs\": {},\n  \"fingerprint\": {},\n  \"results\": [", configs,
+                     json_quote(fingerprint->second));
+  const std::vector<PointResult>& results = runs[static_cast<size_t>(run - 1)];
+  for (size_t k = 0; k < results.size(); ++k) {
+    out += (k ? ",\n    {" : "\n    {") + result_members(names->second[k], results[k]);
+  }
+  out += "\n  ]\n}\n";
+  const std::string path = shard_path();
+  core::write_file_atomically(path, out, "the shard file");
+  std::fprintf(stderr, "blis: shard %d/%d: %zu points of %lld configurations' searches written to %s; combine the "
+               "shards with: blis merge\n", options.shard_index, options.shard_count, results.size(),
+               static_cast<long long>(configs), path.c_str());
+}
+
+void ExperimentSession::Impl::write_shard(int run, const std::vector<std::string>& descriptions,
+                                          const std::string& fingerprint,
+                                          const std::vector<PointResult>& results) const {
+  std::string out = shard_header("blis_experiment_shard", run);
+  out += fmt::format("  \"points\": {},\n", descriptions.size());
   out += fmt::format("  \"fingerprint\": {},\n  \"results\": [", json_quote(fingerprint));
   bool first = true;
   for (size_t k = 0; k < results.size(); ++k) {
@@ -244,20 +384,10 @@ void ExperimentSession::Impl::write_shard(int run, const std::vector<std::string
     if (!p.ran) continue;
     out += first ? "\n" : ",\n";
     first = false;
-    out += fmt::format("    {{\"point\": {}, \"description\": {}, \"metrics\": [", k, json_quote(descriptions[k]));
-    for (size_t m = 0; m < p.metrics.size(); ++m) {
-      out += fmt::format("{}[{}, {}]", m ? ", " : "", json_quote(p.metrics[m].first), exact_number(p.metrics[m].second));
-    }
-    out += "], \"warnings\": [";
-    for (size_t w = 0; w < p.warnings.size(); ++w) out += (w ? ", " : "") + json_quote(p.warnings[w]);
-    out += fmt::format("], \"error\": {}}}", p.error.empty() ? "null" : json_quote(p.error));
+    out += fmt::format("    {{\"point\": {}, ", k) + result_members(descriptions[k], p);
   }
   out += "\n  ]\n}\n";
-  std::string path = options.shard_out;
-  if (path.empty()) {
-    const std::filesystem::path p(script);
-    path = fmt::format("{}.shard-{}-of-{}.json", p.stem().string(), options.shard_index, options.shard_count);
-  }
+  const std::string path = shard_path();
   core::write_file_atomically(path, out, "the shard file");
   int count = 0;
   for (const PointResult& p : results) count += p.ran ? 1 : 0;
@@ -283,10 +413,18 @@ void ExperimentSession::install(LuaVm& vm) {
   lua_pushlightuserdata(L, impl_.get());
   lua_pushcclosure(L, lua_sweep, 1);
   lua_setfield(L, -2, "_sweep");
+  lua_pushlightuserdata(L, impl_.get());
+  lua_pushcclosure(L, lua_search_shard, 1);
+  lua_setfield(L, -2, "_search_shard");
+  lua_pushlightuserdata(L, impl_.get());
+  lua_pushcclosure(L, lua_search_write_shard, 1);
+  lua_setfield(L, -2, "_search_write_shard");
   lua_pop(L, 1);
 }
 
 void ExperimentSession::use_merged(MergedSweep merged) { impl_->merged = std::move(merged); }
+
+void ExperimentSession::use_merged_search(MergedSearch merged) { impl_->merged_search = std::move(merged); }
 
 int ExperimentSession::finish(LuaVm& vm) const {
   lua_pop(vm.state(), 1);

@@ -53,6 +53,16 @@ struct MergedSweep {
   std::map<int64_t, PointResult> results;
 };
 
+// The results of a blis.search run in --shard slices, merged from its shard files: every point
+// any shard ran, by its description ("config 3 (instances=2 tp=1) rate=8 seed=42"); the search
+// takes its rounds' results from here instead of simulating (stdlib_lua/blis.search.lua).
+struct MergedSearch {
+  int run = 1;
+  std::string fingerprint;
+  int64_t configs = 0;
+  std::map<std::string, PointResult> results;
+};
+
 class ExperimentSession {
  public:
   ExperimentSession(std::string script, std::vector<std::string> param_args, ExperimentOptions options,
@@ -63,8 +73,10 @@ class ExperimentSession {
   void install(LuaVm& vm);
   // For `blis merge`: the first sweep's results come from shard files instead of simulations.
   void use_merged(MergedSweep merged);
+  void use_merged_search(MergedSearch merged);
 
   bool ran_experiment() const { return runs_ > 0; }
+  bool ran_search() const { return searched_; }
   // True when a --shard run wrote its file and stopped the script on purpose.
   bool stopped_after_shard() const { return stopped_; }
   // After an experiment script (its result on the stack is dropped): the exit status, 0, or 1 if
@@ -77,6 +89,7 @@ class ExperimentSession {
   std::unique_ptr<Impl> impl_;
   int runs_ = 0;
   bool stopped_ = false;
+  bool searched_ = false;
 };
 
 // `blis merge SHARD.json...`: the script, its parameters and options recorded in the shards,
@@ -87,6 +100,7 @@ struct MergeInput {
   std::string script;
   std::vector<std::string> param_args;
   MergedSweep sweep;
+  std::optional<MergedSearch> search;  // set when the files are a search's shards
 };
 MergeInput read_shards(const std::vector<std::string>& files);
 

@@ -100,8 +100,10 @@ void work(std::shared_ptr<Sweep> sweep, std::optional<double> point_timeout) {
     PointResult result;
     {
       core::ScopedCancelToken scoped(&running->token);
-      result = sweep->job.run_one ? sweep->job.run_one(k)
-                                  : run_point(sweep->job.script, sweep->job.params, sweep->job.run, k, sweep->job.prior);
+      result = sweep->job.run_one
+                   ? sweep->job.run_one(k)
+                   : run_point(sweep->job.script, sweep->job.params, sweep->job.run, k,
+                               sweep->job.descriptions[static_cast<size_t>(k)], sweep->job.prior);
     }
     if (deadline != 0) Watchdog::get().forget(deadline);
     current_hard_stop = previous_stop;

@@ -19,6 +19,7 @@ struct SweepJob {
   std::vector<std::string> params;
   int run = 1;
   std::vector<std::vector<PointResult>> prior;
+  std::vector<std::string> descriptions;  // by point: a search's worker finds its point by it
   int jobs = 1;
   bool progress = false;
   const char* progress_label = "experiment";  // the progress line's first word

@@ -66,29 +66,33 @@ std::string number(double x) { return fmt::format("{}", x); }
 
 std::string fp8_text(const catalog::GpuSpec& g) { return g.fp8_tflops == 0 ? "-" : number(g.fp8_tflops); }
 
+// The optional list price (blis search's lowest_cost objective): "-" when the catalog has none.
+std::string price_text(const catalog::GpuSpec& g) { return g.usd_per_hour == 0 ? "-" : "$" + number(g.usd_per_hour); }
+
 std::string table(const catalog::GpuCatalog& c) {
   struct Row {
-    std::string name, memory, bf16, fp8, bandwidth, interconnect;
+    std::string name, memory, bf16, fp8, bandwidth, interconnect, price;
   };
-  std::vector<Row> rows = {{"NAME", "MEMORY", "BF16 TFLOP/s", "FP8 TFLOP/s", "BANDWIDTH", "INTERCONNECT"}};
+  std::vector<Row> rows = {{"NAME", "MEMORY", "BF16 TFLOP/s", "FP8 TFLOP/s", "BANDWIDTH", "INTERCONNECT", "$/GPU-HOUR"}};
   for (const catalog::GpuSpec& g : c.gpus()) {
     rows.push_back({g.name, number(g.memory_gib) + " GiB", number(g.bf16_tflops), fp8_text(g),
-                    number(g.memory_bandwidth_tbs) + " TB/s", number(g.interconnect_gbs) + " GB/s"});
+                    number(g.memory_bandwidth_tbs) + " TB/s", number(g.interconnect_gbs) + " GB/s", price_text(g)});
   }
-  size_t w[6] = {0, 0, 0, 0, 0, 0};
+  size_t w[7] = {0, 0, 0, 0, 0, 0, 0};
   for (const Row& r : rows) {
-    const std::string* cells[] = {&r.name, &r.memory, &r.bf16, &r.fp8, &r.bandwidth, &r.interconnect};
-    for (size_t i = 0; i < 6; ++i) w[i] = std::max(w[i], cells[i]->size());
+    const std::string* cells[] = {&r.name, &r.memory, &r.bf16, &r.fp8, &r.bandwidth, &r.interconnect, &r.price};
+    for (size_t i = 0; i < 7; ++i) w[i] = std::max(w[i], cells[i]->size());
   }
   std::string out = fmt::format("GPU catalog {} ({} GPUs)\n\n", c.path(), c.gpus().size());
   for (const Row& r : rows) {
-    out += fmt::format("{:<{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}\n", r.name, w[0], r.memory, w[1], r.bf16, w[2],
-                       r.fp8, w[3], r.bandwidth, w[4], r.interconnect, w[5]);
+    out += fmt::format("{:<{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}  {:>{}}\n", r.name, w[0], r.memory, w[1], r.bf16,
+                       w[2], r.fp8, w[3], r.bandwidth, w[4], r.interconnect, w[5], r.price, w[6]);
   }
   out +=
       "\nTFLOP/s are dense (no sparsity); FP8 '-' means no FP8 tensor cores. Interconnect is GPU-to-GPU\n"
-      "bandwidth per direction (NVLink / Infinity Fabric, or PCIe). `blis gpus NAME` shows a GPU's\n"
-      "aliases, host link and datasheet source.\n";
+      "bandwidth per direction (NVLink / Infinity Fabric, or PCIe). $/GPU-HOUR is an on-demand list price\n"
+      "('-': none in the catalog) for blis search's lowest_cost objective; a search's `prices` overrides it.\n"
+      "`blis gpus NAME` shows a GPU's aliases, host link, price source and datasheet source.\n";
   return out;
 }
 
@@ -107,6 +111,9 @@ std::string one_gpu(const catalog::GpuCatalog& c, const catalog::GpuSpec& g) {
   line("host link:", number(g.host_link_gbs) + " GB/s per direction");
   line("collectives:", number(g.collective_gbs) + " GB/s per direction, as TP/EP collectives reach it");
   line("link latency:", number(g.link_latency_us) + " µs per message (collectives)");
+  line("price:", g.usd_per_hour == 0 ? "none in the catalog (blis search takes `prices`)"
+                                      : fmt::format("${} per GPU-hour on demand (list price; see the catalog's comment)",
+                                                    number(g.usd_per_hour)));
   line("source:", g.source);
   line("catalog:", c.path());
   return out;
@@ -135,6 +142,9 @@ void write_gpu(metrics::JsonWriter& j, const catalog::GpuSpec& g) {
     j.key(key);
     j.value_float(value);
   }
+  j.key("usd_per_hour");  // null: no price in the catalog
+  if (g.usd_per_hour == 0) j.value_null();
+  else j.value_float(g.usd_per_hour);
   j.key("source");
   j.value_string(g.source);
   j.end_object();

@@ -12,6 +12,8 @@
 #include "bindings/blis_ffi.h"
 #include "bindings/embedded_stdlib.h"
 #include "bindings/safety_options.h"
+#include "engine/catalog/data_dir.h"
+#include "engine/catalog/gpu_catalog.h"
 #include "engine/core/atomic_file.h"
 #include "engine/core/corrections.h"
 #include "engine/core/error.h"
@@ -111,6 +113,27 @@ int host_last_user_line(lua_State* L) {
   lua_pushlstring(L, tracker->short_src.data(), tracker->short_src.size());
   lua_pushinteger(L, tracker->line);
   return 3;
+}
+
+// blis.host.gpu_price(name) -> the catalog's canonical name and its usd_per_hour (nil when the
+// catalog has no price); nothing when the catalog has no such GPU (the scenario reports that).
+// For blis.search's costs (stdlib_lua/blis.search_spec.lua).
+int host_gpu_price(lua_State* L) {
+  const std::string name = luaL_checkstring(L, 1);
+  std::string message;
+  try {
+    const catalog::GpuCatalog gpus = catalog::GpuCatalog::load(catalog::data_path("gpus.yaml", "the GPU catalog"));
+    const catalog::GpuSpec* gpu = gpus.find(name);
+    if (gpu == nullptr) return 0;
+    lua_pushlstring(L, gpu->name.data(), gpu->name.size());
+    if (gpu->usd_per_hour > 0) lua_pushnumber(L, gpu->usd_per_hour);
+    else lua_pushnil(L);
+    return 2;
+  } catch (const std::exception& e) {
+    message = e.what();  // raised below, outside the C++ handler
+  }
+  lua_pushlstring(L, message.data(), message.size());
+  return lua_error(L);
 }
 
 // blis.host.write_file(path, text, what) -> true, or nil and "cannot write <what> <path>: <reason>".
@@ -238,6 +261,8 @@ LuaVm::LuaVm() : guard_(std::make_unique<LuaGuard>()), tracker_(std::make_unique
   lua_setfield(L_, -2, "source_line");
   lua_pushcfunction(L_, host_write_file);
   lua_setfield(L_, -2, "write_file");
+  lua_pushcfunction(L_, host_gpu_price);
+  lua_setfield(L_, -2, "gpu_price");
   // The names of the reference-defect corrections (engine/core/corrections.h), for the schema.
   lua_newtable(L_);
   int correction_index = 0;

@@ -8,6 +8,7 @@
 //   blis compare A.lua B.lua                 two scenarios side by side across seeds (compare_command.h)
 //   blis gpus [NAME]                         the hardware catalog (gpus_command.h)
 //   blis models                              the model catalog (models_command.h)
+//   blis search PLAN.lua                     capacity planning: a script running blis.search (docs/planning.md)
 //   blis model-info CONFIG.json              a model's shape and vLLM KV sizing (model_info_command.h)
 // Both end in a config::ScenarioSpec and one call to blis::run_scenario, so a scenario and its
 // `blis run` equivalent print the same stdout. The front end owns printing and exit statuses:
@@ -66,8 +67,10 @@ constexpr const char* kUsage =
     "       blis fit LIST.lua [flags]                fit the physics latency model's coefficients to measurements\n"
     "       blis <experiment.lua> [--jobs N] [--shard I/N] [--csv F] [--json F] [--strict]\n"
     "                                                run a sweep (docs/experiments.md)\n"
-    "       blis merge SHARD.json...                 the tables of a sweep run in --shard slices\n"
+    "       blis merge SHARD.json...                 the tables of a sweep (or search) run in --shard slices\n"
     "       blis compare A.lua B.lua [--seeds N]     two scenarios side by side, with ratios and 95% intervals\n"
+    "       blis search PLAN.lua [--jobs N] [--shard I/N] [--csv F] [--json F]\n"
+    "                                                SLO-constrained capacity planning (docs/planning.md)\n"
     "       blis corrections                         the reference defects corrected mode fixes, and their switches\n"
     "       blis model-info CONFIG.json [flags]      a model's shape, parameters, bytes per GPU and vLLM KV blocks\n"
     "       blis gpus [NAME] [--format json]         the hardware catalog: datasheet figures per GPU (docs/catalogs.md)\n"
@@ -77,11 +80,28 @@ constexpr const char* kUsage =
 
 constexpr const char* kMergeUsage =
     "usage: blis merge SHARD.json... [--csv F] [--json F] [--strict] [--jobs N] [limits]\n\n"
-    "Combines the shard files of a sweep run with --shard I/N (one per slice, all of them) and prints\n"
-    "the tables of the whole sweep, as a one-machine run would. Each file is checked before anything\n"
-    "runs: its shard index and count, its point count, and the script it names, which must be the\n"
-    "file the shards ran (same content and parameters). Then that script runs again, in the sandbox,\n"
-    "with the shards' results in place of its first sweep (docs/experiments.md).\n\n"
+    "Combines the shard files of a sweep (or of a blis.search) run with --shard I/N (one per slice,\n"
+    "all of them) and prints the tables of the whole sweep, as a one-machine run would. Each file is\n"
+    "checked before anything runs: its shard index and count, its point count, and the script it\n"
+    "names, which must be the file the shards ran (same content and parameters). Then that script\n"
+    "runs again, in the sandbox, with the shards' results in place of its first sweep\n"
+    "(docs/experiments.md, docs/planning.md).\n\n"
+    "limits:\n";
+
+constexpr const char* kSearchUsage =
+    "usage: blis search PLAN.lua [--name value ...] [--jobs N] [--csv F] [--json F]\n"
+    "       blis search PLAN.lua ... --shard I/N [--shard-out F]    then: blis merge SHARD.json...\n\n"
+    "Runs a capacity-planning script: one that calls blis.search{ base, knobs, seeds, slo, objective,\n"
+    "rate, knee, prices } (docs/planning.md). Every combination of the knobs is a configuration; the\n"
+    "search judges each against the SLOs at the target rate across the seeds, finds the highest rate\n"
+    "each holds by bisection (its knee), and prints the configurations ranked by the objective, the\n"
+    "Pareto front of cost against latency, and why the others fail. The same as `blis PLAN.lua`, but\n"
+    "an error when the script runs no search.\n\n"
+    "  --jobs N        worker threads (default: one per core); the output does not depend on it\n"
+    "  --csv F         one row per configuration\n"
+    "  --json F        every configuration with every rate it was judged at (docs/output.md)\n"
+    "  --shard I/N     search the configurations whose number is I modulo N, write them to a shard\n"
+    "                  file (--shard-out, default <script>.shard-I-of-N.json); blis merge combines them\n\n"
     "limits:\n";
 
 constexpr const char* kCorrectionsUsage =
@@ -185,15 +205,19 @@ int run_command(std::vector<std::string> args) {
 
 // Runs a script: a scenario file (it returns blis.scenario{...}) or an experiment script (it
 // runs blis.experiment sweeps and prints their tables). `merged` is set by `blis merge`.
+// `search_required`: `blis search`, which fails when the script ran no blis.search.
 int script_command(const std::string& path, std::vector<std::string> rest,
                    blis::bindings::ExperimentOptions options,
-                   std::optional<blis::bindings::MergedSweep> merged = std::nullopt) {
+                   std::optional<blis::bindings::MergedSweep> merged = std::nullopt,
+                   std::optional<blis::bindings::MergedSearch> merged_search = std::nullopt,
+                   bool search_required = false) {
   namespace b = blis::bindings;
   options.progress = isatty(fileno(stderr)) != 0;
   const blis::DiagnosticSink sink = b::stderr_sink(b::parse_log_level("warn"));
   b::LuaVm vm;
   b::ExperimentSession session(path, rest, options, sink);
   if (merged) session.use_merged(std::move(*merged));
+  if (merged_search) session.use_merged_search(std::move(*merged_search));
   session.install(vm);
   try {
     b::run_script_file(vm, path, rest);
@@ -205,6 +229,9 @@ int script_command(const std::string& path, std::vector<std::string> rest,
       return 128 + signal;
     }
     throw;
+  }
+  if (search_required && !session.ran_search()) {
+    throw blis::Error(path + " runs no blis.search{...}: blis search takes a planning script (docs/planning.md)");
   }
   if (session.ran_experiment()) {
     std::fflush(stdout);
@@ -257,6 +284,7 @@ int merge_command(const std::vector<std::string>& args) {
   const blis::bindings::ExperimentOptions options = blis::bindings::take_experiment_flags(files);
   if (options.shard_index >= 0) throw blis::Error("blis merge combines shards; it takes no --shard");
   blis::bindings::MergeInput in = blis::bindings::read_shards(files);
+  if (in.search) return script_command(in.script, in.param_args, options, std::nullopt, std::move(in.search), true);
   return script_command(in.script, in.param_args, options, std::move(in.sweep));
 }
 
@@ -270,6 +298,20 @@ int compare_command(const std::vector<std::string>& args) {
   std::vector<std::string> rest = args;
   take_safety(rest);
   return blis::bindings::compare_command(rest);
+}
+
+// `blis search PLAN.lua ...`: a script that runs blis.search (docs/planning.md).
+int search_command(const std::vector<std::string>& args) {
+  if (args.empty()) throw blis::Error("blis search needs a planning script: blis search PLAN.lua (see blis search --help)");
+  if (args.front() == "--help" || args.front() == "-h") {
+    write_stdout(std::string(kSearchUsage) + blis::bindings::safety_flags_help());
+    return 0;
+  }
+  std::vector<std::string> params(args.begin() + 1, args.end());
+  take_safety(params);
+  if (asks_help(params)) return scenario_command(args.front(), params);
+  const blis::bindings::ExperimentOptions options = blis::bindings::take_experiment_flags(params);
+  return script_command(args.front(), std::move(params), options, std::nullopt, std::nullopt, true);
 }
 
 int dispatch(const std::vector<std::string>& args) {
@@ -313,6 +355,7 @@ int dispatch(const std::vector<std::string>& args) {
   if (first == "fit") return fit_command({args.begin() + 1, args.end()});
   if (first == "merge") return merge_command({args.begin() + 1, args.end()});
   if (first == "compare") return compare_command({args.begin() + 1, args.end()});
+  if (first == "search") return search_command({args.begin() + 1, args.end()});
   if (first == "calibrate") {
     const blis::bindings::CalibrateOutput out = blis::bindings::calibrate_command({args.begin() + 1, args.end()});
     for (const std::string& warning : out.warnings) std::fprintf(stderr, "blis: warning: %s\n", warning.c_str());

@@ -4,6 +4,7 @@
 #include <xxhash.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -78,7 +79,9 @@ class ShardReader {
   const JsonValue& doc_;
 };
 
-PointResult read_result(const ShardReader& r, const JsonValue& item, size_t index, int64_t& point, int64_t points) {
+// `numbered`: an experiment's result carries its point number; a search's is named by description.
+PointResult read_result(const ShardReader& r, const JsonValue& item, size_t index, int64_t& point, int64_t points,
+                        bool numbered = true) {
   const std::string at = fmt::format("results[{}]", index);
   if (item.kind != JsonValue::Kind::Object) r.fail(at, "must be an object");
   PointResult p;
@@ -115,8 +118,36 @@ PointResult read_result(const ShardReader& r, const JsonValue& item, size_t inde
       }
     }
   }
-  if (!has_point) r.fail(at + ".point", "is missing");
+  if (numbered && !has_point) r.fail(at + ".point", "is missing");
   return p;
+}
+
+// A search shard's results: each names its point by description ("config 3 (...) rate=8 seed=42"),
+// whose configuration must be in this shard, once.
+void read_search_results(const ShardReader& r, const JsonValue& results, int64_t index, int64_t shards,
+                         int64_t configs, MergedSearch& out) {
+  for (size_t i = 0; i < results.items.size(); ++i) {
+    const JsonValue& item = results.items[i];
+    const std::string at = fmt::format("results[{}]", i);
+    if (item.kind != JsonValue::Kind::Object) r.fail(at, "must be an object");
+    std::string description;
+    for (const auto& [key, v] : item.members) {
+      if (key == "description" && v.kind == JsonValue::Kind::String) description = v.text;
+    }
+    long long config = -1;
+    if (std::sscanf(description.c_str(), "config %lld ", &config) != 1 || config < 0 || config >= configs) {
+      r.fail(at + ".description", fmt::format("must name a configuration from 0 to {} (\"config N (...) rate=R seed=S\")",
+                                              configs - 1));
+    }
+    if (config % shards != index) {
+      r.fail(at + ".description", fmt::format("names configuration {}, which is not in shard {}/{}", config, index, shards));
+    }
+    int64_t unused = 0;
+    PointResult p = read_result(r, item, i, unused, 1, false);
+    if (!out.results.emplace(description, std::move(p)).second) {
+      r.fail(at + ".description", fmt::format("repeats point {}", description));
+    }
+  }
 }
 
 }  // namespace
@@ -143,10 +174,20 @@ MergeInput read_shards(const std::vector<std::string>& files) {
     }
     if (doc.kind != JsonValue::Kind::Object) throw Error(fmt::format("{}: not a shard file (not a JSON object)", file));
     const ShardReader r(file, doc);
-    bool marked = false;
-    for (const auto& [k, v] : doc.members) marked = marked || k == "blis_experiment_shard";
-    if (!marked) throw Error(fmt::format("{}: not a shard file (no \"blis_experiment_shard\")", file));
-    if (r.integer("blis_experiment_shard", 1, 1) != 1) r.fail("blis_experiment_shard", "must be 1");
+    bool marked = false, search = false;
+    for (const auto& [k, v] : doc.members) {
+      marked = marked || k == "blis_experiment_shard" || k == "blis_search_shard";
+      search = search || k == "blis_search_shard";
+    }
+    if (!marked) {
+      throw Error(fmt::format("{}: not a shard file (no \"blis_experiment_shard\" or \"blis_search_shard\")", file));
+    }
+    if (count >= 0 && search != in.search.has_value()) {
+      throw Error(fmt::format("{} and {} are shards of different kinds (a search's and an experiment's)", files.front(),
+                              file));
+    }
+    const char* marker = search ? "blis_search_shard" : "blis_experiment_shard";
+    if (r.integer(marker, 1, 1) != 1) r.fail(marker, "must be 1");
     const std::string script = r.string("script");
     if (script.empty()) r.fail("script", "must name the experiment script");
     std::vector<std::string> params;
@@ -157,7 +198,8 @@ MergeInput read_shards(const std::vector<std::string>& files) {
     const auto run = static_cast<int>(r.integer("run", 1, 1'000'000));
     const int64_t shards = r.integer("shards", 1, kMaxShards);
     const int64_t index = r.integer("shard", 0, shards - 1);
-    const int64_t points = r.integer("points", 1, kMaxSweepPoints);
+    // A search's shard holds its configurations' points ("configs" of them in the search).
+    const int64_t points = r.integer(search ? "configs" : "points", 1, kMaxSweepPoints);
     const std::string fingerprint = r.string("fingerprint");
     bool has_hash = false;
     for (const auto& [k, v] : doc.members) has_hash = has_hash || k == "script_hash";
@@ -174,6 +216,7 @@ MergeInput read_shards(const std::vector<std::string>& files) {
       in.sweep.points = points;
       count = shards;
       script_hash = hash;
+      if (search) in.search = MergedSearch{run, fingerprint, points, {}};
     } else if (script != in.script || params != in.param_args || run != in.sweep.run || hash != script_hash ||
                fingerprint != in.sweep.fingerprint || shards != count || points != in.sweep.points) {
       throw Error(fmt::format("{} belongs to a different sweep than {} (script, parameters, shard count or points "
@@ -184,6 +227,10 @@ MergeInput read_shards(const std::vector<std::string>& files) {
       throw Error(fmt::format("{} and {} are both shard {}/{}", it->second, file, index, count));
     }
     const JsonValue& results = r.member("results", JsonValue::Kind::Array, "a list of point results");
+    if (search) {
+      read_search_results(r, results, index, shards, points, *in.search);
+      continue;
+    }
     if (static_cast<int64_t>(results.items.size()) > (points - index + shards - 1) / shards) {
       r.fail("results", fmt::format("has {} points, more than shard {}/{} of {} points holds", results.items.size(),
                                     index, shards, points));

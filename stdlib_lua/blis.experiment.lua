@@ -61,21 +61,37 @@ local function label_of(axis, value, i)
 end
 
 
--- An axis: { {label, value}, ... } in declaration order (lists) or label order (maps).
-local function axis_values(axis, spec)
+-- An axis: { {label, value}, ... } in declaration order (lists) or label order (maps). `table_key`
+-- names the table the axis is in, for messages ("vary"; blis.search's "knobs").
+local function axis_values(axis, spec, table_key)
+  table_key = table_key or "vary"
   if type(spec) ~= "table" then
-    fail(format("vary.%s must be a list of values or a table of named values, got a %s", axis, type(spec)), 3)
+    fail(format("%s.%s must be a list of values or a table of named values, got a %s", table_key, axis, type(spec)), 3)
   end
   local out = {}
   if #spec > 0 then
     for i, v in ipairs(spec) do out[#out + 1] = { label_of(axis, v, i), v } end
   else
     for _, label in ipairs(util.sorted_keys(spec)) do
-      if type(label) ~= "string" then fail(format("vary.%s: names must be strings", axis), 3) end
+      if type(label) ~= "string" then fail(format("%s.%s: names must be strings", table_key, axis), 3) end
       out[#out + 1] = { label, spec[label] }
     end
   end
-  if #out == 0 then fail(format("vary.%s has no values", axis), 3) end
+  if #out == 0 then fail(format("%s.%s has no values", table_key, axis), 3) end
+  return out
+end
+
+
+-- A `seeds` list checked (default { 42 }), copied; a mistake is fail_with(message, level + 1),
+-- `level` being the checking function's caller as `fail` counts it.
+local function seed_list(seeds, fail_with, level)
+  seeds = seeds or { 42 }
+  if type(seeds) ~= "table" or #seeds == 0 then fail_with("'seeds' must be a non-empty list of integers", level + 1) end
+  local out = {}
+  for i, s in ipairs(seeds) do
+    if type(s) ~= "number" or s ~= floor(s) then fail_with(format("seeds[%d] must be an integer", i), level + 1) end
+    out[i] = s
+  end
   return out
 end
 
@@ -130,12 +146,7 @@ function M.experiment(t)
     if axis == "seed" then fail("vary.seed: list the seeds in 'seeds' instead", 2) end
     ex.axes[#ex.axes + 1] = { name = axis, values = axis_values(axis, t.vary[axis]) }
   end
-  local seeds = t.seeds or { 42 }
-  if type(seeds) ~= "table" or #seeds == 0 then fail("'seeds' must be a non-empty list of integers", 2) end
-  for i, s in ipairs(seeds) do
-    if type(s) ~= "number" or s ~= floor(s) then fail(format("seeds[%d] must be an integer", i), 2) end
-    ex.seeds[i] = s
-  end
+  ex.seeds = seed_list(t.seeds, fail, 2)
   local collect = t.collect
   if type(collect) ~= "table" then fail("'collect' must list the metrics, e.g. { \"ttft_ms.p99\", \"cache_hit_rate\" }", 2) end
   for i, name in ipairs(collect) do
@@ -155,34 +166,43 @@ function M.experiment(t)
 end
 
 
--- Every point: axes in name order (first slowest), seeds innermost.
-function Experiment:points()
-  local points = {}
-  local n_axes = #self.axes
-  local choice = {}
+-- Every combination of the axes' values, the first axis varying slowest: { labels, values, parts }
+-- each, `parts` its "axis=label" texts (blis.search's configurations are these too).
+local function combinations(axes)
+  local out, choice = {}, {}
   local function walk(depth)
-    if depth > n_axes then
-      for _, seed in ipairs(self.seeds) do
-        local p = { index = #points, labels = {}, values = {}, seed = seed }
-        local parts = {}
-        for i, axis in ipairs(self.axes) do
-          local entry = axis.values[choice[i]]
-          p.labels[axis.name] = entry[1]
-          p.values[axis.name] = entry[2]
-          parts[#parts + 1] = axis.name .. "=" .. entry[1]
-        end
-        parts[#parts + 1] = "seed=" .. format("%d", seed)
-        p.description = concat(parts, " ")
-        points[#points + 1] = p
+    if depth > #axes then
+      local c = { labels = {}, values = {}, parts = {} }
+      for i, axis in ipairs(axes) do
+        local entry = axis.values[choice[i]]
+        c.labels[axis.name], c.values[axis.name] = entry[1], entry[2]
+        c.parts[i] = axis.name .. "=" .. entry[1]
       end
+      out[#out + 1] = c
       return
     end
-    for i = 1, #self.axes[depth].values do
+    for i = 1, #axes[depth].values do
       choice[depth] = i
       walk(depth + 1)
     end
   end
   walk(1)
+  return out
+end
+
+
+-- Every point: axes in name order (first slowest), seeds innermost.
+function Experiment:points()
+  local points = {}
+  for _, c in ipairs(combinations(self.axes)) do
+    for _, seed in ipairs(self.seeds) do
+      local parts = {}
+      for i, part in ipairs(c.parts) do parts[i] = part end
+      parts[#parts + 1] = "seed=" .. format("%d", seed)
+      points[#points + 1] = { index = #points, labels = c.labels, values = c.values, seed = seed,
+                              description = concat(parts, " ") }
+    end
+  end
   return points
 end
 
@@ -252,7 +272,7 @@ end
 
 
 function Experiment:run()
-  runs = runs + 1
+  M._next_run()
   local points = self:points()
   local descriptions = {}
   for i, p in ipairs(points) do descriptions[i] = p.description end
@@ -678,19 +698,40 @@ end
 
 
 -- Through the host's writer (temp file and rename, symlinks followed, devices written directly),
--- never io.open: the sandbox keeps io.open from writing.
-local function write_file(path, text, what)
+-- never io.open: the sandbox keeps io.open from writing. Errors name the caller's caller's line
+-- (the script's res:write_csv(...)). blis.search passes the writer it was handed.
+local function write_through(writer, path, text, what)
   if type(path) ~= "string" then error(what .. " path must be a string, got " .. type(path), 3) end
-  local ok, why = write_file_safely(path, text, what)
+  local ok, why = writer(path, text, what)
   if not ok then error(why, 3) end
 end
 
-function Results:write_csv(path) write_file(path, self:csv(), "the experiment CSV file") end
-function Results:write_json(path) write_file(path, self:json(), "the experiment JSON file") end
+function Results:write_csv(path) write_through(write_file_safely, path, self:csv(), "the experiment CSV file") end
+function Results:write_json(path) write_through(write_file_safely, path, self:json(), "the experiment JSON file") end
 
 
 -- For the C++ runner: counts of verdicts so far.
 function M._verdicts() return verdicts.confirmed, verdicts.refuted end
+
+
+-- For blis.search (stdlib_lua/blis.search.lua), which runs its rounds of points through the same
+-- sweeps: the run counter both share (a worker state counts ex:run() and search calls alike to
+-- find its own), and the helpers it formats and builds scenarios with.
+function M._next_run()
+  runs = runs + 1
+  return runs
+end
+M._internal = { write_through = write_through, axis_values = axis_values, combinations = combinations,
+                seed_list = seed_list, set_path = set_path, aliases = aliases, lookup = lookup,
+                summarize = summarize, number_text = number_text, render = render, exact = exact,
+                json_string = json_string, csv_field = csv_field, label_of = label_of }
+-- The file writer, handed once: blis.lua gives it to blis.search before any user code runs.
+local writer_handed = false
+function M._hand_writer()
+  if writer_handed then return nil end
+  writer_handed = true
+  return write_file_safely
+end
 
 
 return M

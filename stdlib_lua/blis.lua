@@ -142,6 +142,12 @@ M.experiment = experiment.experiment
 M.expect = experiment.expect
 
 
+-- Capacity planning: blis.search{ base, knobs, seeds, slo, objective, rate, knee, prices } (see
+-- blis.search.lua and docs/planning.md). Loaded here, before user code, as it takes the file
+-- writer blis.experiment hands out once.
+M.search = require("blis.search").search
+
+
 -- For the C++ loader (bindings/scenario_loader.cpp); not part of the user API.
 M._loader = {
   begin = params.begin,

@@ -41,6 +41,7 @@ constexpr Figure kFigures[] = {
     {"host_link_gbs", &GpuSpec::host_link_gbs, "GB/s per direction", false},
     {"collective_gbs", &GpuSpec::collective_gbs, "GB/s per direction", false},
     {"link_latency_us", &GpuSpec::link_latency_us, "µs per message", false},
+    {"usd_per_hour", &GpuSpec::usd_per_hour, "US$ per GPU-hour", false},  // optional (kRequired)
 };
 
 // Every key an entry must have (aliases may be left out).
@@ -99,6 +100,7 @@ class CatalogReader {
         // The strict reader reports the key; the hint is added to its message in parse().
         std::vector<std::string> known(std::begin(kRequired), std::end(kRequired));
         known.emplace_back("aliases");
+        known.emplace_back("usd_per_hour");
         if (std::string hint = config::did_you_mean(key, known); !hint.empty()) {
           hints_.emplace(fmt::format("unknown key \"{}\" (at {})", key, p), std::move(hint));
         }

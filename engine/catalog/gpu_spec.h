@@ -24,6 +24,9 @@ struct GpuSpec {
                                      // direction, GB/s (the beta of the alpha-beta model)
   double link_latency_us = 0;        // one GPU-to-GPU message's latency as a collective step
                                      // sees it, µs (the alpha of the alpha-beta model)
+  double usd_per_hour = 0;           // on-demand list price of one GPU-hour, US$; 0 = no price in
+                                     // the catalog (optional: blis search's lowest_cost objective
+                                     // reads it, and a search's `prices` overrides it)
   std::string source;                // where the figures come from (datasheet name and year)
 };
 
