@@ -21,6 +21,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bindings/experiment_html.h"
 #include "bindings/experiment_point.h"
 #include "bindings/experiment_workers.h"
 #include "bindings/report_hook.h"
@@ -72,6 +73,7 @@ struct ExperimentSession::Impl {
   std::optional<MergedSweep> merged;
   int failed_points = 0;
   std::string stop_message;  // kept while Lua raises it
+  std::optional<ExperimentHtml> html;  // --html
 
   void mark_stopped() { self->stopped_ = true; }
   std::vector<PointResult> sweep(int run, const std::vector<std::string>& descriptions, const std::string& fingerprint);
@@ -120,6 +122,9 @@ int lua_sweep(lua_State* L) {
     const std::vector<std::string> descriptions = string_list(L, 2);
     const std::vector<std::string> names = string_list(L, 3);
     const std::string fingerprint = fingerprint_of(run, descriptions, names);
+    // --html: the page's path is checked before the first sweep runs (an experiment script is
+    // known to be one only here).
+    if (!s.options.html.empty() && !s.html) s.html.emplace(s.options.html, s.script);
     {
       LuaVm::UntrackedSection untracked(LuaVm::of(L));
       results = s.sweep(run, descriptions, fingerprint);
@@ -134,7 +139,10 @@ int lua_sweep(lua_State* L) {
     s.stop_message = e.what();
     failed = true;
   }
-  if (failed) return luaL_error(L, "%s", s.stop_message.c_str());
+  if (failed) {  // the message alone: it names what failed, not a line of blis.experiment.lua
+    lua_pushlstring(L, s.stop_message.data(), s.stop_message.size());
+    return lua_error(L);
+  }
   push_raw_results(L, results);
   lua_createtable(L, 0, 2);
   if (!s.options.results_csv.empty()) {
@@ -146,6 +154,10 @@ int lua_sweep(lua_State* L) {
     const std::string path = with_run_suffix(s.options.results_json, run);
     lua_pushlstring(L, path.data(), path.size());
     lua_setfield(L, -2, "json");
+  }
+  if (s.html) {  // Experiment:run() hands its results to blis._html_experiment
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, "html");
   }
   return 2;
 }
@@ -283,6 +295,7 @@ void ExperimentSession::install(LuaVm& vm) {
   lua_pushlightuserdata(L, impl_.get());
   lua_pushcclosure(L, lua_sweep, 1);
   lua_setfield(L, -2, "_sweep");
+  if (!impl_->options.html.empty()) install_html_experiment(L, &impl_->html);
   lua_pop(L, 1);
 }
 

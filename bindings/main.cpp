@@ -62,7 +62,7 @@ constexpr const char* kUsage =
     "       blis run [flags]                         the reference BLIS command line (blis run --help)\n"
     "       blis calibrate REAL.yaml SIM.yaml        compare measured and simulated latencies (trace v2)\n"
     "       blis fit LIST.lua [flags]                fit the physics latency model's coefficients to measurements\n"
-    "       blis <experiment.lua> [--jobs N] [--shard I/N] [--csv F] [--json F] [--strict]\n"
+    "       blis <experiment.lua> [--jobs N] [--shard I/N] [--csv F] [--json F] [--html F] [--strict]\n"
     "                                                run a sweep (docs/experiments.md)\n"
     "       blis merge SHARD.json...                 the tables of a sweep run in --shard slices\n"
     "       blis corrections                         the reference defects corrected mode fixes, and their switches\n"
@@ -73,7 +73,7 @@ constexpr const char* kUsage =
     "Every command takes --help. Scenario and experiment scripts (and blis merge) also take:\n";
 
 constexpr const char* kMergeUsage =
-    "usage: blis merge SHARD.json... [--csv F] [--json F] [--strict] [--jobs N] [limits]\n\n"
+    "usage: blis merge SHARD.json... [--csv F] [--json F] [--html F] [--strict] [--jobs N] [limits]\n\n"
     "Combines the shard files of a sweep run with --shard I/N (one per slice, all of them) and prints\n"
     "the tables of the whole sweep, as a one-machine run would. Each file is checked before anything\n"
     "runs: its shard index and count, its point count, and the script it names, which must be the\n"
@@ -207,7 +207,10 @@ int script_command(const std::string& path, std::vector<std::string> rest,
     std::fflush(stdout);
     return session.finish(vm);
   }
-  const blis::config::ScenarioSpec spec = b::finish_scenario(vm, path);
+  blis::config::ScenarioSpec spec = b::finish_scenario(vm, path);
+  // --html was taken with the experiment flags (an experiment's page); for a scenario file it is
+  // the universal flag of its HTML report (scenario key export.html), overriding the script's.
+  if (!options.html.empty()) spec.export_html = options.html;
   std::vector<std::string> warnings;
   if (options.jobs > 0 || options.shard_index >= 0 || options.strict || !options.results_csv.empty() ||
       !options.results_json.empty()) {
