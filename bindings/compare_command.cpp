@@ -67,6 +67,16 @@ std::vector<int64_t> parse_seeds(const std::string& text) {
   return seeds;
 }
 
+// The universal flags that make one run write a file (docs/scenario-reference.md): meaningless
+// across 2 x seeds runs.
+bool writes_run_file(const std::string& arg) {
+  for (const char* flag : {"--html", "--requests-csv", "--timeseries", "--results-path"}) {
+    const std::string f = flag;
+    if (arg == f || arg.rfind(f + "=", 0) == 0) return true;
+  }
+  return false;
+}
+
 CompareOptions parse_compare_args(const std::vector<std::string>& args) {
   CompareOptions o;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -83,6 +93,9 @@ CompareOptions parse_compare_args(const std::vector<std::string>& args) {
       o.json = *v == "json";
     } else if (o.files.size() < 2) {
       throw Error("blis compare needs the two scenario files first: blis compare A.lua B.lua [--seeds N]");
+    } else if (writes_run_file(args[i])) {
+      throw Error(fmt::format("blis compare writes no per-run files; {} is for one scenario (blis A.lua {} FILE)",
+                              args[i].substr(0, args[i].find('=')), args[i].substr(0, args[i].find('='))));
     } else {
       o.params.push_back(args[i]);
     }
@@ -108,6 +121,7 @@ std::vector<std::string> clear_outputs(config::ScenarioSpec& spec) {
   clear(spec.export_workload_data, "export.workload_data");
   clear(spec.export_requests_csv, "export.requests_csv");
   clear(spec.export_timeseries, "export.timeseries");
+  clear(spec.export_html, "export.html");
   spec.format = "reference";  // nothing is printed; the summary is the result
   return cleared;
 }

@@ -38,6 +38,8 @@ ExperimentOptions take_experiment_flags(std::vector<std::string>& args) {
       o.results_csv = *v;
     } else if (auto v = flag_value(args, i, "json")) {
       o.results_json = *v;
+    } else if (auto v = flag_value(args, i, "html")) {
+      o.html = *v;
     } else if (arg == "--strict") {
       o.strict = true;
     } else {
@@ -45,6 +47,9 @@ ExperimentOptions take_experiment_flags(std::vector<std::string>& args) {
     }
   }
   if (!o.shard_out.empty() && o.shard_index < 0) throw Error("--shard-out needs --shard I/N");
+  if (!o.html.empty() && o.shard_index >= 0) {
+    throw Error("--html needs the whole sweep: a --shard run writes only its shard file; pass --html to blis merge");
+  }
   args = std::move(rest);
   return o;
 }

@@ -21,6 +21,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bindings/experiment_html.h"
 #include "bindings/experiment_point.h"
 #include "bindings/experiment_workers.h"
 #include "bindings/report_hook.h"
@@ -75,6 +76,7 @@ struct ExperimentSession::Impl {
   std::map<int, std::string> search_fingerprints;
   int failed_points = 0;
   std::string stop_message;  // kept while Lua raises it
+  std::optional<ExperimentHtml> html;  // --html
 
   void mark_stopped() { self->stopped_ = true; }
   std::vector<PointResult> sweep(int run, const std::vector<std::string>& descriptions, const std::string& fingerprint);
@@ -136,6 +138,13 @@ int lua_sweep(lua_State* L) {
     const std::string key = search ? lua_tostring(L, 4) : std::string();
     const std::string fingerprint = search ? fmt::format("{:016x}", XXH64(key.data(), key.size(), 0))
                                            : fingerprint_of(run, descriptions, names);
+    // --html: the page's path is checked before the first sweep runs (an experiment script is
+    // known to be one only here).
+    if (search && !s.options.html.empty()) {
+      throw Error("--html: blis search has no HTML page yet; its results are in --json FILE and --csv FILE "
+                  "(docs/planning.md)");
+    }
+    if (!s.options.html.empty() && !s.html) s.html.emplace(s.options.html, s.script);
     {
       LuaVm::UntrackedSection untracked(LuaVm::of(L));
       results = search ? s.search_round(run, descriptions, fingerprint) : s.sweep(run, descriptions, fingerprint);
@@ -150,7 +159,10 @@ int lua_sweep(lua_State* L) {
     s.stop_message = e.what();
     failed = true;
   }
-  if (failed) return luaL_error(L, "%s", s.stop_message.c_str());
+  if (failed) {  // the message alone: it names what failed, not a line of blis.experiment.lua
+    lua_pushlstring(L, s.stop_message.data(), s.stop_message.size());
+    return lua_error(L);
+  }
   push_raw_results(L, results);
   lua_createtable(L, 0, 2);
   if (!s.options.results_csv.empty()) {
@@ -162,6 +174,10 @@ int lua_sweep(lua_State* L) {
     const std::string path = with_run_suffix(s.options.results_json, run);
     lua_pushlstring(L, path.data(), path.size());
     lua_setfield(L, -2, "json");
+  }
+  if (s.html) {  // Experiment:run() hands its results to blis._html_experiment
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, "html");
   }
   return 2;
 }
@@ -419,6 +435,7 @@ void ExperimentSession::install(LuaVm& vm) {
   lua_pushlightuserdata(L, impl_.get());
   lua_pushcclosure(L, lua_search_write_shard, 1);
   lua_setfield(L, -2, "_search_write_shard");
+  if (!impl_->options.html.empty()) install_html_experiment(L, &impl_->html);
   lua_pop(L, 1);
 }
 

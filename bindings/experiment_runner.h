@@ -36,12 +36,13 @@ struct ExperimentOptions {
   int shard_count = 0;
   std::string shard_out;        // the shard file (default: <script>.shard-I-of-N.json)
   std::string results_csv, results_json;  // every experiment's results, on request
+  std::string html;             // --html: one page with every experiment's plots (experiment_html.h)
   bool strict = false;          // exit status 3 when an expectation is refuted
   bool progress = false;        // progress line on stderr (only when it is a terminal)
 };
 
 // Takes blis's own flags out of `args` (what remains are the script's --name=value parameters):
-// --jobs N, --shard I/N, --shard-out FILE, --csv FILE, --json FILE, --strict. Throws Error.
+// --jobs N, --shard I/N, --shard-out FILE, --csv FILE, --json FILE, --html FILE, --strict. Throws Error.
 ExperimentOptions take_experiment_flags(std::vector<std::string>& args);
 
 // The results of one earlier sweep, merged from shard files: `points` in all, the results by

@@ -65,7 +65,7 @@ constexpr const char* kUsage =
     "       blis run [flags]                         the reference BLIS command line (blis run --help)\n"
     "       blis calibrate REAL.yaml SIM.yaml        compare measured and simulated latencies (trace v2)\n"
     "       blis fit LIST.lua [flags]                fit the physics latency model's coefficients to measurements\n"
-    "       blis <experiment.lua> [--jobs N] [--shard I/N] [--csv F] [--json F] [--strict]\n"
+    "       blis <experiment.lua> [--jobs N] [--shard I/N] [--csv F] [--json F] [--html F] [--strict]\n"
     "                                                run a sweep (docs/experiments.md)\n"
     "       blis merge SHARD.json...                 the tables of a sweep (or search) run in --shard slices\n"
     "       blis compare A.lua B.lua [--seeds N]     two scenarios side by side, with ratios and 95% intervals\n"
@@ -79,7 +79,7 @@ constexpr const char* kUsage =
     "Every command takes --help. Scenario and experiment scripts (and blis merge, blis compare) also take:\n";
 
 constexpr const char* kMergeUsage =
-    "usage: blis merge SHARD.json... [--csv F] [--json F] [--strict] [--jobs N] [limits]\n\n"
+    "usage: blis merge SHARD.json... [--csv F] [--json F] [--html F] [--strict] [--jobs N] [limits]\n\n"
     "Combines the shard files of a sweep (or of a blis.search) run with --shard I/N (one per slice,\n"
     "all of them) and prints the tables of the whole sweep, as a one-machine run would. Each file is\n"
     "checked before anything runs: its shard index and count, its point count, and the script it\n"
@@ -237,7 +237,10 @@ int script_command(const std::string& path, std::vector<std::string> rest,
     std::fflush(stdout);
     return session.finish(vm);
   }
-  const blis::config::ScenarioSpec spec = b::finish_scenario(vm, path);
+  blis::config::ScenarioSpec spec = b::finish_scenario(vm, path);
+  // --html was taken with the experiment flags (an experiment's page); for a scenario file it is
+  // the universal flag of its HTML report (scenario key export.html), overriding the script's.
+  if (!options.html.empty()) spec.export_html = options.html;
   std::vector<std::string> warnings;
   if (options.jobs > 0 || options.shard_index >= 0 || options.strict || !options.results_csv.empty() ||
       !options.results_json.empty()) {

@@ -131,6 +131,8 @@ constexpr FlagDef kFlags[] = {
      "write a CSV time series per instance and for the cluster: queue, batch, KV, tokens/s, arrivals (blis)"},
     {"timeseries-interval-us", FlagType::kInt, Target::kScenario, "export.timeseries_interval_us", 0, "1000000",
      "simulated microseconds between time-series samples (blis)"},
+    {"html", FlagType::kString, Target::kScenario, "export.html", 0, "",
+     "write an HTML report: the tables, latency CDFs, per-instance queue and KV over time, throughput (blis)"},
     {"latency-model", FlagType::kString, Target::kScenario, "latency.model", 0, "",
      "physics (with --hardware, --tp, --dp, --ep) or profiled (with --profile) (blis); default: blackbox or roofline"},
     {"coefficients", FlagType::kString, Target::kScenario, "latency.coefficients", 0,

@@ -248,7 +248,7 @@ std::string scenario_help(LuaVm& vm, const std::string& path) {
     // An experiment script's points are scenarios it builds itself: the universal flags, which
     // set keys of the one scenario a scenario file returns, are not its (blis.params are).
     const std::string after = stopped ? "\nThis is an experiment script; it also takes --jobs N, --csv FILE, --json "
-                                        "FILE, --strict,\n--shard I/N [--shard-out FILE] (docs/experiments.md).\n"
+                                        "FILE, --html FILE,\n--strict, --shard I/N [--shard-out FILE] (docs/experiments.md).\n"
                                       : "\n" + universal_flags_help();
     if (lines.empty()) return help + "This script declares no parameters (blis.params{...}).\n" + after;
     return help + "parameters (default values shown):\n" + lines + "\n" + after;

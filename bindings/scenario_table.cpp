@@ -299,6 +299,7 @@ config::ScenarioSpec spec_from_table(lua_State* L, int index, const std::string&
     s.export_requests_csv = ex.string("requests_csv");
     s.export_timeseries = ex.string("timeseries");
     s.export_timeseries_interval_us = ex.integer("timeseries_interval_us");
+    s.export_html = ex.string("html");
   });
   if (t.push_raw("compat")) {
     // Names and types were checked by the schema; read defensively all the same.

@@ -26,6 +26,8 @@ constexpr UniversalFlag kFlags[] = {
      "time-series CSV rows per instance (scenario key export.timeseries)"},
     {"timeseries-interval-us", "export.timeseries_interval_us", UniversalKind::kInteger, "US",
      "µs of simulated time between rows (export.timeseries_interval_us)", 1},
+    {"html", "export.html", UniversalKind::kString, "FILE",
+     "an HTML report with plots (scenario key export.html)"},
 };
 
 const char* kind_text(UniversalKind kind) {

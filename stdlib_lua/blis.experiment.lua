@@ -300,6 +300,7 @@ function Experiment:run()
   if files ~= nil then
     if files.csv then res:write_csv(files.csv) end
     if files.json then res:write_json(files.json) end
+    if files.html then blis._html_experiment(res:chart_data()) end
   end
   return res
 end
@@ -624,6 +625,53 @@ end
 
 
 -- ---- files -------------------------------------------------------------------------------
+
+-- For --html (bindings/experiment_html.cpp): the axes (labels, and their numbers when every
+-- value is a number), the metrics, and per combination of axis values (in point order) each
+-- metric's seeds, mean and 95% interval, as Results:ci computes them.
+function Results:chart_data()
+  local axes = {}
+  for i, axis in ipairs(self.axes) do
+    local labels, numbers = {}, {}
+    for j, entry in ipairs(axis.values) do
+      labels[j] = entry[1]
+      if numbers and type(entry[2]) == "number" then numbers[j] = entry[2] else numbers = nil end
+    end
+    axes[i] = { name = axis.name, labels = labels, numbers = numbers }
+  end
+  local groups, by_key = {}, {}
+  for _, p in ipairs(self.points) do
+    local key, indexes = {}, {}
+    for i, axis in ipairs(self.axes) do
+      key[i] = p.labels[axis.name]
+      for j, entry in ipairs(axis.values) do
+        if entry[1] == p.labels[axis.name] then indexes[i] = j break end
+      end
+    end
+    key = concat(key, "\0")
+    local g = by_key[key]
+    if g == nil then
+      g = { labels = indexes, values = {} }
+      by_key[key] = g
+      groups[#groups + 1] = g
+    end
+    for _, m in ipairs(self.metric_names) do
+      local list = g.values[m] or {}
+      g.values[m] = list
+      if p.error == nil and p.metrics[m] ~= nil then list[#list + 1] = p.metrics[m] end
+    end
+  end
+  for _, g in ipairs(groups) do
+    g.stats = {}
+    for i, m in ipairs(self.metric_names) do
+      local mean, half, n = summarize(g.values[m])
+      g.stats[i] = mean ~= nil and { n = n, mean = mean, low = mean - half, high = mean + half } or { n = 0 }
+    end
+    g.values = nil
+  end
+  return { name = self.experiment.name, axes = axes, metrics = self.metric_names, groups = groups }
+end
+
 
 local function csv_field(s)
   if s:find('[,"\r\n]') or s:find("^%s") then return '"' .. s:gsub('"', '""') .. '"' end

@@ -56,7 +56,7 @@ M.scenario = {
   trace = { level = "string", counterfactual_k = "integer", summarize = "boolean", file = "string" },
   export = {
     workload = "string", workload_data = "string",
-    requests_csv = "string", timeseries = "string", timeseries_interval_us = "integer",
+    requests_csv = "string", timeseries = "string", timeseries_interval_us = "integer", html = "string",
   },
   report = "function",
   -- compat = "reference" | "corrected", or { mode = ..., <correction> = true|false, ... }

@@ -23,6 +23,7 @@ struct Output {
 void resolve_data_out(const ScenarioSpec& spec, RunConfig& c) {
   c.requests_csv = spec.export_requests_csv.value_or(std::string());
   c.timeseries = spec.export_timeseries.value_or(std::string());
+  c.html = spec.export_html.value_or(std::string());
   if (spec.export_timeseries_interval_us) {
     const int64_t interval = *spec.export_timeseries_interval_us;
     if (interval <= 0) {
@@ -47,6 +48,7 @@ void resolve_data_out(const ScenarioSpec& spec, RunConfig& c) {
   const std::vector<Output> ours{
       {"export.requests_csv", "--requests-csv", &c.requests_csv},
       {"export.timeseries", "--timeseries", &c.timeseries},
+      {"export.html", "--html", &c.html},
   };
   for (size_t i = 0; i < ours.size(); ++i) {
     const Output& mine = ours[i];

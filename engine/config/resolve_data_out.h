@@ -8,7 +8,7 @@
 
 namespace blis::config {
 
-// Fills c.requests_csv, c.timeseries and c.timeseries_interval. Needs c.results_path,
+// Fills c.requests_csv, c.timeseries, c.timeseries_interval and c.html. Needs c.results_path,
 // c.trace_file and c.workload_export(_data) resolved: an output may not share a path with
 // another output of the run. Rejects, naming the key or flag, an interval <= 0 and an interval
 // without a time series.

@@ -76,6 +76,7 @@ struct RunConfig {
   std::string requests_csv;
   std::string timeseries;
   Tick timeseries_interval = 1'000'000;  // simulated µs between time-series samples
+  std::string html;                      // the HTML report (engine/report/html/run_page.h)
   bool collect_results = false;  // build SimulationOutput::results
   // Parsed and checked before the run (a deliberate deviation: the reference checks them after
   // printing its results, NOTE 9), so a bad key never wastes a simulation.

@@ -131,6 +131,8 @@ struct ScenarioSpec {
   std::optional<std::string> export_requests_csv;
   std::optional<std::string> export_timeseries;
   std::optional<int64_t> export_timeseries_interval_us;
+  // export = { html = "report.html" }: the run's HTML report (engine/report/html)
+  std::optional<std::string> export_html;
 
   // compat = "reference" | "corrected" | { mode = ..., <correction> = bool }: which reference
   // defects are reproduced (engine/core/corrections.h). Absent: corrected.

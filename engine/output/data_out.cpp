@@ -4,6 +4,26 @@
 
 namespace blis::output {
 
+SampleSource instance_samples(const cluster::ClusterSimulation& sim) {
+  const auto& instances = sim.instances();
+  return [&instances](std::vector<InstanceSample>& out) {
+    for (size_t i = 0; i < instances.size(); ++i) {
+      const instance::Instance& inst = *instances[i];
+      const instance::InstanceCounters& c = inst.counters();
+      InstanceSample& s = out[i];
+      s.queue_depth = static_cast<int64_t>(inst.wait_queue_size());
+      s.running = static_cast<int64_t>(inst.running_size());
+      s.kv_blocks_used = inst.kv().used_blocks();
+      s.kv_blocks_total = inst.kv().total_capacity();
+      s.cache_hit_blocks = inst.kv().cache_hit_blocks();
+      s.prefill_tokens = c.prefill_tokens;
+      s.output_tokens = c.total_output_tokens;
+      s.completed = c.completed;
+      s.dropped = c.dropped_unservable;
+    }
+  };
+}
+
 std::unique_ptr<DataOut> DataOut::open(const config::RunConfig& config, const cluster::ClusterSimulation& sim) {
   if (config.requests_csv.empty() && config.timeseries.empty()) return nullptr;
   return std::make_unique<DataOut>(config, sim);
@@ -12,24 +32,7 @@ std::unique_ptr<DataOut> DataOut::open(const config::RunConfig& config, const cl
 DataOut::DataOut(const config::RunConfig& config, const cluster::ClusterSimulation& sim) : sim_(sim) {
   if (!config.requests_csv.empty()) requests_.emplace(config.requests_csv);
   if (!config.timeseries.empty()) {
-    const auto& instances = sim.instances();
-    timeseries_.emplace(config.timeseries, config.timeseries_interval, instances.size(),
-                        [&instances](std::vector<InstanceSample>& out) {
-                          for (size_t i = 0; i < instances.size(); ++i) {
-                            const instance::Instance& inst = *instances[i];
-                            const instance::InstanceCounters& c = inst.counters();
-                            InstanceSample& s = out[i];
-                            s.queue_depth = static_cast<int64_t>(inst.wait_queue_size());
-                            s.running = static_cast<int64_t>(inst.running_size());
-                            s.kv_blocks_used = inst.kv().used_blocks();
-                            s.kv_blocks_total = inst.kv().total_capacity();
-                            s.cache_hit_blocks = inst.kv().cache_hit_blocks();
-                            s.prefill_tokens = c.prefill_tokens;
-                            s.output_tokens = c.total_output_tokens;
-                            s.completed = c.completed;
-                            s.dropped = c.dropped_unservable;
-                          }
-                        });
+    timeseries_.emplace(config.timeseries, config.timeseries_interval, sim.instances().size(), instance_samples(sim));
   }
 }
 

@@ -19,6 +19,9 @@
 
 namespace blis::output {
 
+// Reads every instance of `sim` as the time series samples it (also the HTML report's series).
+SampleSource instance_samples(const cluster::ClusterSimulation& sim);
+
 class DataOut final : public cluster::ClusterObserver {
  public:
   // Null when `config` asks for neither file. Throws blis::Error for a path that cannot be written.

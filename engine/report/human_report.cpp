@@ -19,14 +19,14 @@ std::string p_or_dash(const metrics::LatencySummary& l, double metrics::LatencyS
   return l.count == 0 ? "-" : ms(l.*field);
 }
 
-std::string header_text(const RunHeader& h) {
+TextTable header_table_of(const RunHeader& h) {
   const std::vector<HeaderField> fields = header_fields(h);
   TextTable t({fields.front().name, fields.front().value}, TextTable::Align::AllLeft);
   for (size_t i = 1; i < fields.size(); ++i) t.add_row({fields[i].name, fields[i].value});
-  return t.render(0);
+  return t;
 }
 
-std::string requests_line(const RunSummary& s) {
+std::string requests_line_of(const RunSummary& s) {
   const metrics::BlockSummary& b = s.cluster.block;
   std::string line = fmt::format("Requests: {} injected, {} completed", grouped(b.injected), grouped(b.completed));
   const auto add = [&](int64_t count, const char* what) {
@@ -41,26 +41,26 @@ std::string requests_line(const RunSummary& s) {
   return line + fmt::format(" ({} s simulated)\n", fixed(b.duration_s, 3));
 }
 
-std::string latency_section(const BlockFigures& c) {
+TextTable latency_section(const BlockFigures& c) {
   TextTable t({"Latency (ms)", "mean", "p50", "p90", "p95", "p99"});
   t.add_row(latency_row("TTFT", c.block.ttft));
   t.add_row(latency_row("TPOT", c.tpot));
   t.add_row(latency_row("ITL", c.block.itl));
   t.add_row(latency_row("E2E", c.block.e2e));
   t.add_row(latency_row("queueing", c.block.scheduling_delay));
-  return t.render(0);
+  return t;
 }
 
-std::string throughput_section(const Throughput& th) {
+TextTable throughput_section(const Throughput& th) {
   TextTable t({"Throughput", "per second"});
   t.add_row({"requests", fixed(th.requests_per_s, 2)});
   t.add_row({"input tokens", fixed(th.input_tokens_per_s, 1)});
   t.add_row({"output tokens", fixed(th.output_tokens_per_s, 1)});
   t.add_row({"total tokens", fixed(th.total_tokens_per_s, 1)});
-  return t.render(0);
+  return t;
 }
 
-std::string kv_section(const RunSummary& s) {
+TextTable kv_section(const RunSummary& s) {
   const BlockFigures& c = s.cluster;
   const double peak = c.kv_total_blocks > 0
                           ? static_cast<double>(c.kv_peak_blocks) / static_cast<double>(c.kv_total_blocks)
@@ -75,10 +75,10 @@ std::string kv_section(const RunSummary& s) {
   if (c.block.kv_allocation_failures > 0) t.add_row({"KV allocation failures", grouped(c.block.kv_allocation_failures)});
   if (s.priority_inversions > 0) t.add_row({"priority inversions", grouped(s.priority_inversions)});
   if (s.hol_blocking > 0) t.add_row({"head-of-line blocking events", grouped(s.hol_blocking)});
-  return t.render(0);
+  return t;
 }
 
-std::string instances_section(const RunSummary& s) {
+ReportSection instances_section(const RunSummary& s) {
   TextTable t({"Per instance", "completed", "req/s", "TTFT p50", "TTFT p99", "TPOT p50", "E2E p50", "E2E p99",
                "preemptions", "KV peak"});
   for (const BlockFigures& b : s.instances) {
@@ -92,10 +92,10 @@ std::string instances_section(const RunSummary& s) {
                p_or_dash(b.block.e2e, &metrics::LatencySummary::p50_ms),
                p_or_dash(b.block.e2e, &metrics::LatencySummary::p99_ms), grouped(b.block.preemptions), percent(peak)});
   }
-  return t.render(0) + "  (latencies in ms)\n";
+  return {t, "  (latencies in ms)\n"};
 }
 
-std::string classes_section(const RunSummary& s) {
+ReportSection classes_section(const RunSummary& s) {
   TextTable t({"Per SLO class", "requests", "completed", "TTFT p50", "TTFT p99", "TPOT p50", "TPOT p99", "E2E p50",
                "E2E p99"});
   for (const SloClassFigures& c : s.slo_classes) {
@@ -104,10 +104,10 @@ std::string classes_section(const RunSummary& s) {
                p_or_dash(c.tpot, &metrics::LatencySummary::p99_ms), p_or_dash(c.e2e, &metrics::LatencySummary::p50_ms),
                p_or_dash(c.e2e, &metrics::LatencySummary::p99_ms)});
   }
-  return t.render(0) + "  (latencies in ms)\n";
+  return {t, "  (latencies in ms)\n"};
 }
 
-std::string stages_section(const RunSummary& s) {
+ReportSection stages_section(const RunSummary& s) {
   TextTable t({"Per stage", "rate", "duration", "requests", "completed", "TTFT mean", "TTFT p90", "TPOT mean",
                "E2E mean", "E2E p90"});
   for (const StageFigures& f : s.stages) {
@@ -116,7 +116,7 @@ std::string stages_section(const RunSummary& s) {
                p_or_dash(f.ttft, &metrics::LatencySummary::p90_ms), p_or_dash(f.tpot, &metrics::LatencySummary::mean_ms),
                p_or_dash(f.e2e, &metrics::LatencySummary::mean_ms), p_or_dash(f.e2e, &metrics::LatencySummary::p90_ms)});
   }
-  return t.render(0) + "  (latencies in ms)\n";
+  return {t, "  (latencies in ms)\n"};
 }
 
 }  // namespace
@@ -141,21 +141,24 @@ std::vector<HeaderField> header_fields(const RunHeader& h, bool with_seed) {
   };
 }
 
-std::string render_human(const RunSummary& s) {
-  std::string out = header_text(s.header);
-  out += "\n" + requests_line(s);
+TextTable header_table(const RunHeader& h) { return header_table_of(h); }
+
+std::string requests_line(const RunSummary& s) { return requests_line_of(s); }
+
+std::vector<ReportSection> report_sections(const RunSummary& s) {
+  std::vector<ReportSection> out;
   if (s.cluster.block.completed > 0) {
-    out += "\n" + latency_section(s.cluster);
-    out += "\n" + throughput_section(s.cluster.throughput);
+    out.push_back({latency_section(s.cluster), ""});
+    out.push_back({throughput_section(s.cluster.throughput), ""});
   }
-  out += "\n" + kv_section(s);
-  if (s.instances.size() > 1) out += "\n" + instances_section(s);
-  if (!s.slo_classes.empty()) out += "\n" + classes_section(s);
-  if (!s.stages.empty()) out += "\n" + stages_section(s);
+  out.push_back({kv_section(s), ""});
+  if (s.instances.size() > 1) out.push_back(instances_section(s));
+  if (!s.slo_classes.empty()) out.push_back(classes_section(s));
+  if (!s.stages.empty()) out.push_back(stages_section(s));
   if (s.fitness) {
     TextTable t({"Fitness", fixed(s.fitness->score, 6)});
     for (const auto& [key, value] : s.fitness->components) t.add_row({"  " + key, fixed(value, 6)});
-    out += "\n" + t.render(0);
+    out.push_back({t, ""});
   }
   if (s.trace) {
     TextTable t({"Routing decisions", grouped(s.trace->decisions)});
@@ -163,8 +166,15 @@ std::string render_human(const RunSummary& s) {
     t.add_row({"  rejected", grouped(s.trace->rejected)});
     t.add_row({"  mean regret", fixed(s.trace->mean_regret, 6)});
     t.add_row({"  max regret", fixed(s.trace->max_regret, 6)});
-    out += "\n" + t.render(0);
+    out.push_back({t, ""});
   }
+  return out;
+}
+
+std::string render_human(const RunSummary& s) {
+  std::string out = header_table_of(s.header).render(0);
+  out += "\n" + requests_line_of(s);
+  for (const ReportSection& section : report_sections(s)) out += "\n" + section.table.render(0) + section.note;
   return out;
 }
 

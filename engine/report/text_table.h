@@ -17,6 +17,8 @@ class TextTable {
   void add_row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
   // Each row on its own line, indented by `indent` spaces, columns two spaces apart.
   std::string render(int indent = 2) const;
+  // The header row, then the rows (the HTML report lays the same cells out as a table).
+  const std::vector<std::vector<std::string>>& rows() const { return rows_; }
 
  private:
   std::vector<std::vector<std::string>> rows_;

@@ -293,7 +293,8 @@ TEST_CASE("scenario: parameters") {
           "  --format NAME                 report on stdout: human, json or reference (scenario key format)\n"
           "  --requests-csv FILE           one CSV row per request (scenario key export.requests_csv)\n"
           "  --timeseries FILE             time-series CSV rows per instance (scenario key export.timeseries)\n"
-          "  --timeseries-interval-us US   µs of simulated time between rows (export.timeseries_interval_us)\n");
+          "  --timeseries-interval-us US   µs of simulated time between rows (export.timeseries_interval_us)\n"
+          "  --html FILE                   an HTML report with plots (scenario key export.html)\n");
     LuaVm vm2;
     CHECK(contains(blis::bindings::scenario_help(vm2, kLuaDir + "require_blis.lua"), "declares no parameters"));
   }
