@@ -82,7 +82,8 @@ def main():
                 for line in lines:
                     if not line.startswith('blis '):
                         continue
-                    argv = shlex.split(line, comments=True)
+                    # $HOME as the reader's shell expands it (HOME is the test's own folder)
+                    argv = [w.replace('$HOME', home) for w in shlex.split(line, comments=True)]
                     p = subprocess.run(argv, cwd=work, env=env, capture_output=True, text=True, timeout=600)
                     ran += 1
                     last = (line, p.stdout)
