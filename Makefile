@@ -67,9 +67,11 @@ test: deps
 test-release: build
 	cd build && ctest --output-on-failure -j $(JOBS)
 
+# The sanitizer build makes only what the tests run (the benchmarks are built in the release
+# build): each sanitized executable links the whole engine, minutes of CI on 2 cores.
 test-sanitize: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBLIS_SANITIZE=ON
-	cmake --build build-asan -j $(JOBS)
+	cmake --build build-asan -j $(JOBS) --target blis blis_unit_tests
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
 # The libFuzzer harnesses of tests/fuzz (docs/safety.md, "Fuzzing"): a separate clang build
