@@ -12,6 +12,7 @@
 #include "bindings/experiment_workers.h"
 #include "bindings/flag_value.h"
 #include "bindings/scenario_loader.h"
+#include "bindings/universal_flags.h"
 #include "engine/compare/compare_metrics.h"
 #include "engine/compare/compare_report.h"
 #include "engine/core/error.h"
@@ -67,12 +68,13 @@ std::vector<int64_t> parse_seeds(const std::string& text) {
   return seeds;
 }
 
-// The universal flags that make one run write a file (docs/scenario-reference.md): meaningless
-// across 2 x seeds runs.
+// A universal flag that makes one run write a file (its key is results_path or under export.):
+// meaningless across 2 x seeds runs. Read from the flag table, so a new file flag is covered.
 bool writes_run_file(const std::string& arg) {
-  for (const char* flag : {"--html", "--requests-csv", "--timeseries", "--results-path"}) {
-    const std::string f = flag;
-    if (arg == f || arg.rfind(f + "=", 0) == 0) return true;
+  for (const UniversalFlag& flag : universal_flags()) {
+    const std::string key = flag.key, name = std::string("--") + flag.name;
+    if (key != "results_path" && key.rfind("export.", 0) != 0) continue;
+    if (arg == name || arg.rfind(name + "=", 0) == 0) return true;
   }
   return false;
 }
